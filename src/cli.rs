@@ -1,0 +1,103 @@
+//! What the user typed: clap structures only. `config` turns them into a validated `Config`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "xtenant",
+    version,
+    about = "Plans Exchange Online cross-tenant mailbox migrations from PowerShell exports"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
+pub enum Command {
+    /// Match source mailboxes to target objects, check readiness, write the plan.
+    Plan(PlanArgs),
+    /// Generate a realistic pair of tenant exports with planted problems and an answer key.
+    Sample(SampleArgs),
+    /// List the readiness checks, or explain one (`xtenant rules XT205`).
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct PlanArgs {
+    /// TOML file with the same settings as the flags (paths in it are relative to it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Get-EXOMailbox export of the source tenant (required).
+    #[arg(long, value_name = "FILE")]
+    pub source_mailboxes: Option<PathBuf>,
+    /// Get-MailUser/Get-User export of the target tenant (required).
+    #[arg(long, value_name = "FILE")]
+    pub target_recipients: Option<PathBuf>,
+    /// Get-EXOMailboxStatistics export of the source tenant.
+    #[arg(long, value_name = "FILE")]
+    pub source_statistics: Option<PathBuf>,
+    /// Get-EXOMailboxPermission export of the source tenant.
+    #[arg(long, value_name = "FILE")]
+    pub mailbox_permissions: Option<PathBuf>,
+    /// Get-EXORecipientPermission export of the source tenant.
+    #[arg(long, value_name = "FILE")]
+    pub recipient_permissions: Option<PathBuf>,
+    /// Members of the migration scope group (Get-DistributionGroupMember).
+    #[arg(long, value_name = "FILE")]
+    pub scope_members: Option<PathBuf>,
+    /// SourceIdentity,TargetIdentity pairs that override automatic matching.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// A domain accepted in the target tenant (repeatable).
+    #[arg(long = "accepted-domain", value_name = "DOMAIN")]
+    pub accepted_domain: Vec<String>,
+    /// Get-AcceptedDomain export of the target tenant.
+    #[arg(long, value_name = "FILE")]
+    pub accepted_domains: Option<PathBuf>,
+    /// TargetDeliveryDomain of the migration batches [default: the accepted *.onmicrosoft.com
+    /// domain that is not *.mail.onmicrosoft.com].
+    #[arg(long, value_name = "DOMAIN")]
+    pub delivery_domain: Option<String>,
+    /// Domain for new target addresses [default: the default accepted domain that is not
+    /// *.onmicrosoft.com].
+    #[arg(long, value_name = "DOMAIN")]
+    pub primary_domain: Option<String>,
+    /// Mailboxes above this size get XT406 (submit early) [default: 50].
+    #[arg(long, value_name = "GB")]
+    pub large_mailbox_gb: Option<f64>,
+    /// Exit with 1 when a finding of this severity or worse exists [default: never].
+    #[arg(long, value_name = "SEVERITY", value_parser = ["blocker", "fix", "warning", "never"])]
+    pub fail_on: Option<String>,
+    /// Print no summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Number of source mailboxes.
+    #[arg(long, default_value_t = 2000)]
+    pub users: usize,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Random seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule code (XT205) or name (legacydn-x500-missing) to explain.
+    pub rule: Option<String>,
+    /// Print the whole catalogue as Markdown (this is docs/rules.md).
+    #[arg(long)]
+    pub markdown: bool,
+}

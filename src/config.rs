@@ -1,0 +1,259 @@
+//! The validated settings of a run, built once from the flags and the optional TOML file
+//! (a flag overrides the file; paths in the file are relative to the file).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::cli::PlanArgs;
+use crate::error::{Error, Result};
+use crate::rules::Severity;
+
+/// Input file paths, as resolved.
+#[derive(Debug, Clone, Default)]
+pub struct InputPaths {
+    pub source_mailboxes: PathBuf,
+    pub target_recipients: PathBuf,
+    pub source_statistics: Option<PathBuf>,
+    pub mailbox_permissions: Option<PathBuf>,
+    pub recipient_permissions: Option<PathBuf>,
+    pub scope_members: Option<PathBuf>,
+    pub mapping: Option<PathBuf>,
+    pub accepted_domains: Option<PathBuf>,
+}
+
+impl InputPaths {
+    pub fn all(&self) -> impl Iterator<Item = &Path> {
+        [&self.source_mailboxes, &self.target_recipients]
+            .into_iter()
+            .map(PathBuf::as_path)
+            .chain(
+                [
+                    &self.source_statistics,
+                    &self.mailbox_permissions,
+                    &self.recipient_permissions,
+                    &self.scope_members,
+                    &self.mapping,
+                    &self.accepted_domains,
+                ]
+                .into_iter()
+                .filter_map(|p| p.as_deref()),
+            )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub inputs: InputPaths,
+    pub out: PathBuf,
+    /// Domains given directly (flags or config), lower-cased; merged with the accepted-domains file.
+    pub accepted_domains: Vec<String>,
+    pub delivery_domain: Option<String>,
+    pub primary_domain: Option<String>,
+    pub large_mailbox_bytes: u64,
+    pub fail_on: Option<Severity>,
+    pub quiet: bool,
+}
+
+/// The TOML file: the same names as the flags.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct FileConfig {
+    out: Option<PathBuf>,
+    source_mailboxes: Option<PathBuf>,
+    target_recipients: Option<PathBuf>,
+    source_statistics: Option<PathBuf>,
+    mailbox_permissions: Option<PathBuf>,
+    recipient_permissions: Option<PathBuf>,
+    scope_members: Option<PathBuf>,
+    mapping: Option<PathBuf>,
+    #[serde(default)]
+    accepted_domain: Vec<String>,
+    accepted_domains: Option<PathBuf>,
+    delivery_domain: Option<String>,
+    primary_domain: Option<String>,
+    large_mailbox_gb: Option<f64>,
+    fail_on: Option<String>,
+}
+
+impl Config {
+    pub fn from_args(args: &PlanArgs) -> Result<Config> {
+        let (file, base) = match &args.config {
+            Some(path) => (
+                read_file(path)?,
+                path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ),
+            None => (FileConfig::default(), PathBuf::new()),
+        };
+        let cfg_err = |detail: String| Error::Config {
+            path: args.config.clone(),
+            detail,
+        };
+        // A flag wins; a file path is taken relative to the config file.
+        let pick = |flag: &Option<PathBuf>, from_file: &Option<PathBuf>| -> Option<PathBuf> {
+            flag.clone()
+                .or_else(|| from_file.as_ref().map(|p| base.join(p)))
+        };
+        let required = |flag: &Option<PathBuf>, from_file: &Option<PathBuf>, key: &str| {
+            pick(flag, from_file).ok_or_else(|| {
+                cfg_err(format!(
+                    "no {key} given: pass --{key} FILE or set {key} = \"FILE\" in the config file"
+                ))
+            })
+        };
+        let inputs = InputPaths {
+            source_mailboxes: required(
+                &args.source_mailboxes,
+                &file.source_mailboxes,
+                "source-mailboxes",
+            )?,
+            target_recipients: required(
+                &args.target_recipients,
+                &file.target_recipients,
+                "target-recipients",
+            )?,
+            source_statistics: pick(&args.source_statistics, &file.source_statistics),
+            mailbox_permissions: pick(&args.mailbox_permissions, &file.mailbox_permissions),
+            recipient_permissions: pick(&args.recipient_permissions, &file.recipient_permissions),
+            scope_members: pick(&args.scope_members, &file.scope_members),
+            mapping: pick(&args.mapping, &file.mapping),
+            accepted_domains: pick(&args.accepted_domains, &file.accepted_domains),
+        };
+        let out = required(&args.out, &file.out, "out")?;
+        let accepted_domain = if args.accepted_domain.is_empty() {
+            &file.accepted_domain
+        } else {
+            &args.accepted_domain
+        };
+        let accepted_domains = accepted_domain
+            .iter()
+            .map(|d| {
+                domain(d)
+                    .ok_or_else(|| cfg_err(format!("accepted-domain {d:?} is not a domain name")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let opt_domain = |flag: &Option<String>, from_file: &Option<String>, key: &str| {
+            flag.as_ref()
+                .or(from_file.as_ref())
+                .map(|d| {
+                    domain(d).ok_or_else(|| cfg_err(format!("{key} {d:?} is not a domain name")))
+                })
+                .transpose()
+        };
+        let large_gb = args
+            .large_mailbox_gb
+            .or(file.large_mailbox_gb)
+            .unwrap_or(50.0);
+        if !(large_gb.is_finite() && large_gb > 0.0) {
+            return Err(cfg_err(format!(
+                "large-mailbox-gb must be a positive number, not {large_gb}"
+            )));
+        }
+        let fail_on = match args
+            .fail_on
+            .as_deref()
+            .or(file.fail_on.as_deref())
+            .unwrap_or("never")
+        {
+            "never" => None,
+            s => Some(Severity::parse(s).ok_or_else(|| {
+                cfg_err(format!(
+                    "fail-on must be one of blocker, fix, warning, never; not {s:?}"
+                ))
+            })?),
+        };
+        Ok(Config {
+            inputs,
+            out,
+            accepted_domains,
+            delivery_domain: opt_domain(
+                &args.delivery_domain,
+                &file.delivery_domain,
+                "delivery-domain",
+            )?,
+            primary_domain: opt_domain(
+                &args.primary_domain,
+                &file.primary_domain,
+                "primary-domain",
+            )?,
+            large_mailbox_bytes: (large_gb * (1u64 << 30) as f64) as u64,
+            fail_on,
+            quiet: args.quiet,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| Error::Config {
+        path: Some(path.to_path_buf()),
+        detail: e.to_string(),
+    })
+}
+
+/// A lower-cased domain name, or `None` when it cannot be one.
+fn domain(s: &str) -> Option<String> {
+    let d = s.trim().trim_start_matches('@').to_lowercase();
+    let ok = d.contains('.')
+        && !d.starts_with('.')
+        && !d.ends_with('.')
+        && d.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    ok.then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_file_and_file_paths_are_relative_to_it() {
+        let dir = std::env::temp_dir().join(format!("xtenant-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cfg = dir.join("xtenant.toml");
+        std::fs::write(
+            &cfg,
+            "source-mailboxes = \"src.csv\"\ntarget-recipients = \"tgt.csv\"\nout = \"plan\"\naccepted-domain = [\"Northwind.com\"]\nlarge-mailbox-gb = 20\n",
+        )
+        .unwrap();
+        let args = PlanArgs {
+            config: Some(cfg.clone()),
+            target_recipients: Some(PathBuf::from("other.csv")),
+            ..PlanArgs::default()
+        };
+        let c = Config::from_args(&args).unwrap();
+        assert_eq!(c.inputs.source_mailboxes, dir.join("src.csv"));
+        assert_eq!(c.inputs.target_recipients, PathBuf::from("other.csv"));
+        assert_eq!(c.out, dir.join("plan"));
+        assert_eq!(c.accepted_domains, ["northwind.com"]);
+        assert_eq!(c.large_mailbox_bytes, 20 << 30);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_inputs_are_named() {
+        let dir = std::env::temp_dir().join(format!("xtenant-config2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cfg = dir.join("x.toml");
+        std::fs::write(&cfg, "source-mailbox = \"a.csv\"\n").unwrap();
+        let e = Config::from_args(&PlanArgs {
+            config: Some(cfg.clone()),
+            ..PlanArgs::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("unknown field `source-mailbox`"), "{e}");
+        std::fs::write(&cfg, "").unwrap();
+        let e = Config::from_args(&PlanArgs {
+            config: Some(cfg),
+            ..PlanArgs::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("no source-mailboxes given"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,378 @@
+//! Reading and normalising the exports: one `InputKind` per file the admin hands us, each with
+//! its columns (`ColSpec`), the PowerShell that produces it (`recipe`), and a mapper to typed rows.
+
+#[macro_use]
+mod macros {
+    /// Declares an input's columns once: `COLUMNS` (for the reader) and an enum `C` whose
+    /// variants index into it (for the mapper), so the two cannot drift apart.
+    macro_rules! columns {
+        ($($id:ident = $spec:expr),* $(,)?) => {
+            // Some variants only position a column for the reader; mappers use the others.
+            #[derive(Clone, Copy)]
+            #[allow(dead_code)]
+            enum C { $($id),* }
+            impl From<C> for usize {
+                fn from(c: C) -> usize { c as usize }
+            }
+            pub const COLUMNS: &[$crate::input::ColSpec] = &[$($spec),*];
+        };
+    }
+}
+
+pub mod clixml;
+pub mod decode;
+pub mod domains;
+pub mod mapping;
+pub mod permissions;
+pub mod scope;
+pub mod source;
+pub mod statistics;
+pub mod table;
+pub mod target;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::model::Inputs;
+
+pub use table::{Row, Table};
+
+/// Every input file xtenant reads. The recipe text is also what the README shows (a test keeps
+/// the two in step), so the error hint and the documentation can never disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputKind {
+    SourceMailboxes,
+    SourceStatistics,
+    MailboxPermissions,
+    RecipientPermissions,
+    ScopeMembers,
+    TargetRecipients,
+    AcceptedDomains,
+    Mapping,
+}
+
+impl InputKind {
+    pub const ALL: [InputKind; 8] = [
+        InputKind::SourceMailboxes,
+        InputKind::SourceStatistics,
+        InputKind::MailboxPermissions,
+        InputKind::RecipientPermissions,
+        InputKind::ScopeMembers,
+        InputKind::TargetRecipients,
+        InputKind::AcceptedDomains,
+        InputKind::Mapping,
+    ];
+
+    /// The flag / config key that names this file.
+    pub fn key(self) -> &'static str {
+        match self {
+            InputKind::SourceMailboxes => "source-mailboxes",
+            InputKind::SourceStatistics => "source-statistics",
+            InputKind::MailboxPermissions => "mailbox-permissions",
+            InputKind::RecipientPermissions => "recipient-permissions",
+            InputKind::ScopeMembers => "scope-members",
+            InputKind::TargetRecipients => "target-recipients",
+            InputKind::AcceptedDomains => "accepted-domains",
+            InputKind::Mapping => "mapping",
+        }
+    }
+
+    /// What the file should be, for error messages ("this is not ...").
+    pub fn what(self) -> &'static str {
+        match self {
+            InputKind::SourceMailboxes => "a source mailbox export (Get-EXOMailbox)",
+            InputKind::SourceStatistics => "a source statistics export (Get-EXOMailboxStatistics)",
+            InputKind::MailboxPermissions => {
+                "a mailbox permission export (Get-EXOMailboxPermission)"
+            }
+            InputKind::RecipientPermissions => {
+                "a recipient permission export (Get-EXORecipientPermission)"
+            }
+            InputKind::ScopeMembers => {
+                "a migration scope group member export (Get-DistributionGroupMember)"
+            }
+            InputKind::TargetRecipients => {
+                "a target recipient export (Get-MailUser joined with Get-User)"
+            }
+            InputKind::AcceptedDomains => "an accepted domain export (Get-AcceptedDomain)",
+            InputKind::Mapping => "a mapping file (SourceIdentity,TargetIdentity)",
+        }
+    }
+
+    pub fn columns(self) -> &'static [ColSpec] {
+        match self {
+            InputKind::SourceMailboxes => source::COLUMNS,
+            InputKind::SourceStatistics => statistics::COLUMNS,
+            InputKind::MailboxPermissions => permissions::MAILBOX_COLUMNS,
+            InputKind::RecipientPermissions => permissions::RECIPIENT_COLUMNS,
+            InputKind::ScopeMembers => scope::COLUMNS,
+            InputKind::TargetRecipients => target::COLUMNS,
+            InputKind::AcceptedDomains => domains::COLUMNS,
+            InputKind::Mapping => mapping::COLUMNS,
+        }
+    }
+
+    /// The PowerShell that writes this file (the README's export recipe).
+    pub fn recipe(self) -> &'static str {
+        match self {
+            InputKind::SourceMailboxes => RECIPE_SOURCE_MAILBOXES,
+            InputKind::SourceStatistics => RECIPE_SOURCE_STATISTICS,
+            InputKind::MailboxPermissions => RECIPE_MAILBOX_PERMISSIONS,
+            InputKind::RecipientPermissions => RECIPE_RECIPIENT_PERMISSIONS,
+            InputKind::ScopeMembers => RECIPE_SCOPE_MEMBERS,
+            InputKind::TargetRecipients => RECIPE_TARGET_RECIPIENTS,
+            InputKind::AcceptedDomains => RECIPE_ACCEPTED_DOMAINS,
+            InputKind::Mapping => RECIPE_MAPPING,
+        }
+    }
+
+    /// A flattened example value of a multi-valued column, for the "not flattened" error.
+    pub fn list_example(self, column: &str) -> &'static str {
+        match column.to_ascii_lowercase().as_str() {
+            "emailaddresses" => "SMTP:ann@contoso.com;smtp:ann@contoso.onmicrosoft.com;X500:/o=...",
+            "accessrights" => "FullAccess;ReadPermission",
+            "inplaceholds" => {
+                "UniH7d895d48-7e23-4a8d-8346-533c3beac15d;mbxcdbbb86ce60342489bff371876e7f224:1"
+            }
+            "mailboxlocations" => "1;<guid>;Primary;<forest>;<db guid>;1;<guid>;MainArchive;...",
+            _ => "value1;value2",
+        }
+    }
+}
+
+/// How a column's cell is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// One value.
+    Scalar,
+    /// `PREFIX:address` entries (EmailAddresses): split only where a new prefix starts,
+    /// because X400 addresses contain `;`.
+    ProxyList,
+    /// Recipient identities (GrantSendOnBehalfTo): split on `;`, `|` and line breaks, never on
+    /// `,` (canonical names and display names contain commas).
+    IdentityList,
+    /// Short tokens (AccessRights, InPlaceHolds, PersistedCapabilities, MailboxLocations):
+    /// split on `;`, `|`, `,`, whitespace and line breaks.
+    TokenList,
+}
+
+impl ValueKind {
+    pub fn is_list(self) -> bool {
+        self != ValueKind::Scalar
+    }
+}
+
+/// One column of an input: its canonical name, other names it is known by, and whether the
+/// file is useless without it.
+#[derive(Debug, Clone, Copy)]
+pub struct ColSpec {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+    pub kind: ValueKind,
+}
+
+impl ColSpec {
+    pub const fn req(name: &'static str) -> ColSpec {
+        ColSpec {
+            name,
+            aliases: &[],
+            required: true,
+            kind: ValueKind::Scalar,
+        }
+    }
+    pub const fn opt(name: &'static str) -> ColSpec {
+        ColSpec {
+            name,
+            aliases: &[],
+            required: false,
+            kind: ValueKind::Scalar,
+        }
+    }
+    pub const fn list(mut self, kind: ValueKind) -> ColSpec {
+        self.kind = kind;
+        self
+    }
+    pub const fn aka(mut self, aliases: &'static [&'static str]) -> ColSpec {
+        self.aliases = aliases;
+        self
+    }
+    pub fn matches(&self, header: &str) -> bool {
+        let h = header.trim();
+        self.name.eq_ignore_ascii_case(h) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(h))
+    }
+}
+
+/// A note about the inputs that is not an error: an encoding fallback, an absent optional input
+/// whose checks were skipped. Printed in the run summary.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Notice(pub String);
+
+/// Facts about one input file as read, for the summary and the workbook.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub kind: InputKind,
+    pub path: PathBuf,
+    pub rows: usize,
+    pub format: String,
+}
+
+/// Reads every configured input, in parallel, into typed and normalised rows.
+pub fn load(config: &Config) -> Result<Inputs> {
+    let p = &config.inputs;
+    // Every slot starts as "not read"; each task fills its own.
+    let (mut sources, mut targets) = (Ok(None), Ok(None));
+    let (mut stats, mut mbx_perms, mut rcpt_perms) = (Ok(None), Ok(None), Ok(None));
+    let (mut scope, mut domains, mut mapping) = (Ok(None), Ok(None), Ok(None));
+    rayon::scope(|s| {
+        s.spawn(|_| sources = source::load(&p.source_mailboxes).map(Some));
+        s.spawn(|_| targets = target::load(&p.target_recipients).map(Some));
+        s.spawn(|_| stats = opt(p.source_statistics.as_deref(), statistics::load));
+        s.spawn(|_| mbx_perms = opt(p.mailbox_permissions.as_deref(), permissions::load_mailbox));
+        s.spawn(|_| {
+            rcpt_perms = opt(
+                p.recipient_permissions.as_deref(),
+                permissions::load_recipient,
+            )
+        });
+        s.spawn(|_| scope = opt(p.scope_members.as_deref(), scope::load));
+        s.spawn(|_| domains = opt(p.accepted_domains.as_deref(), domains::load));
+        s.spawn(|_| mapping = opt(p.mapping.as_deref(), mapping::load));
+    });
+    // Errors are reported in a fixed order (required inputs first), not in finishing order.
+    let mut files = Vec::new();
+    let mut notices = Vec::new();
+    Ok(Inputs {
+        sources: absorb(sources, &mut files, &mut notices)?.unwrap_or_default(),
+        targets: absorb(targets, &mut files, &mut notices)?.unwrap_or_default(),
+        statistics: absorb(stats, &mut files, &mut notices)?,
+        mailbox_permissions: absorb(mbx_perms, &mut files, &mut notices)?,
+        recipient_permissions: absorb(rcpt_perms, &mut files, &mut notices)?,
+        scope_members: absorb(scope, &mut files, &mut notices)?,
+        accepted_domains: absorb(domains, &mut files, &mut notices)?,
+        mapping: absorb(mapping, &mut files, &mut notices)?,
+        files,
+        notices,
+    })
+}
+
+/// Moves a loaded file's facts and notices into the run's lists.
+fn absorb<T>(
+    loaded: Result<Option<Loaded<T>>>,
+    files: &mut Vec<FileInfo>,
+    notices: &mut Vec<Notice>,
+) -> Result<Option<T>> {
+    Ok(loaded?.map(|(value, f, n)| {
+        files.extend(f);
+        notices.extend(n);
+        value
+    }))
+}
+
+type Loaded<T> = (T, Vec<FileInfo>, Vec<Notice>);
+
+fn opt<T>(path: Option<&Path>, f: fn(&Path) -> Result<Loaded<T>>) -> Result<Option<Loaded<T>>> {
+    path.map(f).transpose()
+}
+
+/// Reads one file as a table of `kind` and maps every row in parallel.
+pub(crate) fn read_rows<T: Send>(
+    path: &Path,
+    kind: InputKind,
+    map: impl Fn(&Row<'_>) -> T + Sync,
+) -> Result<Loaded<Vec<T>>> {
+    Ok(map_rows(&Table::read(path, kind)?, map))
+}
+
+/// Maps every row of a table in parallel, in file order.
+pub(crate) fn map_rows<T: Send>(
+    table: &Table,
+    map: impl Fn(&Row<'_>) -> T + Sync,
+) -> Loaded<Vec<T>> {
+    use rayon::prelude::*;
+    let rows: Vec<T> = (0..table.len())
+        .into_par_iter()
+        .map(|i| map(&table.row(i)))
+        .collect();
+    let info = FileInfo {
+        kind: table.kind,
+        path: table.path.clone(),
+        rows: rows.len(),
+        format: table.format.clone(),
+    };
+    (rows, vec![info], table.notices.clone())
+}
+
+pub const RECIPE_SOURCE_MAILBOXES: &str = r#"# Source tenant (Connect-ExchangeOnline). EXO V3 module; Windows PowerShell 5.1 or 7.
+# Get-EXOMailbox does not return DelayReleaseHoldApplied: one Get-Mailbox pass collects it first.
+$drh = @{}
+Get-Mailbox -ResultSize Unlimited | Where-Object DelayReleaseHoldApplied | ForEach-Object { $drh[$_.ExchangeGuid.ToString()] = $true }
+Get-EXOMailbox -ResultSize Unlimited -Properties Name,DisplayName,Alias,ExternalDirectoryObjectId,UserPrincipalName,PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ArchiveGuid,ArchiveStatus,AutoExpandingArchiveEnabled,LegacyExchangeDN,RecipientTypeDetails,LitigationHoldEnabled,InPlaceHolds,ComplianceTagHoldApplied,DelayHoldApplied,RetentionHoldEnabled,GrantSendOnBehalfTo,MailboxLocations,PersistedCapabilities,MailboxMoveRemoteHostName,Office,CustomAttribute1,CustomAttribute2,CustomAttribute3,CustomAttribute4,CustomAttribute5,CustomAttribute6,CustomAttribute7,CustomAttribute8,CustomAttribute9,CustomAttribute10,CustomAttribute11,CustomAttribute12,CustomAttribute13,CustomAttribute14,CustomAttribute15 |
+  Select-Object Name,DisplayName,Alias,UserPrincipalName,PrimarySmtpAddress,ExternalDirectoryObjectId,
+    @{n='EmailAddresses';e={$_.EmailAddresses -join ';'}},
+    ExchangeGuid,ArchiveGuid,ArchiveStatus,AutoExpandingArchiveEnabled,LegacyExchangeDN,RecipientTypeDetails,
+    LitigationHoldEnabled,@{n='InPlaceHolds';e={$_.InPlaceHolds -join ';'}},
+    ComplianceTagHoldApplied,DelayHoldApplied,RetentionHoldEnabled,
+    @{n='DelayReleaseHoldApplied';e={[bool]$drh[$_.ExchangeGuid.ToString()]}},
+    @{n='GrantSendOnBehalfTo';e={$_.GrantSendOnBehalfTo -join ';'}},
+    @{n='MailboxLocations';e={$_.MailboxLocations -join ';'}},
+    @{n='PersistedCapabilities';e={$_.PersistedCapabilities -join ';'}},
+    MailboxMoveRemoteHostName,Office,CustomAttribute1,CustomAttribute2,CustomAttribute3,CustomAttribute4,CustomAttribute5,CustomAttribute6,CustomAttribute7,CustomAttribute8,CustomAttribute9,CustomAttribute10,CustomAttribute11,CustomAttribute12,CustomAttribute13,CustomAttribute14,CustomAttribute15 |
+  Export-Csv -Path source-mailboxes.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_SOURCE_STATISTICS: &str = r#"# Source tenant. Primary mailboxes, then archives (-Archive); both go in one file.
+$m = Get-EXOMailbox -ResultSize Unlimited -Properties ArchiveGuid
+$m | Get-EXOMailboxStatistics -Properties TotalDeletedItemSize |
+  Select-Object MailboxGuid,DisplayName,TotalItemSize,TotalDeletedItemSize,ItemCount |
+  Export-Csv -Path source-statistics.csv -NoTypeInformation -Encoding UTF8
+$m | Where-Object { $_.ArchiveGuid -ne [guid]::Empty } | Get-EXOMailboxStatistics -Archive -Properties TotalDeletedItemSize |
+  Select-Object MailboxGuid,DisplayName,TotalItemSize,TotalDeletedItemSize,ItemCount |
+  Export-Csv -Path source-statistics.csv -NoTypeInformation -Encoding UTF8 -Append"#;
+
+pub const RECIPE_MAILBOX_PERMISSIONS: &str = r#"# Source tenant. FullAccess and other mailbox permissions (slow on large tenants: run it early).
+Get-EXOMailbox -ResultSize Unlimited | Get-EXOMailboxPermission |
+  Where-Object { $_.User -ne 'NT AUTHORITY\SELF' -and -not $_.IsInherited } |
+  Select-Object Identity,User,@{n='AccessRights';e={$_.AccessRights -join ';'}},IsInherited,Deny |
+  Export-Csv -Path mailbox-permissions.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_RECIPIENT_PERMISSIONS: &str = r#"# Source tenant. SendAs.
+Get-EXORecipientPermission -ResultSize Unlimited |
+  Where-Object { $_.Trustee -ne 'NT AUTHORITY\SELF' -and -not $_.IsInherited } |
+  Select-Object Identity,Trustee,AccessControlType,@{n='AccessRights';e={$_.AccessRights -join ';'}},IsInherited |
+  Export-Csv -Path recipient-permissions.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_SCOPE_MEMBERS: &str = r#"# Source tenant. The mail-enabled security group named in the organization relationship's
+# MailboxMovePublishedScopes. -ResultSize Unlimited matters: without it only 1,000 members come back.
+Get-DistributionGroupMember -Identity 'T2T-Migration-Scope' -ResultSize Unlimited |
+  Select-Object Name,Alias,PrimarySmtpAddress,ExternalDirectoryObjectId,RecipientTypeDetails |
+  Export-Csv -Path scope-members.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_TARGET_RECIPIENTS: &str = r#"# Target tenant. MailUsers joined with their Get-User facts, plus mailboxes (to catch targets that
+# already have one). Get-User is read once into a hashtable so this stays linear.
+$users = @{}
+Get-User -ResultSize Unlimited | ForEach-Object { $users[$_.Guid.ToString()] = $_ }
+$props = 'Alias','DisplayName','UserPrincipalName','PrimarySmtpAddress','ExternalEmailAddress','EmailAddresses','ExchangeGuid','ArchiveGuid','RecipientTypeDetails','IsDirSynced','PersistedCapabilities','RecoverableItemsQuota','Guid'
+@(Get-MailUser -ResultSize Unlimited | Select-Object $props) + @(Get-Mailbox -ResultSize Unlimited | Select-Object $props) |
+  ForEach-Object {
+    $u = $users[$_.Guid.ToString()]
+    [pscustomobject]@{
+      Alias = $_.Alias; DisplayName = $_.DisplayName; UserPrincipalName = $_.UserPrincipalName
+      PrimarySmtpAddress = $_.PrimarySmtpAddress; ExternalEmailAddress = $_.ExternalEmailAddress
+      EmailAddresses = $_.EmailAddresses -join ';'; ExchangeGuid = $_.ExchangeGuid; ArchiveGuid = $_.ArchiveGuid
+      RecipientTypeDetails = $_.RecipientTypeDetails; PreviousRecipientTypeDetails = $u.PreviousRecipientTypeDetails
+      IsDirSynced = $_.IsDirSynced; PersistedCapabilities = $_.PersistedCapabilities -join ';'
+      RecoverableItemsQuota = $_.RecoverableItemsQuota; SKUAssigned = $u.SKUAssigned
+    }
+  } | Export-Csv -Path target-recipients.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_ACCEPTED_DOMAINS: &str = r#"# Target tenant.
+Get-AcceptedDomain | Select-Object DomainName,DomainType,Default |
+  Export-Csv -Path target-accepted-domains.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_MAPPING: &str = r#"# Written by hand or by your identity project: one row per source mailbox whose target object
+# cannot be found by ExchangeGuid, ExternalEmailAddress or x500. Either side may be a primary SMTP
+# address, UPN, alias, any proxy address or an ExchangeGuid.
+SourceIdentity,TargetIdentity
+lara.newton@contoso.com,lara.n@northwindtraders.com"#;

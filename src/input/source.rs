@@ -1,0 +1,175 @@
+//! The source mailbox export (Get-EXOMailbox): columns, and the mapping of a row to a
+//! `SourceMailbox` with every value normalised.
+
+use std::path::Path;
+
+use super::values::{Proxy, is_valid_address};
+use super::{ColSpec, Loaded, Notice, ValueKind, map_rows};
+use crate::error::Result;
+use crate::input::InputKind;
+use crate::model::{Problem, SourceMailbox, ValueIssue};
+
+columns! {
+    PrimarySmtpAddress = ColSpec::req("PrimarySmtpAddress").aka(&["PrimarySmtp", "WindowsEmailAddress"]),
+    EmailAddresses = ColSpec::req("EmailAddresses").aka(&["ProxyAddresses"]).list(ValueKind::ProxyList),
+    ExchangeGuid = ColSpec::req("ExchangeGuid").aka(&["msExchMailboxGuid"]),
+    LegacyExchangeDN = ColSpec::req("LegacyExchangeDN").aka(&["LegacyExchangeDn", "LegacyDN"]),
+    DisplayName = ColSpec::opt("DisplayName"),
+    Name = ColSpec::opt("Name"),
+    Alias = ColSpec::opt("Alias").aka(&["MailNickname"]),
+    UserPrincipalName = ColSpec::opt("UserPrincipalName").aka(&["UPN"]),
+    ExternalDirectoryObjectId = ColSpec::opt("ExternalDirectoryObjectId"),
+    ArchiveGuid = ColSpec::opt("ArchiveGuid").aka(&["msExchArchiveGUID"]),
+    ArchiveStatus = ColSpec::opt("ArchiveStatus"),
+    AutoExpandingArchiveEnabled = ColSpec::opt("AutoExpandingArchiveEnabled"),
+    RecipientTypeDetails = ColSpec::opt("RecipientTypeDetails"),
+    LitigationHoldEnabled = ColSpec::opt("LitigationHoldEnabled"),
+    InPlaceHolds = ColSpec::opt("InPlaceHolds").list(ValueKind::TokenList),
+    ComplianceTagHoldApplied = ColSpec::opt("ComplianceTagHoldApplied"),
+    DelayHoldApplied = ColSpec::opt("DelayHoldApplied"),
+    DelayReleaseHoldApplied = ColSpec::opt("DelayReleaseHoldApplied"),
+    RetentionHoldEnabled = ColSpec::opt("RetentionHoldEnabled"),
+    GrantSendOnBehalfTo = ColSpec::opt("GrantSendOnBehalfTo").list(ValueKind::IdentityList),
+    MailboxLocations = ColSpec::opt("MailboxLocations").list(ValueKind::TokenList),
+    PersistedCapabilities = ColSpec::opt("PersistedCapabilities").list(ValueKind::TokenList),
+    MailboxMoveRemoteHostName = ColSpec::opt("MailboxMoveRemoteHostName"),
+    Office = ColSpec::opt("Office"),
+    CustomAttribute1 = ColSpec::opt("CustomAttribute1"),
+    CustomAttribute2 = ColSpec::opt("CustomAttribute2"),
+    CustomAttribute3 = ColSpec::opt("CustomAttribute3"),
+    CustomAttribute4 = ColSpec::opt("CustomAttribute4"),
+    CustomAttribute5 = ColSpec::opt("CustomAttribute5"),
+    CustomAttribute6 = ColSpec::opt("CustomAttribute6"),
+    CustomAttribute7 = ColSpec::opt("CustomAttribute7"),
+    CustomAttribute8 = ColSpec::opt("CustomAttribute8"),
+    CustomAttribute9 = ColSpec::opt("CustomAttribute9"),
+    CustomAttribute10 = ColSpec::opt("CustomAttribute10"),
+    CustomAttribute11 = ColSpec::opt("CustomAttribute11"),
+    CustomAttribute12 = ColSpec::opt("CustomAttribute12"),
+    CustomAttribute13 = ColSpec::opt("CustomAttribute13"),
+    CustomAttribute14 = ColSpec::opt("CustomAttribute14"),
+    CustomAttribute15 = ColSpec::opt("CustomAttribute15"),
+}
+
+/// Optional source columns whose absence disables checks, named in the run summary.
+const CHECKED_COLUMNS: [(C, &str); 7] = [
+    (C::ArchiveGuid, "archive checks (XT203, XT204)"),
+    (C::RecipientTypeDetails, "recipient type check (XT404)"),
+    (C::LitigationHoldEnabled, "litigation hold check (XT401)"),
+    (C::InPlaceHolds, "in-place hold check (XT401)"),
+    (C::DelayHoldApplied, "delay hold check (XT401)"),
+    (
+        C::DelayReleaseHoldApplied,
+        "delay release hold check (XT401)",
+    ),
+    (
+        C::ComplianceTagHoldApplied,
+        "retention label hold check (XT401)",
+    ),
+];
+
+pub fn load(path: &Path) -> Result<Loaded<Vec<SourceMailbox>>> {
+    let table = super::Table::read(path, InputKind::SourceMailboxes)?;
+    let missing: Vec<Notice> = CHECKED_COLUMNS
+        .iter()
+        .filter(|(c, _)| !table.has(*c))
+        .map(|(c, what)| {
+            Notice(format!(
+                "{}: no {} column, so the {what} did not run",
+                path.display(),
+                COLUMNS[usize::from(*c)].name
+            ))
+        })
+        .collect();
+    let (rows, files, mut notices) = map_rows(&table, map);
+    notices.extend(missing);
+    Ok((rows, files, notices))
+}
+
+fn map(row: &super::Row<'_>) -> SourceMailbox {
+    let mut issues = Vec::new();
+    let primary_smtp = row.string(C::PrimarySmtpAddress);
+    if primary_smtp.is_empty() {
+        issues.push(missing("PrimarySmtpAddress"));
+    } else if !is_valid_address(&primary_smtp) {
+        issues.push(ValueIssue {
+            column: "PrimarySmtpAddress",
+            value: primary_smtp.clone(),
+            problem: Problem::InvalidAddress,
+        });
+    }
+    let exchange_guid = row.guid(C::ExchangeGuid, &mut issues);
+    // Empty or all-zero: every mailbox has one, so the export is wrong for this row.
+    if exchange_guid.is_none() && !issues.iter().any(|i| i.column == "ExchangeGuid") {
+        issues.push(missing("ExchangeGuid"));
+    }
+    let legacy_dn = row.string(C::LegacyExchangeDN);
+    if legacy_dn.is_empty() {
+        issues.push(missing("LegacyExchangeDN"));
+    }
+    let aux_archives = row
+        .list(C::MailboxLocations)
+        .iter()
+        .filter(|t| t.eq_ignore_ascii_case("AuxArchive"))
+        .count() as u32;
+    let custom_attributes = (0u8..15)
+        .filter_map(|i| {
+            let col = usize::from(C::CustomAttribute1) + usize::from(i);
+            row.text(col).map(|v| (i + 1, v.to_string()))
+        })
+        .collect();
+    let mut flag = |c: C| row.flag(c, &mut issues).unwrap_or(false);
+    let litigation_hold = flag(C::LitigationHoldEnabled);
+    let compliance_tag_hold = flag(C::ComplianceTagHoldApplied);
+    let delay_hold = flag(C::DelayHoldApplied);
+    let delay_release_hold = flag(C::DelayReleaseHoldApplied);
+    let retention_hold = flag(C::RetentionHoldEnabled);
+    let auto_expanding_archive = flag(C::AutoExpandingArchiveEnabled);
+    let archive_guid = row.guid(C::ArchiveGuid, &mut issues);
+    SourceMailbox {
+        line: row.line(),
+        display_name: row.string(C::DisplayName),
+        name: row.string(C::Name),
+        alias: row.string(C::Alias),
+        upn: row.string(C::UserPrincipalName),
+        external_directory_object_id: row.string(C::ExternalDirectoryObjectId),
+        primary_smtp,
+        email_addresses: row
+            .list(C::EmailAddresses)
+            .into_iter()
+            .map(Proxy::parse)
+            .collect(),
+        exchange_guid,
+        archive_guid,
+        archive_status: row.string(C::ArchiveStatus),
+        auto_expanding_archive,
+        legacy_dn,
+        recipient_type_details: row.string(C::RecipientTypeDetails),
+        litigation_hold,
+        in_place_holds: strings(row.list(C::InPlaceHolds)),
+        compliance_tag_hold,
+        delay_hold,
+        delay_release_hold,
+        retention_hold,
+        grant_send_on_behalf_to: strings(row.list(C::GrantSendOnBehalfTo)),
+        aux_archives,
+        persisted_capabilities: strings(row.list(C::PersistedCapabilities)),
+        move_remote_host: row.string(C::MailboxMoveRemoteHostName),
+        office: row.string(C::Office),
+        custom_attributes,
+        stats: None,
+        issues,
+    }
+}
+
+pub(crate) fn missing(column: &'static str) -> ValueIssue {
+    ValueIssue {
+        column,
+        value: String::new(),
+        problem: Problem::Missing,
+    }
+}
+
+pub(crate) fn strings(items: Vec<&str>) -> Vec<String> {
+    items.into_iter().map(str::to_string).collect()
+}

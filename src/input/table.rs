@@ -1,0 +1,605 @@
+//! One input file as a table of the columns its `InputKind` needs, whatever shape it came in:
+//! CSV (any of `,` `;` tab, with or without `#TYPE`, quoted or not) or Export-Clixml.
+
+use std::path::{Path, PathBuf};
+
+use super::clixml::{self, XmlValue};
+use super::decode::{self, Encoding};
+use super::values::{self, is_dotnet_type_name, split_list};
+use super::{ColSpec, InputKind, Notice};
+use crate::error::{Column, Error, Location, Result};
+use crate::model::{Problem, ValueIssue};
+use uuid::Uuid;
+
+/// A parsed input: rows projected onto `kind.columns()` (by position in that list).
+pub struct Table {
+    pub path: PathBuf,
+    pub kind: InputKind,
+    /// Which of `kind.columns()` the file has.
+    pub present: Vec<bool>,
+    /// How the file was written, e.g. "UTF-16LE, `;`-delimited CSV, #TYPE line".
+    pub format: String,
+    pub notices: Vec<Notice>,
+    body: Body,
+}
+
+enum Body {
+    Csv {
+        records: Vec<csv::StringRecord>,
+        /// Field index of each column in `kind.columns()`.
+        index: Vec<Option<usize>>,
+        /// Lines before the header (the `#TYPE` line and the like), added to csv's line numbers.
+        line_offset: u64,
+    },
+    Xml(Vec<XmlRow>),
+}
+
+struct XmlRow {
+    line: u64,
+    values: Vec<XmlValue>,
+}
+
+/// One row of a table, as the mappers see it.
+pub struct Row<'a> {
+    table: &'a Table,
+    i: usize,
+}
+
+impl Table {
+    pub fn read(path: &Path, kind: InputKind) -> Result<Table> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let (text, encoding) = decode::decode(path, bytes)?;
+        let mut notices = Vec::new();
+        if encoding == Encoding::Windows1252 {
+            notices.push(Notice(format!(
+                "{}: not valid UTF-8, read as Windows-1252; if names look wrong, re-export with -Encoding UTF8",
+                path.display()
+            )));
+        }
+        if clixml::looks_like_clixml(&text) {
+            read_clixml(path, kind, &text, encoding, notices)
+        } else {
+            read_csv(path, kind, &text, encoding, notices)
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.body {
+            Body::Csv { records, .. } => records.len(),
+            Body::Xml(rows) => rows.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn row(&self, i: usize) -> Row<'_> {
+        Row { table: self, i }
+    }
+
+    pub fn has(&self, col: impl Into<usize>) -> bool {
+        self.present[col.into()]
+    }
+}
+
+impl<'a> Row<'a> {
+    /// 1-based line of the row in the file.
+    pub fn line(&self) -> u64 {
+        match &self.table.body {
+            Body::Csv {
+                records,
+                line_offset,
+                ..
+            } => records[self.i].position().map_or(0, |p| p.line()) + line_offset,
+            Body::Xml(rows) => rows[self.i].line,
+        }
+    }
+
+    /// The trimmed cell of column `col`, `None` when absent or empty.
+    pub fn text(&self, col: impl Into<usize>) -> Option<&'a str> {
+        let col: usize = col.into();
+        match &self.table.body {
+            Body::Csv { records, index, .. } => {
+                let cell = records[self.i].get(index[col]?)?.trim();
+                (!cell.is_empty()).then_some(cell)
+            }
+            Body::Xml(rows) => match &rows[self.i].values[col] {
+                XmlValue::Text(s) if !s.trim().is_empty() => Some(s.trim()),
+                XmlValue::List(items) => items.first().map(|s| s.trim()),
+                _ => None,
+            },
+        }
+    }
+
+    /// The items of a multi-valued column.
+    pub fn list(&self, col: impl Into<usize>) -> Vec<&'a str> {
+        let col: usize = col.into();
+        let kind = self.table.kind.columns()[col].kind;
+        match &self.table.body {
+            Body::Xml(rows) => match &rows[self.i].values[col] {
+                XmlValue::List(items) => items.iter().flat_map(|s| split_list(s, kind)).collect(),
+                XmlValue::Text(s) => split_list(s, kind),
+                XmlValue::Nil => Vec::new(),
+            },
+            Body::Csv { .. } => self
+                .text(col)
+                .map(|c| split_list(c, kind))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A GUID column; an unparsable value is recorded as an issue and read as none.
+    pub fn guid(&self, col: impl Into<usize>, issues: &mut Vec<ValueIssue>) -> Option<Uuid> {
+        let col: usize = col.into();
+        self.parsed(col, issues, Problem::InvalidGuid, values::parse_guid)
+    }
+
+    /// A size column in bytes.
+    pub fn size(&self, col: impl Into<usize>, issues: &mut Vec<ValueIssue>) -> Option<u64> {
+        let col: usize = col.into();
+        self.parsed(col, issues, Problem::InvalidSize, values::parse_size)
+    }
+
+    /// A True/False column; `None` when absent or empty.
+    pub fn flag(&self, col: impl Into<usize>, issues: &mut Vec<ValueIssue>) -> Option<bool> {
+        let col: usize = col.into();
+        self.parsed(col, issues, Problem::InvalidBool, values::parse_bool)
+    }
+
+    /// A column's owned text, empty when absent.
+    pub fn string(&self, col: impl Into<usize>) -> String {
+        let col: usize = col.into();
+        self.text(col).unwrap_or_default().to_string()
+    }
+
+    fn parsed<T>(
+        &self,
+        col: usize,
+        issues: &mut Vec<ValueIssue>,
+        problem: Problem,
+        parse: fn(&str) -> Result<Option<T>, values::Invalid>,
+    ) -> Option<T> {
+        let text = self.text(col)?;
+        parse(text).unwrap_or_else(|values::Invalid| {
+            issues.push(ValueIssue {
+                column: self.table.kind.columns()[col].name,
+                value: text.to_string(),
+                problem,
+            });
+            None
+        })
+    }
+
+    /// Where this row's column is, for findings.
+    pub fn location(&self, col: impl Into<usize>) -> Location {
+        let col: usize = col.into();
+        Location {
+            path: self.table.path.clone(),
+            line: self.line(),
+            column: Some(Column::Field(
+                col + 1,
+                self.table.kind.columns()[col].name.to_string(),
+            )),
+        }
+    }
+}
+
+/// A CSV file positioned after its header: what every CSV read shares.
+struct CsvStart<'t> {
+    reader: csv::Reader<&'t [u8]>,
+    names: Vec<String>,
+    line_offset: u64,
+    format: String,
+}
+
+fn start_csv<'t>(
+    path: &Path,
+    text: &'t str,
+    encoding: Encoding,
+    what: &str,
+) -> Result<CsvStart<'t>> {
+    // Skip what Import-Csv skips before the header: `#TYPE ...`, other `#` lines, blank lines.
+    let mut rest = text;
+    let mut line_offset = 0u64;
+    let mut type_line = None;
+    loop {
+        let (line, tail) = rest.split_once('\n').unwrap_or((rest, ""));
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') {
+            if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("#type") {
+                type_line = Some(trimmed[5..].trim().to_string());
+            }
+        } else if !trimmed.is_empty() || tail.is_empty() {
+            break;
+        }
+        rest = tail;
+        line_offset += 1;
+    }
+    let header_line = rest.split(['\n', '\r']).next().unwrap_or("");
+    let delimiter = sniff_delimiter(header_line);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(rest.as_bytes());
+    let mut header = csv::StringRecord::new();
+    let got_header = reader
+        .read_record(&mut header)
+        .map_err(|e| csv_error(path, line_offset, &e))?;
+    let mut names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    while names.last().is_some_and(String::is_empty) {
+        names.pop();
+    }
+    if !got_header || names.is_empty() {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            detail: format!("the file is empty: expected {what} with a header row"),
+        });
+    }
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].iter().any(|m| m.eq_ignore_ascii_case(n)) {
+            return Err(Error::DuplicateColumn {
+                location: Location {
+                    path: path.to_path_buf(),
+                    line: line_offset + 1,
+                    column: None,
+                },
+                name: n.clone(),
+            });
+        }
+    }
+    let mut format = format!("{}, {} CSV", encoding.label(), delimiter_label(delimiter));
+    if let Some(t) = type_line {
+        format.push_str(&format!(", #TYPE {t}"));
+    }
+    Ok(CsvStart {
+        reader,
+        names,
+        line_offset,
+        format,
+    })
+}
+
+/// Reads the next data row, skipping blank lines and checking its width; `None` at the end.
+fn next_record(
+    path: &Path,
+    start: &mut CsvStart<'_>,
+    record: &mut csv::StringRecord,
+) -> Result<Option<u64>> {
+    loop {
+        match start.reader.read_record(record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(path, start.line_offset, &e)),
+        }
+        if record.len() == 1 && record[0].trim().is_empty() {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line()) + start.line_offset;
+        check_width(path, line, record, start.names.len())?;
+        return Ok(Some(line));
+    }
+}
+
+/// A CSV read without a schema: header names and every row as written (trimmed). Used for
+/// files whose columns are free-form (hand-made mapping sheets) and to inspect foreign files.
+#[derive(Debug)]
+pub struct RawTable {
+    pub headers: Vec<String>,
+    /// (line, fields) per data row.
+    pub rows: Vec<(u64, Vec<String>)>,
+    pub format: String,
+}
+
+pub fn read_raw(path: &Path) -> Result<RawTable> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let (text, encoding) = decode::decode(path, bytes)?;
+    let mut start = start_csv(path, &text, encoding, "a CSV file")?;
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = next_record(path, &mut start, &mut record)? {
+        rows.push((line, record.iter().map(|f| f.trim().to_string()).collect()));
+    }
+    Ok(RawTable {
+        headers: start.names,
+        rows,
+        format: start.format,
+    })
+}
+
+fn read_csv(
+    path: &Path,
+    kind: InputKind,
+    text: &str,
+    encoding: Encoding,
+    notices: Vec<Notice>,
+) -> Result<Table> {
+    let mut start = start_csv(path, text, encoding, kind.what())?;
+    let names = start.names.clone();
+    let specs = kind.columns();
+    let mut index: Vec<Option<usize>> = specs
+        .iter()
+        .map(|s| names.iter().position(|n| s.matches(n)))
+        .collect();
+
+    let mut records = Vec::new();
+    // A bare list of addresses (no header at all) is a common hand-made scope list.
+    if kind == InputKind::ScopeMembers
+        && index.iter().all(Option::is_none)
+        && names.len() == 1
+        && names[0].contains('@')
+    {
+        let mut first = csv::StringRecord::from(vec![names[0].as_str()]);
+        let mut pos = csv::Position::new();
+        pos.set_line(1);
+        first.set_position(Some(pos));
+        records.push(first);
+        index[0] = Some(0);
+    }
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = next_record(path, &mut start, &mut record)? {
+        if records.is_empty() {
+            check_schema(path, kind, &names, &index, line, |i| record.get(i))?;
+        }
+        check_flattened(path, kind, &index, line, |i| record.get(i))?;
+        records.push(std::mem::take(&mut record));
+    }
+    if records.is_empty() {
+        check_schema(path, kind, &names, &index, start.line_offset + 1, |_| None)?;
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        kind,
+        present: index.iter().map(Option::is_some).collect(),
+        format: start.format,
+        notices,
+        body: Body::Csv {
+            records,
+            index,
+            line_offset: start.line_offset,
+        },
+    })
+}
+
+/// Picks `,`, `;` or tab by counting them outside quotes in the header line.
+fn sniff_delimiter(header: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    [b',', b';', b'\t'][if counts[best] == 0 { 0 } else { best }]
+}
+
+fn delimiter_label(d: u8) -> &'static str {
+    match d {
+        b';' => "`;`-delimited",
+        b'\t' => "tab-delimited",
+        _ => "`,`-delimited",
+    }
+}
+
+/// A row with a different field count than the header means a broken quote or an unquoted
+/// delimiter inside a value: the values would land in the wrong columns, so stop.
+fn check_width(path: &Path, line: u64, record: &csv::StringRecord, width: usize) -> Result<()> {
+    let extra_empty = record.iter().skip(width).all(|f| f.trim().is_empty());
+    if record.len() == width || (record.len() > width && extra_empty) {
+        return Ok(());
+    }
+    let mut detail = format!(
+        "expected {width} fields as in the header, found {}",
+        record.len()
+    );
+    if record.iter().any(|f| f.contains('\n')) {
+        detail
+            .push_str("; a quoted value runs across lines, so a closing quote is probably missing");
+    } else {
+        detail.push_str("; a value probably contains the delimiter without being quoted");
+    }
+    detail.push_str(". Re-export with Export-Csv, which quotes every value");
+    Err(Error::MalformedRow {
+        location: Location {
+            path: path.to_path_buf(),
+            line,
+            column: None,
+        },
+        detail,
+    })
+}
+
+/// Missing required columns, reported after checking the first row for unflattened
+/// collections: when both happen the re-export fixes both, and the type name is the clearer clue.
+fn check_schema<'r>(
+    path: &Path,
+    kind: InputKind,
+    names: &[String],
+    index: &[Option<usize>],
+    line: u64,
+    cell: impl Fn(usize) -> Option<&'r str>,
+) -> Result<()> {
+    let specs = kind.columns();
+    let missing: Vec<String> = specs
+        .iter()
+        .zip(index)
+        .filter(|(s, i)| s.required && i.is_none())
+        .map(|(s, _)| s.name.to_string())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if let Err(Error::NotFlattened {
+        location,
+        column,
+        value,
+        ..
+    }) = check_flattened(path, kind, index, line, cell)
+    {
+        return Err(Error::NotFlattened {
+            location,
+            kind,
+            column,
+            value,
+            missing,
+        });
+    }
+    Err(Error::MissingColumns {
+        path: path.to_path_buf(),
+        kind,
+        what: kind.what(),
+        missing,
+        found: names.to_vec(),
+    })
+}
+
+fn check_flattened<'r>(
+    path: &Path,
+    kind: InputKind,
+    index: &[Option<usize>],
+    line: u64,
+    cell: impl Fn(usize) -> Option<&'r str>,
+) -> Result<()> {
+    for (spec, idx) in kind.columns().iter().zip(index) {
+        let Some(i) = *idx else { continue };
+        if !spec.kind.is_list() {
+            continue;
+        }
+        if let Some(value) = cell(i).filter(|v| is_dotnet_type_name(v)) {
+            return Err(not_flattened(path, kind, spec, i, line, value));
+        }
+    }
+    Ok(())
+}
+
+fn not_flattened(
+    path: &Path,
+    kind: InputKind,
+    spec: &ColSpec,
+    field: usize,
+    line: u64,
+    value: &str,
+) -> Error {
+    Error::NotFlattened {
+        location: Box::new(Location {
+            path: path.to_path_buf(),
+            line,
+            column: Some(Column::Field(field + 1, spec.name.to_string())),
+        }),
+        kind,
+        column: spec.name.to_string(),
+        value: value.trim().to_string(),
+        missing: Vec::new(),
+    }
+}
+
+fn csv_error(path: &Path, line_offset: u64, e: &csv::Error) -> Error {
+    let line = e.position().map_or(0, |p| p.line()) + line_offset;
+    Error::MalformedRow {
+        location: Location {
+            path: path.to_path_buf(),
+            line,
+            column: None,
+        },
+        detail: e.to_string(),
+    }
+}
+
+fn read_clixml(
+    path: &Path,
+    kind: InputKind,
+    text: &str,
+    encoding: Encoding,
+    notices: Vec<Notice>,
+) -> Result<Table> {
+    let objects = clixml::parse(text).map_err(|e| Error::Clixml {
+        location: Location {
+            path: path.to_path_buf(),
+            line: e.line,
+            column: Some(Column::Char(e.column)),
+        },
+        detail: e.detail.clone(),
+    })?;
+    let specs = kind.columns();
+    let mut present = vec![false; specs.len()];
+    let mut names: Vec<String> = Vec::new();
+    let mut rows = Vec::with_capacity(objects.len());
+    for obj in objects {
+        let mut values = vec![XmlValue::Nil; specs.len()];
+        for (name, value) in obj.props {
+            if let Some(c) = specs.iter().position(|s| s.matches(&name)) {
+                present[c] = true;
+                if let XmlValue::Text(t) = &value
+                    && specs[c].kind.is_list()
+                    && is_dotnet_type_name(t)
+                {
+                    return Err(not_flattened(path, kind, &specs[c], c, obj.line, t));
+                }
+                values[c] = value;
+            } else if names.len() < 200 && !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                names.push(name);
+            }
+        }
+        rows.push(XmlRow {
+            line: obj.line,
+            values,
+        });
+    }
+    let missing: Vec<String> = specs
+        .iter()
+        .zip(&present)
+        .filter(|(s, p)| s.required && !**p)
+        .map(|(s, _)| s.name.to_string())
+        .collect();
+    if !missing.is_empty() {
+        names.extend(
+            specs
+                .iter()
+                .zip(&present)
+                .filter(|(_, p)| **p)
+                .map(|(s, _)| s.name.to_string()),
+        );
+        return Err(Error::MissingColumns {
+            path: path.to_path_buf(),
+            kind,
+            what: kind.what(),
+            missing,
+            found: names,
+        });
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        kind,
+        present,
+        format: format!("{}, Export-Clixml", encoding.label()),
+        notices,
+        body: Body::Xml(rows),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_is_sniffed_outside_quotes() {
+        assert_eq!(sniff_delimiter(r#""a","b","c""#), b',');
+        assert_eq!(sniff_delimiter(r#""a;x","b";"c";"d""#), b';');
+        assert_eq!(sniff_delimiter("a\tb\tc"), b'\t');
+        assert_eq!(sniff_delimiter("PrimarySmtpAddress"), b',');
+    }
+}

@@ -1,0 +1,75 @@
+//! The target recipient export (Get-MailUser and Get-Mailbox joined with Get-User): columns, and
+//! the mapping of a row to a `TargetRecipient`.
+
+use std::path::Path;
+
+use super::values::{Proxy, is_valid_address, strip_smtp_prefix};
+use super::{ColSpec, Loaded, ValueKind, read_rows};
+use crate::error::Result;
+use crate::input::InputKind;
+use crate::model::{Problem, TargetRecipient, ValueIssue};
+
+columns! {
+    PrimarySmtpAddress = ColSpec::req("PrimarySmtpAddress").aka(&["PrimarySmtp", "WindowsEmailAddress"]),
+    EmailAddresses = ColSpec::req("EmailAddresses").aka(&["ProxyAddresses"]).list(ValueKind::ProxyList),
+    ExchangeGuid = ColSpec::req("ExchangeGuid").aka(&["msExchMailboxGuid"]),
+    ExternalEmailAddress = ColSpec::opt("ExternalEmailAddress").aka(&["TargetAddress"]),
+    Alias = ColSpec::opt("Alias").aka(&["MailNickname"]),
+    DisplayName = ColSpec::opt("DisplayName"),
+    UserPrincipalName = ColSpec::opt("UserPrincipalName").aka(&["UPN", "MicrosoftOnlineServicesID"]),
+    ArchiveGuid = ColSpec::opt("ArchiveGuid").aka(&["msExchArchiveGUID"]),
+    RecipientTypeDetails = ColSpec::opt("RecipientTypeDetails"),
+    PreviousRecipientTypeDetails = ColSpec::opt("PreviousRecipientTypeDetails"),
+    IsDirSynced = ColSpec::opt("IsDirSynced"),
+    PersistedCapabilities = ColSpec::opt("PersistedCapabilities").list(ValueKind::TokenList),
+    RecoverableItemsQuota = ColSpec::opt("RecoverableItemsQuota"),
+    SKUAssigned = ColSpec::opt("SKUAssigned"),
+}
+
+pub fn load(path: &Path) -> Result<Loaded<Vec<TargetRecipient>>> {
+    read_rows(path, InputKind::TargetRecipients, map)
+}
+
+fn map(row: &super::Row<'_>) -> TargetRecipient {
+    let mut issues = Vec::new();
+    let mut address = |column: &'static str, value: String| {
+        if !value.is_empty() && !is_valid_address(&value) {
+            issues.push(ValueIssue {
+                column,
+                value: value.clone(),
+                problem: Problem::InvalidAddress,
+            });
+        }
+        value
+    };
+    let primary_smtp = address("PrimarySmtpAddress", row.string(C::PrimarySmtpAddress));
+    let external = strip_smtp_prefix(row.text(C::ExternalEmailAddress).unwrap_or_default());
+    let external_email_address = address("ExternalEmailAddress", external.to_string());
+    let exchange_guid = row.guid(C::ExchangeGuid, &mut issues);
+    let archive_guid = row.guid(C::ArchiveGuid, &mut issues);
+    let is_dir_synced = row.flag(C::IsDirSynced, &mut issues);
+    let sku_assigned = row.flag(C::SKUAssigned, &mut issues);
+    let recoverable_items_quota = row.size(C::RecoverableItemsQuota, &mut issues);
+    TargetRecipient {
+        line: row.line(),
+        alias: row.string(C::Alias),
+        display_name: row.string(C::DisplayName),
+        upn: row.string(C::UserPrincipalName),
+        primary_smtp,
+        external_email_address,
+        email_addresses: row
+            .list(C::EmailAddresses)
+            .into_iter()
+            .map(Proxy::parse)
+            .collect(),
+        exchange_guid,
+        archive_guid,
+        recipient_type_details: row.string(C::RecipientTypeDetails),
+        previous_recipient_type_details: row.string(C::PreviousRecipientTypeDetails),
+        is_dir_synced,
+        persisted_capabilities: super::source::strings(row.list(C::PersistedCapabilities)),
+        recoverable_items_quota,
+        sku_assigned,
+        issues,
+    }
+}

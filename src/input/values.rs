@@ -1,0 +1,452 @@
+//! Pure parsers for the value shapes PowerShell writes: flattened lists (prefix-aware for proxy
+//! addresses), GUIDs, ByteQuantifiedSize strings, booleans, and unflattened .NET type names.
+
+use uuid::Uuid;
+
+use super::ValueKind;
+
+/// Splits a flattened multi-valued cell according to what the column holds.
+pub fn split_list(cell: &str, kind: ValueKind) -> Vec<&str> {
+    match kind {
+        ValueKind::Scalar => vec![cell],
+        ValueKind::ProxyList => split_proxies(cell),
+        ValueKind::IdentityList => split_on(cell, |c| matches!(c, ';' | '|' | '\n' | '\r')),
+        ValueKind::TokenList => split_on(cell, |c| {
+            matches!(c, ';' | '|' | ',' | '\n' | '\r') || c.is_whitespace()
+        }),
+    }
+}
+
+fn split_on(cell: &str, sep: impl Fn(char) -> bool) -> Vec<&str> {
+    cell.split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Splits `SMTP:a@x;smtp:b@x|X400:c=US;a= ;p=Org;o=Exchange;s=Doe, SIP:a@x` into its entries.
+/// A separator (`;` `|` `,` or a line break) only ends an entry when the next non-blank text is a
+/// proxy prefix (`letters/digits` then `:`): X400 addresses contain `;` and X500 DNs contain `,`
+/// and spaces, but neither has a `word:` right after one of those.
+pub fn split_proxies(cell: &str) -> Vec<&str> {
+    let bytes = cell.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b';' | b'|' | b',' | b'\n' | b'\r') && starts_with_prefix(&cell[i + 1..]) {
+            push_trimmed(&mut out, &cell[start..i]);
+            start = i + 1;
+        }
+    }
+    push_trimmed(&mut out, &cell[start..]);
+    out
+}
+
+fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
+    // An entry may end with the separator itself when a list had a trailing `;`.
+    let s = s.trim().trim_end_matches([';', '|', ',']).trim();
+    if !s.is_empty() {
+        out.push(s);
+    }
+}
+
+/// `true` when `s` (after blanks) starts with `prefix:` and something after it. Only blanks are
+/// skipped, so a run of separators costs linear time: `;;smtp:` splits at the second `;`.
+fn starts_with_prefix(s: &str) -> bool {
+    let s = s.trim_start();
+    let head = s.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    (1..=16).contains(&head)
+        && s.as_bytes()[0].is_ascii_alphabetic()
+        && s.as_bytes().get(head) == Some(&b':')
+        && s.len() > head + 1
+}
+
+/// A proxy address split into its prefix and value. The value is kept byte-exact (X500 DNs are
+/// copied as they are); only the prefix is interpreted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Proxy {
+    pub kind: ProxyKind,
+    /// Upper-case `SMTP:` marks the primary address.
+    pub primary: bool,
+    pub value: Box<str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProxyKind {
+    Smtp,
+    X500,
+    X400,
+    Sip,
+    Spo,
+    Eum,
+    /// Any other prefix, upper-cased.
+    Other(Box<str>),
+}
+
+impl Proxy {
+    /// Parses one entry. An entry without a prefix is taken as a secondary SMTP address, since
+    /// some admins flatten `EmailAddresses | % { $_.SmtpAddress }`.
+    pub fn parse(entry: &str) -> Proxy {
+        let entry = entry.trim();
+        let Some((prefix, value)) = entry.split_once(':').filter(|(p, _)| is_prefix(p)) else {
+            return Proxy {
+                kind: ProxyKind::Smtp,
+                primary: false,
+                value: entry.into(),
+            };
+        };
+        let kind = match prefix.to_ascii_uppercase().as_str() {
+            "SMTP" => ProxyKind::Smtp,
+            "X500" => ProxyKind::X500,
+            "X400" => ProxyKind::X400,
+            "SIP" => ProxyKind::Sip,
+            "SPO" => ProxyKind::Spo,
+            "EUM" => ProxyKind::Eum,
+            other => ProxyKind::Other(other.into()),
+        };
+        let primary = kind == ProxyKind::Smtp && prefix == "SMTP";
+        Proxy {
+            kind,
+            primary,
+            value: value.into(),
+        }
+    }
+
+    pub fn prefix(&self) -> &str {
+        match &self.kind {
+            ProxyKind::Smtp if self.primary => "SMTP",
+            ProxyKind::Smtp => "smtp",
+            ProxyKind::X500 => "X500",
+            ProxyKind::X400 => "X400",
+            ProxyKind::Sip => "SIP",
+            ProxyKind::Spo => "SPO",
+            ProxyKind::Eum => "EUM",
+            ProxyKind::Other(p) => p,
+        }
+    }
+
+    /// The proxy as Exchange writes it: `PREFIX:value`.
+    pub fn render(&self) -> String {
+        format!("{}:{}", self.prefix(), self.value)
+    }
+}
+
+fn is_prefix(p: &str) -> bool {
+    (1..=16).contains(&p.len())
+        && p.as_bytes()[0].is_ascii_alphabetic()
+        && p.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Strips an optional `SMTP:`/`smtp:` prefix (ExternalEmailAddress carries one).
+pub fn strip_smtp_prefix(s: &str) -> &str {
+    match s.get(..5) {
+        Some(p) if p.eq_ignore_ascii_case("smtp:") => &s[5..],
+        _ => s,
+    }
+}
+
+/// The canonical comparison form of an SMTP address.
+pub fn address_key(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// The part of an address before `@`; empty when there is no `@`.
+pub fn local_part(address: &str) -> &str {
+    address.split_once('@').map_or("", |(l, _)| l)
+}
+
+/// The domain of an address, lower-cased; `None` when there is no `@` or nothing after it.
+pub fn domain_of(address: &str) -> Option<String> {
+    address
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim().to_lowercase())
+        .filter(|d| !d.is_empty())
+}
+
+/// A syntactically usable SMTP address: one `@`, something on both sides, no blanks.
+pub fn is_valid_address(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// A value that is not of the kind its column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invalid;
+
+/// A GUID cell: `Ok(None)` for empty or the all-zero GUID, `Err` for anything unparsable.
+pub fn parse_guid(s: &str) -> Result<Option<Uuid>, Invalid> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let g = Uuid::try_parse(s).map_err(|_| Invalid)?;
+    Ok(if g.is_nil() { None } else { Some(g) })
+}
+
+/// A size cell in bytes. Accepts `1.234 GB (1,324,567,890 bytes)` (the byte count in
+/// parentheses is exact and culture-proof), a plain byte count, and `12.5 GB`-style text.
+/// `Ok(None)` for empty and `Unlimited`.
+pub fn parse_size(s: &str) -> Result<Option<u64>, Invalid> {
+    let s = s.trim();
+    if s.is_empty() || s.eq_ignore_ascii_case("unlimited") {
+        return Ok(None);
+    }
+    if let Some(open) = s.rfind('(') {
+        let inner = &s[open + 1..];
+        let digits: String = inner
+            .chars()
+            .take_while(|&c| c != ')')
+            .filter(char::is_ascii_digit)
+            .collect();
+        return digits.parse().map(Some).map_err(|_| Invalid);
+    }
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        return s.replace(',', "").parse().map(Some).map_err(|_| Invalid);
+    }
+    let (num, unit) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic()).ok_or(Invalid)?);
+    let num: f64 = num.trim().replace(',', ".").parse().map_err(|_| Invalid)?;
+    let scale: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "B" => 1,
+        "KB" => 1 << 10,
+        "MB" => 1 << 20,
+        "GB" => 1 << 30,
+        "TB" => 1 << 40,
+        _ => return Err(Invalid),
+    };
+    if !num.is_finite() || num < 0.0 {
+        return Err(Invalid);
+    }
+    Ok(Some((num * scale as f64).round() as u64))
+}
+
+/// `True`/`False` in any case (also `$true`, `1`/`0`); `Ok(None)` for empty.
+pub fn parse_bool(s: &str) -> Result<Option<bool>, Invalid> {
+    match s
+        .trim()
+        .trim_start_matches('$')
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "" => Ok(None),
+        "true" | "1" | "yes" => Ok(Some(true)),
+        "false" | "0" | "no" => Ok(Some(false)),
+        _ => Err(Invalid),
+    }
+}
+
+/// `true` when a cell is the name of a .NET collection type, i.e. Export-Csv wrote the
+/// collection's `ToString()` instead of its items: `System.Collections.ArrayList`,
+/// `System.Object[]`, `Microsoft.Exchange.Data.ProxyAddressCollection`,
+/// ``Deserialized.Microsoft.Exchange.Data.MultiValuedProperty`1[System.String]``.
+pub fn is_dotnet_type_name(cell: &str) -> bool {
+    let s = cell.trim();
+    let s = s.strip_prefix("Deserialized.").unwrap_or(s);
+    let rest = match s
+        .strip_prefix("System.")
+        .or_else(|| s.strip_prefix("Microsoft."))
+    {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => return false,
+    };
+    let (name, generic) = match rest.find('[') {
+        Some(i) => (&rest[..i], Some(&rest[i..])),
+        None => (rest, None),
+    };
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'`'))
+        && generic.is_none_or(|g| g.ends_with(']'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const X400: &str = "X400:c=US;a= ;p=First Organizati;o=Exchange;s=JohnDoe";
+
+    #[test]
+    fn x400_with_semicolons_survives_every_separator() {
+        for sep in [";", "|", ",", ", ", "\n", "\r\n", " ; "] {
+            let cell = [
+                "SMTP:john@contoso.com",
+                X400,
+                "x500:/o=Org/ou=A (FYDIBOHF23SPDLT)/cn=Recipients/cn=Doe, John",
+                "SIP:john@contoso.com",
+            ]
+            .join(sep);
+            assert_eq!(
+                split_proxies(&cell),
+                [
+                    "SMTP:john@contoso.com",
+                    X400,
+                    "x500:/o=Org/ou=A (FYDIBOHF23SPDLT)/cn=Recipients/cn=Doe, John",
+                    "SIP:john@contoso.com"
+                ],
+                "separator {sep:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn proxy_lists_tolerate_trailing_and_doubled_separators() {
+        assert_eq!(
+            split_proxies("SMTP:a@x.com;;smtp:b@x.com;"),
+            ["SMTP:a@x.com", "smtp:b@x.com"]
+        );
+        assert_eq!(split_proxies(""), Vec::<&str>::new());
+        assert_eq!(split_proxies("  "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn proxy_prefix_decides_kind_and_primary() {
+        let p = Proxy::parse("SMTP:Ann@Contoso.com");
+        assert_eq!(
+            (p.kind, p.primary, &*p.value),
+            (ProxyKind::Smtp, true, "Ann@Contoso.com")
+        );
+        assert!(!Proxy::parse("smtp:ann@contoso.com").primary);
+        let x = Proxy::parse(
+            "x500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=abc-Lara",
+        );
+        assert_eq!(x.kind, ProxyKind::X500);
+        assert_eq!(
+            &*x.value,
+            "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=abc-Lara"
+        );
+        assert_eq!(
+            Proxy::parse(X400).value.as_ref(),
+            "c=US;a= ;p=First Organizati;o=Exchange;s=JohnDoe"
+        );
+        assert_eq!(Proxy::parse("bare@contoso.com").kind, ProxyKind::Smtp);
+        assert_eq!(
+            Proxy::parse("MSXYZ:thing").kind,
+            ProxyKind::Other("MSXYZ".into())
+        );
+    }
+
+    #[test]
+    fn identity_lists_keep_commas_in_names() {
+        assert_eq!(
+            split_list(
+                "adatum.com/TestOU/Cheng,Angela;Smith, John|ann@contoso.com",
+                ValueKind::IdentityList
+            ),
+            [
+                "adatum.com/TestOU/Cheng,Angela",
+                "Smith, John",
+                "ann@contoso.com"
+            ]
+        );
+    }
+
+    #[test]
+    fn token_lists_split_on_everything() {
+        assert_eq!(
+            split_list("FullAccess, ReadPermission", ValueKind::TokenList),
+            ["FullAccess", "ReadPermission"]
+        );
+        assert_eq!(
+            split_list(
+                "1;guid;Primary;d;db;2;g2;AuxArchive;d;db",
+                ValueKind::TokenList
+            )
+            .len(),
+            10
+        );
+    }
+
+    #[test]
+    fn guids_in_any_case_and_zero_means_none() {
+        let g = "9B9387FE-E1B1-4695-97BD-B0A0BEBE7CE2";
+        assert_eq!(
+            parse_guid(g).unwrap().unwrap().to_string(),
+            g.to_lowercase()
+        );
+        assert_eq!(
+            parse_guid("{9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2}")
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            g.to_lowercase()
+        );
+        assert_eq!(parse_guid("00000000-0000-0000-0000-000000000000"), Ok(None));
+        assert_eq!(parse_guid(""), Ok(None));
+        assert_eq!(parse_guid("not-a-guid"), Err(Invalid));
+    }
+
+    #[test]
+    fn sizes_parse_to_bytes() {
+        assert_eq!(
+            parse_size("1.234 GB (1,324,567,890 bytes)"),
+            Ok(Some(1_324_567_890))
+        );
+        assert_eq!(parse_size("0 B (0 bytes)"), Ok(Some(0)));
+        assert_eq!(parse_size("6.08 KB (6,226 bytes)"), Ok(Some(6226)));
+        assert_eq!(
+            parse_size("30 GB (32.212.254.720 bytes)"),
+            Ok(Some(32_212_254_720))
+        );
+        assert_eq!(parse_size("12345"), Ok(Some(12345)));
+        assert_eq!(parse_size("2 GB"), Ok(Some(2 << 30)));
+        assert_eq!(parse_size("1,5 GB"), Ok(Some(1_610_612_736)));
+        assert_eq!(parse_size("Unlimited"), Ok(None));
+        assert_eq!(parse_size("lots"), Err(Invalid));
+    }
+
+    #[test]
+    fn booleans() {
+        for (s, v) in [
+            ("True", true),
+            ("false", false),
+            ("FALSE", false),
+            ("$true", true),
+        ] {
+            assert_eq!(parse_bool(s), Ok(Some(v)));
+        }
+        assert_eq!(parse_bool(""), Ok(None));
+        assert_eq!(parse_bool("maybe"), Err(Invalid));
+    }
+
+    #[test]
+    fn unflattened_collections_are_recognised() {
+        for s in [
+            "System.Collections.ArrayList",
+            "System.Object[]",
+            "Microsoft.Exchange.Data.ProxyAddressCollection",
+            "Microsoft.Exchange.Data.MultiValuedProperty`1[System.String]",
+            "Deserialized.Microsoft.Exchange.Data.MultiValuedProperty`1[[System.String, mscorlib]]",
+        ] {
+            assert!(is_dotnet_type_name(s), "{s}");
+        }
+        for s in [
+            "FullAccess",
+            "System",
+            "smtp:system.admin@contoso.com",
+            "System.Collections.ArrayList extra",
+        ] {
+            assert!(!is_dotnet_type_name(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn addresses() {
+        assert!(is_valid_address("ann@contoso.com"));
+        assert!(!is_valid_address("ann.contoso.com"));
+        assert!(!is_valid_address("ann@"));
+        assert!(!is_valid_address("a b@contoso.com"));
+        assert_eq!(
+            strip_smtp_prefix("SMTP:LaraN@contoso.onmicrosoft.com"),
+            "LaraN@contoso.onmicrosoft.com"
+        );
+        assert_eq!(domain_of("a@Contoso.COM").as_deref(), Some("contoso.com"));
+    }
+}

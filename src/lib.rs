@@ -1,0 +1,110 @@
+//! xtenant plans Exchange Online cross-tenant mailbox migrations from PowerShell exports.
+//!
+//! Data flows one way: `input` (read and normalise) -> `join` (source to target) -> `rules`
+//! (findings) -> `report` (statuses) -> `write` (files and the console summary).
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod input;
+pub mod join;
+pub mod model;
+pub mod ps;
+pub mod report;
+pub mod rules;
+pub mod sample;
+pub mod write;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use cli::{Command, RulesArgs};
+use config::Config;
+use error::{Error, Result};
+use report::Report;
+use rules::{Context, Severity, Status};
+
+/// What a successful run tells `main`, which alone turns it into an exit code.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// A finding at or above the `--fail-on` severity exists.
+    pub failed: bool,
+}
+
+pub fn run(command: Command) -> Result<Outcome> {
+    match command {
+        Command::Plan(args) => {
+            let config = Config::from_args(&args)?;
+            let summary = plan(&config)?;
+            if !config.quiet {
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(summary.text.as_bytes());
+            }
+            let failed = match (config.fail_on, summary.worst) {
+                (Some(limit), Some(worst)) => worst <= limit,
+                _ => false,
+            };
+            Ok(Outcome { failed })
+        }
+        Command::Sample(args) => {
+            let written = sample::write(&sample::Options::new(args.users, args.seed), &args.out)?;
+            eprintln!("wrote {} files to {}", written.len(), args.out.display());
+            Ok(Outcome::default())
+        }
+        Command::Rules(args) => rules_command(&args).map(|()| Outcome::default()),
+    }
+}
+
+fn rules_command(args: &RulesArgs) -> Result<()> {
+    let text = match (&args.rule, args.markdown) {
+        (_, true) => rules::markdown(),
+        (Some(code), false) => rules::find(code).map(rules::explain).ok_or_else(|| {
+            Error::Output(format!("no rule {code:?}; `xtenant rules` lists them"))
+        })?,
+        (None, false) => rules::list(),
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`xtenant rules | head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes());
+    Ok(())
+}
+
+/// The result of `plan`: what was written and the human summary.
+#[derive(Debug, Clone)]
+pub struct PlanSummary {
+    pub written: Vec<PathBuf>,
+    pub ready: usize,
+    pub needs_stamping: usize,
+    pub blocked: usize,
+    pub worst: Option<Severity>,
+    /// The summary for stderr.
+    pub text: String,
+}
+
+/// The whole `xtenant plan` pipeline.
+pub fn plan(config: &Config) -> Result<PlanSummary> {
+    let mut inputs = input::load(config)?;
+    if let Some(rows) = inputs.statistics.take() {
+        input::statistics::attach(&mut inputs.sources, &rows);
+        inputs.statistics = Some(rows);
+    }
+    let joined = join::join(&inputs, join::JoinOptions::default());
+    let cx = Context::new(&inputs, &joined, config);
+    let report = Report::build(&cx);
+
+    let mut staging = write::Staging::new(&config.out, config.inputs.all())?;
+    staging.write("readiness.csv", |w| write::csv::readiness(&report, w))?;
+    staging.write("findings.csv", |w| write::csv::findings(&report, w))?;
+    let written = staging.commit()?;
+
+    let mut text = Vec::new();
+    let _ = write::console::summary(&report, &written, &mut text);
+    Ok(PlanSummary {
+        written,
+        ready: report.count(Status::Ready),
+        needs_stamping: report.count(Status::NeedsStamping),
+        blocked: report.count(Status::Blocked),
+        worst: report.worst(),
+        text: String::from_utf8_lossy(&text).into_owned(),
+    })
+}

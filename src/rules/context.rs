@@ -1,0 +1,213 @@
+//! What every rule can see: the inputs, the join, the target's domains and the settings, plus
+//! the per-mailbox view handed to mailbox rules.
+
+use std::collections::{HashMap, HashSet};
+
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::input::values::address_key;
+use crate::join::{Joined, Match};
+use crate::model::{Inputs, SourceMailbox, TargetRecipient};
+use crate::ps::quote;
+
+use super::{Finding, RuleMeta};
+
+/// The target tenant's domains, from the flags and the Get-AcceptedDomain export.
+#[derive(Debug, Clone, Default)]
+pub struct Domains {
+    /// Lower-cased; empty when none were given (the checks that need them say so).
+    pub accepted: HashSet<String>,
+    /// TargetDeliveryDomain.
+    pub delivery: Option<String>,
+    /// Domain for new target addresses.
+    pub primary: Option<String>,
+}
+
+impl Domains {
+    pub fn new(config: &Config, inputs: &Inputs) -> Domains {
+        // File order after flag order, defaults first: "first" below is then well defined.
+        let mut ordered: Vec<String> = config.accepted_domains.clone();
+        if let Some(rows) = &inputs.accepted_domains {
+            let mut rows: Vec<_> = rows.iter().collect();
+            rows.sort_by_key(|r| !r.default);
+            ordered.extend(rows.into_iter().map(|r| r.name.clone()));
+        }
+        let onmicrosoft = |d: &str| d.ends_with(".onmicrosoft.com");
+        let delivery = config.delivery_domain.clone().or_else(|| {
+            ordered
+                .iter()
+                .find(|d| onmicrosoft(d) && !d.ends_with(".mail.onmicrosoft.com"))
+                .cloned()
+        });
+        let primary = config
+            .primary_domain
+            .clone()
+            .or_else(|| ordered.iter().find(|d| !onmicrosoft(d)).cloned());
+        Domains {
+            accepted: ordered.into_iter().collect(),
+            delivery,
+            primary,
+        }
+    }
+
+    pub fn accepts(&self, domain: &str) -> bool {
+        self.accepted.contains(domain)
+    }
+}
+
+pub struct Context<'a> {
+    pub inputs: &'a Inputs,
+    pub joined: &'a Joined,
+    pub domains: Domains,
+    pub large_mailbox_bytes: u64,
+    /// Lower-cased identities of the scope group's members, when that file was given.
+    pub scope: Option<HashSet<String>>,
+    /// Position of each source mailbox in the output order.
+    rank: Vec<usize>,
+    /// Source rows whose ExchangeGuid or PrimarySmtpAddress repeats: row -> (column, other rows).
+    duplicates: HashMap<usize, Vec<(&'static str, Vec<usize>)>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(inputs: &'a Inputs, joined: &'a Joined, config: &Config) -> Context<'a> {
+        let scope = inputs.scope_members.as_ref().map(|members| {
+            members
+                .iter()
+                .flat_map(|m| m.identities.iter().map(|i| address_key(i)))
+                .collect()
+        });
+        Context {
+            inputs,
+            joined,
+            domains: Domains::new(config, inputs),
+            large_mailbox_bytes: config.large_mailbox_bytes,
+            scope,
+            rank: output_rank(&inputs.sources),
+            duplicates: duplicate_keys(&inputs.sources),
+        }
+    }
+
+    /// The columns in which this source row repeats another, with the other rows.
+    pub fn duplicates_of(&self, source: usize) -> &[(&'static str, Vec<usize>)] {
+        self.duplicates.get(&source).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn mailbox(&self, index: usize) -> MailboxCx<'_> {
+        let m = &self.joined.matches[index];
+        MailboxCx {
+            cx: self,
+            index,
+            source: &self.inputs.sources[index],
+            target: m.target.map(|t| &self.inputs.targets[t]),
+            m,
+        }
+    }
+
+    /// Rank of each source in the output order (sorted by address, then line).
+    pub fn source_rank(&self) -> &[usize] {
+        &self.rank
+    }
+
+    /// An org-level finding.
+    pub fn finding(&self, meta: &RuleMeta, message: String, fix: String) -> Finding {
+        Finding {
+            code: meta.code,
+            severity: meta.severity,
+            source: None,
+            target: None,
+            message,
+            fix,
+        }
+    }
+}
+
+/// Groups source rows by ExchangeGuid and by PrimarySmtpAddress; every group of two or more
+/// gives each member the others. Linear in the number of rows.
+fn duplicate_keys(sources: &[SourceMailbox]) -> HashMap<usize, Vec<(&'static str, Vec<usize>)>> {
+    let mut by_guid: HashMap<Uuid, Vec<usize>> = HashMap::new();
+    let mut by_primary: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        if let Some(g) = s.exchange_guid {
+            by_guid.entry(g).or_default().push(i);
+        }
+        if !s.primary_smtp.is_empty() {
+            by_primary
+                .entry(address_key(&s.primary_smtp))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out: HashMap<usize, Vec<(&'static str, Vec<usize>)>> = HashMap::new();
+    let groups = by_guid
+        .into_values()
+        .map(|g| ("ExchangeGuid", g))
+        .chain(by_primary.into_values().map(|g| ("PrimarySmtpAddress", g)));
+    for (column, group) in groups.filter(|(_, g)| g.len() > 1) {
+        for &i in &group {
+            let others = group.iter().copied().filter(|&o| o != i).collect();
+            out.entry(i).or_default().push((column, others));
+        }
+    }
+    // HashMap iteration order varies between runs: fix the order of each row's entries.
+    for entries in out.values_mut() {
+        entries.sort();
+    }
+    out
+}
+
+/// Output order: by primary SMTP address (case-insensitive), then by line in the file.
+fn output_rank(sources: &[SourceMailbox]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sources.len()).collect();
+    order.sort_by_cached_key(|&i| (sources[i].label().to_lowercase(), sources[i].line));
+    let mut rank = vec![0; sources.len()];
+    for (r, i) in order.into_iter().enumerate() {
+        rank[i] = r;
+    }
+    rank
+}
+
+/// One source mailbox with its match, as a mailbox rule sees it.
+pub struct MailboxCx<'a> {
+    pub cx: &'a Context<'a>,
+    pub index: usize,
+    pub source: &'a SourceMailbox,
+    pub target: Option<&'a TargetRecipient>,
+    pub m: &'a Match,
+}
+
+impl MailboxCx<'_> {
+    pub fn finding(&self, meta: &RuleMeta, message: String, fix: String) -> Finding {
+        Finding {
+            code: meta.code,
+            severity: meta.severity,
+            source: Some(self.index),
+            target: self.m.target,
+            message,
+            fix,
+        }
+    }
+
+    /// The target is synchronised from on-premises AD: Set-MailUser cannot change it.
+    pub fn target_dir_synced(&self) -> bool {
+        self.target.is_some_and(|t| t.is_dir_synced == Some(true))
+    }
+}
+
+impl MailboxCx<'_> {
+    /// The command that changes the target: Set-MailUser in the cloud, or the on-premises AD
+    /// equivalent when the object is dir-synced (Set-MailUser cannot change synced attributes).
+    pub fn set_target(&self, cloud: &str, ad: &str) -> String {
+        let Some(t) = self.target else {
+            return String::new();
+        };
+        if self.target_dir_synced() {
+            format!(
+                "on-premises AD (the target is dir-synced): Get-ADUser -Filter {{UserPrincipalName -eq {}}} | Set-ADUser {ad}; then run a delta sync",
+                quote(&t.upn)
+            )
+        } else {
+            format!("Set-MailUser -Identity {} {cloud}", quote(t.label()))
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The readiness catalogue: the `Rule` trait, its metadata, the one registry (`ALL`), and the
+//! evaluation of every rule over every mailbox. Rules return findings; they never print.
+
+mod context;
+mod docs;
+mod finding;
+
+mod xt001_shared_domain;
+mod xt101_target_missing;
+mod xt102_target_ambiguous;
+mod xt103_target_claimed_twice;
+mod xt104_target_not_mailuser;
+mod xt105_mapping_unresolved;
+mod xt106_matched_by_name_only;
+mod xt201_exchangeguid_missing;
+mod xt202_exchangeguid_mismatch;
+mod xt203_archiveguid_missing;
+mod xt204_archiveguid_mismatch;
+mod xt205_legacydn_x500_missing;
+mod xt206_source_x500_missing;
+mod xt401_on_hold;
+mod xt404_unsupported_recipient_type;
+mod xt405_out_of_scope;
+mod xt601_source_value_invalid;
+mod xt602_duplicate_source_key;
+mod xt603_target_value_invalid;
+
+use std::fmt;
+
+use rayon::prelude::*;
+
+pub use context::{Context, Domains, MailboxCx};
+pub use docs::{explain, list, markdown};
+pub use finding::{Finding, Status};
+
+/// How bad a finding is. The order is from worst to mildest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The move would fail or is unsupported, and xtenant's stamping cannot fix it.
+    Blocker,
+    /// Applying xtenant's stamping output fixes it.
+    Fix,
+    /// Worth a look; the move can go ahead.
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Blocker => "blocker",
+            Severity::Fix => "fix",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        [
+            Severity::Blocker,
+            Severity::Fix,
+            Severity::Warning,
+            Severity::Info,
+        ]
+        .into_iter()
+        .find(|v| v.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rule is, for the catalogue, `xtenant rules` and docs/rules.md.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, never reused: `XT205`.
+    pub code: &'static str,
+    /// kebab-case name of the condition flagged: `legacydn-x500-missing`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// `true` for rules about the whole migration rather than one mailbox.
+    pub org: bool,
+    /// One line.
+    pub summary: &'static str,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+}
+
+/// A readiness check. Per-mailbox rules implement `check_mailbox` (run in parallel over
+/// mailboxes); org rules implement `check_org` (run once).
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn check_mailbox(&self, _cx: &MailboxCx<'_>, _out: &mut Vec<Finding>) {}
+
+    fn check_org(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// Every rule, in code order. Adding a rule: one file, one line here, one fixture folder.
+pub static ALL: &[&dyn Rule] = &[
+    &xt001_shared_domain::Rule,
+    &xt101_target_missing::Rule,
+    &xt102_target_ambiguous::Rule,
+    &xt103_target_claimed_twice::Rule,
+    &xt104_target_not_mailuser::Rule,
+    &xt105_mapping_unresolved::Rule,
+    &xt106_matched_by_name_only::Rule,
+    &xt201_exchangeguid_missing::Rule,
+    &xt202_exchangeguid_mismatch::Rule,
+    &xt203_archiveguid_missing::Rule,
+    &xt204_archiveguid_mismatch::Rule,
+    &xt205_legacydn_x500_missing::Rule,
+    &xt206_source_x500_missing::Rule,
+    &xt401_on_hold::Rule,
+    &xt404_unsupported_recipient_type::Rule,
+    &xt405_out_of_scope::Rule,
+    &xt601_source_value_invalid::Rule,
+    &xt602_duplicate_source_key::Rule,
+    &xt603_target_value_invalid::Rule,
+];
+
+/// Finds a rule by code or name, case-insensitively.
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| {
+        r.meta().code.eq_ignore_ascii_case(code_or_name)
+            || r.meta().name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+/// Runs every rule. Findings come back sorted: org findings first, then by mailbox (in the
+/// order of `cx.order`), then by code and message, so the output is the same whatever the
+/// number of threads.
+pub fn evaluate(cx: &Context<'_>) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = cx
+        .inputs
+        .sources
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, _)| {
+            let mcx = cx.mailbox(i);
+            let mut out = Vec::new();
+            for rule in ALL {
+                rule.check_mailbox(&mcx, &mut out);
+            }
+            out
+        })
+        .collect();
+    for rule in ALL {
+        rule.check_org(cx, &mut findings);
+    }
+    let rank = cx.source_rank();
+    findings.par_sort_by(|a, b| {
+        let key = |f: &Finding| f.source.map(|s| rank[s]);
+        // `None` (org findings) sorts first.
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message.cmp(&b.message))
+            .then_with(|| a.fix.cmp(&b.fix))
+    });
+    findings
+}
+
+/// The status of each mailbox from its findings.
+pub fn statuses(source_count: usize, findings: &[Finding]) -> Vec<Status> {
+    let mut status = vec![Status::Ready; source_count];
+    for f in findings {
+        if let Some(s) = f.source {
+            status[s] = status[s].max(Status::from_severity(f.severity));
+        }
+    }
+    status
+}

@@ -1,0 +1,47 @@
+//! XT001 `shared-domain`: a domain accepted in the target is still used by source addresses.
+
+use std::collections::BTreeMap;
+
+use super::{Context, Finding, RuleMeta, Severity};
+use crate::input::values::domain_of;
+
+pub struct Rule;
+
+static META: RuleMeta = RuleMeta {
+    code: "XT001",
+    name: "shared-domain",
+    severity: Severity::Blocker,
+    org: true,
+    summary: "a domain is accepted in the target and also used by migrating source addresses",
+    what: "A domain in the target's accepted domains also appears in SMTP addresses of the source mailboxes being migrated.",
+    why: "A domain belongs to one tenant only. Either the exports are from different points in time, or the domain is being moved: then source addresses in it cannot be copied, and mail routing for it changes for everyone at once (a cut-over, not a per-batch move).",
+    fix: "Confirm which tenant owns the domain now. If the target does, remove the domain from the source mailboxes' addresses before moving; if the source does, remove it from the target's accepted domains. Re-export both tenants.",
+};
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_org(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if cx.domains.accepted.is_empty() {
+            return;
+        }
+        let mut users: BTreeMap<String, usize> = BTreeMap::new();
+        for s in &cx.inputs.sources {
+            let mut seen: Vec<String> = s.smtp_addresses().filter_map(domain_of).collect();
+            seen.sort();
+            seen.dedup();
+            for d in seen.into_iter().filter(|d| cx.domains.accepts(d)) {
+                *users.entry(d).or_default() += 1;
+            }
+        }
+        for (domain, n) in users {
+            out.push(cx.finding(
+                &META,
+                format!("{domain} is accepted in the target and used by {n} source mailbox(es)"),
+                "decide which tenant owns the domain, remove it from the other, re-export".into(),
+            ));
+        }
+    }
+}

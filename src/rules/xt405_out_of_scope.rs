@@ -1,0 +1,52 @@
+//! XT405 `out-of-scope`: the mailbox is not a member of the migration scope group.
+
+use super::{Finding, MailboxCx, RuleMeta, Severity};
+use crate::input::values::address_key;
+use crate::ps::quote;
+
+pub struct Rule;
+
+static META: RuleMeta = RuleMeta {
+    code: "XT405",
+    name: "out-of-scope",
+    severity: Severity::Blocker,
+    org: false,
+    summary: "mailbox is not in the migration scope group",
+    what: "A scope-members export was given and none of the mailbox's identities (primary address, proxies, UPN, alias, name, ExternalDirectoryObjectId) is in it.",
+    why: "The source organization relationship only releases members of its MailboxMovePublishedScopes group: the move fails with MailboxNotInCrossTenantMigrationScopeException. Nested groups are not supported.",
+    fix: "Add-DistributionGroupMember -Identity <scope group> -Member <mailbox> in the source tenant (directly, not through a nested group), then re-export the members with -ResultSize Unlimited.",
+};
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
+        let Some(scope) = &cx.cx.scope else { return };
+        let s = cx.source;
+        let ids = [
+            &s.primary_smtp,
+            &s.upn,
+            &s.alias,
+            &s.name,
+            &s.external_directory_object_id,
+        ];
+        let in_scope = ids
+            .iter()
+            .filter(|v| !v.is_empty())
+            .any(|v| scope.contains(&address_key(v)))
+            || s.smtp_addresses().any(|a| scope.contains(&address_key(a)));
+        if in_scope {
+            return;
+        }
+        out.push(cx.finding(
+            &META,
+            format!("{} is not a member of the migration scope group", s.label()),
+            format!(
+                "Add-DistributionGroupMember -Identity '<scope group>' -Member {}",
+                quote(s.label())
+            ),
+        ));
+    }
+}

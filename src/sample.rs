@@ -1,0 +1,1002 @@
+//! `xtenant sample`: a deterministic pair of tenants (contoso -> northwindtraders) written in
+//! the shapes real exports come in, with planted problems and an answer key that tests use.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+use crate::write::Staging;
+
+const SRC: &str = "contoso.com";
+const SRC_INITIAL: &str = "contoso.onmicrosoft.com";
+const SRC_MAIL: &str = "contoso.mail.onmicrosoft.com";
+const TGT: &str = "northwindtraders.com";
+const TGT_INITIAL: &str = "northwindtraders.onmicrosoft.com";
+const TGT_MAIL: &str = "northwindtraders.mail.onmicrosoft.com";
+const QUOTA: &str = "30 GB (32,212,254,720 bytes)";
+
+/// Columns of each generated file, in the order the README's export recipe writes them.
+pub const SOURCE_HEADER: [&str; 26] = [
+    "Name",
+    "DisplayName",
+    "Alias",
+    "UserPrincipalName",
+    "PrimarySmtpAddress",
+    "ExternalDirectoryObjectId",
+    "EmailAddresses",
+    "ExchangeGuid",
+    "ArchiveGuid",
+    "ArchiveStatus",
+    "AutoExpandingArchiveEnabled",
+    "LegacyExchangeDN",
+    "RecipientTypeDetails",
+    "LitigationHoldEnabled",
+    "InPlaceHolds",
+    "ComplianceTagHoldApplied",
+    "DelayHoldApplied",
+    "RetentionHoldEnabled",
+    "DelayReleaseHoldApplied",
+    "GrantSendOnBehalfTo",
+    "MailboxLocations",
+    "PersistedCapabilities",
+    "MailboxMoveRemoteHostName",
+    "Office",
+    "CustomAttribute1",
+    "CustomAttribute7",
+];
+pub const TARGET_HEADER: [&str; 14] = [
+    "Alias",
+    "DisplayName",
+    "UserPrincipalName",
+    "PrimarySmtpAddress",
+    "ExternalEmailAddress",
+    "EmailAddresses",
+    "ExchangeGuid",
+    "ArchiveGuid",
+    "RecipientTypeDetails",
+    "PreviousRecipientTypeDetails",
+    "IsDirSynced",
+    "PersistedCapabilities",
+    "RecoverableItemsQuota",
+    "SKUAssigned",
+];
+const STATS_HEADER: [&str; 5] = [
+    "MailboxGuid",
+    "DisplayName",
+    "TotalItemSize",
+    "TotalDeletedItemSize",
+    "ItemCount",
+];
+const MBX_PERM_HEADER: [&str; 5] = ["Identity", "User", "AccessRights", "IsInherited", "Deny"];
+const RCPT_PERM_HEADER: [&str; 5] = [
+    "Identity",
+    "Trustee",
+    "AccessControlType",
+    "AccessRights",
+    "IsInherited",
+];
+const SCOPE_HEADER: [&str; 5] = [
+    "Name",
+    "Alias",
+    "PrimarySmtpAddress",
+    "ExternalDirectoryObjectId",
+    "RecipientTypeDetails",
+];
+const DOMAIN_HEADER: [&str; 3] = ["DomainName", "DomainType", "Default"];
+const KEY_HEADER: [&str; 3] = ["SourcePrimarySmtpAddress", "ExpectedStatus", "PlantedCodes"];
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub users: usize,
+    pub seed: u64,
+}
+
+impl Options {
+    pub fn new(users: usize, seed: u64) -> Options {
+        Options { users, seed }
+    }
+}
+
+/// How a file is written: what Export-Csv does with each combination of switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub delimiter: char,
+    pub encoding: ShapeEncoding,
+    /// Windows PowerShell 5.1 writes `#TYPE <type>` unless -NoTypeInformation.
+    pub type_line: Option<&'static str>,
+    pub crlf: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+}
+
+impl Shape {
+    /// PowerShell 7 `Export-Csv -NoTypeInformation` on Windows: UTF-8 without BOM, CRLF.
+    pub const PS7: Shape = Shape {
+        delimiter: ',',
+        encoding: ShapeEncoding::Utf8,
+        type_line: None,
+        crlf: true,
+    };
+    /// Windows PowerShell 5.1 `-Encoding Unicode` without -NoTypeInformation.
+    pub const WINPS_UNICODE: Shape = Shape {
+        delimiter: ',',
+        encoding: ShapeEncoding::Utf16Le,
+        type_line: Some("Selected.Microsoft.Exchange.Data.Directory.Management.Mailbox"),
+        crlf: true,
+    };
+    /// Windows PowerShell 5.1 `-UseCulture -Encoding UTF8 -NoTypeInformation` in a `;` culture.
+    pub const CULTURE_SEMICOLON: Shape = Shape {
+        delimiter: ';',
+        encoding: ShapeEncoding::Utf8Bom,
+        type_line: None,
+        crlf: true,
+    };
+
+    /// Renders rows exactly as Export-Csv would: every value quoted with `""` escapes, an
+    /// empty value (PowerShell's null) as nothing at all.
+    pub fn render(&self, header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+        let eol = if self.crlf { "\r\n" } else { "\n" };
+        let mut text = String::new();
+        if let Some(t) = self.type_line {
+            let _ = write!(text, "#TYPE {t}{eol}");
+        }
+        let line = |text: &mut String, cells: &mut dyn Iterator<Item = &str>| {
+            let mut first = true;
+            for c in cells {
+                if !first {
+                    text.push(self.delimiter);
+                }
+                first = false;
+                if !c.is_empty() {
+                    text.push('"');
+                    text.push_str(&c.replace('"', "\"\""));
+                    text.push('"');
+                }
+            }
+            text.push_str(eol);
+        };
+        line(&mut text, &mut header.iter().copied());
+        for row in rows {
+            line(&mut text, &mut row.iter().map(String::as_str));
+        }
+        match self.encoding {
+            ShapeEncoding::Utf8 => text.into_bytes(),
+            ShapeEncoding::Utf8Bom => [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat(),
+            ShapeEncoding::Utf16Le => {
+                let mut out = vec![0xFF, 0xFE];
+                out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+                out
+            }
+        }
+    }
+}
+
+/// Everything `xtenant sample` writes, as rows.
+#[derive(Debug, Default, Clone)]
+pub struct Tenants {
+    pub source: Vec<Vec<String>>,
+    pub statistics: Vec<Vec<String>>,
+    pub mailbox_permissions: Vec<Vec<String>>,
+    pub recipient_permissions: Vec<Vec<String>>,
+    pub scope: Vec<Vec<String>>,
+    pub target: Vec<Vec<String>>,
+    pub domains: Vec<Vec<String>>,
+    pub key: Vec<Vec<String>>,
+}
+
+/// (file name, how it is written, header, rows)
+type FileSpec<'a> = (&'a str, Shape, &'a [&'a str], &'a [Vec<String>]);
+
+/// Writes the sample tenants and their xtenant.toml into `dir`.
+pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
+    let t = generate(opts);
+    let files: [FileSpec<'_>; 8] = [
+        (
+            "source-mailboxes.csv",
+            Shape::WINPS_UNICODE,
+            &SOURCE_HEADER,
+            &t.source,
+        ),
+        (
+            "source-statistics.csv",
+            Shape::PS7,
+            &STATS_HEADER,
+            &t.statistics,
+        ),
+        (
+            "mailbox-permissions.csv",
+            Shape::PS7,
+            &MBX_PERM_HEADER,
+            &t.mailbox_permissions,
+        ),
+        (
+            "recipient-permissions.csv",
+            Shape::PS7,
+            &RCPT_PERM_HEADER,
+            &t.recipient_permissions,
+        ),
+        ("scope-members.csv", Shape::PS7, &SCOPE_HEADER, &t.scope),
+        (
+            "target-recipients.csv",
+            Shape::CULTURE_SEMICOLON,
+            &TARGET_HEADER,
+            &t.target,
+        ),
+        (
+            "target-accepted-domains.csv",
+            Shape::PS7,
+            &DOMAIN_HEADER,
+            &t.domains,
+        ),
+        ("answer-key.csv", Shape::PS7, &KEY_HEADER, &t.key),
+    ];
+    let mut staging = Staging::new(dir, std::iter::empty())?;
+    for (name, shape, header, rows) in files {
+        let bytes = shape.render(header, rows);
+        staging.write(name, |w| w.write_all(&bytes))?;
+    }
+    staging.write("xtenant.toml", |w| w.write_all(CONFIG.as_bytes()))?;
+    staging.commit()
+}
+
+const CONFIG: &str =
+    "# xtenant settings for the generated sample tenants (paths are relative to this file).
+source-mailboxes = \"source-mailboxes.csv\"
+source-statistics = \"source-statistics.csv\"
+mailbox-permissions = \"mailbox-permissions.csv\"
+recipient-permissions = \"recipient-permissions.csv\"
+scope-members = \"scope-members.csv\"
+target-recipients = \"target-recipients.csv\"
+accepted-domains = \"target-accepted-domains.csv\"
+";
+
+/// splitmix64: small, fast, and the same sequence on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    fn guid(&mut self) -> String {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&self.next().to_le_bytes());
+        b[8..].copy_from_slice(&self.next().to_le_bytes());
+        uuid::Builder::from_random_bytes(b).into_uuid().to_string()
+    }
+    fn hex32(&mut self) -> String {
+        format!("{:016x}{:016x}", self.next(), self.next())
+    }
+}
+
+const FIRST: &[&str] = &[
+    "Lara",
+    "John",
+    "Ann",
+    "Mohammed",
+    "Wei",
+    "Sofia",
+    "José",
+    "Zoë",
+    "Søren",
+    "Chloé",
+    "Siobhán",
+    "François",
+    "Aisha",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Olivia",
+    "Mateo",
+    "Yuki",
+    "Priya",
+    "Lukas",
+    "Elif",
+    "Hannah",
+    "Ólafur",
+    "Grace",
+    "Ravi",
+    "Ingrid",
+    "Tomás",
+    "Fatima",
+    "Kenji",
+    "Amara",
+    "Pieter",
+];
+const LAST: &[&str] = &[
+    "Newton",
+    "Smith",
+    "Müller",
+    "O'Brien",
+    "García",
+    "Nguyen",
+    "Kowalski",
+    "Johansson",
+    "Rossi",
+    "van der Berg",
+    "Østergaard",
+    "Dubois",
+    "Khan",
+    "Tanaka",
+    "Okafor",
+    "Schmidt",
+    "Brown",
+    "Patel",
+    "Smith-Jones",
+    "Fernández",
+    "Novák",
+    "Wilson",
+    "Łukasiewicz",
+    "Yilmaz",
+    "Moreau",
+    "Andersen",
+];
+const DEPARTMENTS: &[&str] = &[
+    "Sales",
+    "Finance",
+    "Engineering",
+    "Legal",
+    "HR",
+    "Marketing",
+    "Support",
+    "Operations",
+];
+const OFFICES: &[&str] = &[
+    "Seattle",
+    "London",
+    "München",
+    "São Paulo",
+    "Singapore",
+    "Paris",
+    "Kraków",
+];
+const SHARED: &[&str] = &[
+    "Accounts Payable",
+    "Help Desk",
+    "Reception",
+    "Press Office",
+    "Payroll",
+    "Recruiting",
+];
+const ROOMS: &[&str] = &[
+    "Room Everest",
+    "Room Kilimanjaro",
+    "Room Fuji",
+    "Room Matterhorn",
+];
+
+/// What goes wrong with one source mailbox (the answer key's PlantedCodes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plant {
+    Clean,
+    TargetMissing,
+    GuidMissing,
+    GuidMismatch,
+    ArchiveMissing,
+    ArchiveMismatch,
+    LegacyDnMissing,
+    X500Missing,
+    NameOnly,
+    TargetValueInvalid,
+    OnHold,
+    UnsupportedType,
+    OutOfScope,
+    TargetIsMailbox,
+    Ambiguous,
+    ClaimedTwice,
+    DuplicateSource,
+    SourceValueInvalid,
+}
+
+impl Plant {
+    /// Weight per thousand mailboxes.
+    const WEIGHTS: [(Plant, usize); 18] = [
+        (Plant::Clean, 700),
+        (Plant::TargetMissing, 40),
+        (Plant::GuidMissing, 30),
+        (Plant::GuidMismatch, 20),
+        (Plant::ArchiveMissing, 20),
+        (Plant::ArchiveMismatch, 15),
+        (Plant::LegacyDnMissing, 30),
+        (Plant::X500Missing, 20),
+        (Plant::NameOnly, 20),
+        (Plant::TargetValueInvalid, 10),
+        (Plant::OnHold, 30),
+        (Plant::UnsupportedType, 6),
+        (Plant::OutOfScope, 15),
+        (Plant::TargetIsMailbox, 12),
+        (Plant::Ambiguous, 10),
+        (Plant::ClaimedTwice, 8),
+        (Plant::DuplicateSource, 6),
+        (Plant::SourceValueInvalid, 8),
+    ];
+
+    fn draw(rng: &mut Rng) -> Plant {
+        let total: usize = Plant::WEIGHTS.iter().map(|(_, w)| w).sum();
+        let mut x = rng.below(total);
+        for (p, w) in Plant::WEIGHTS {
+            if x < w {
+                return p;
+            }
+            x -= w;
+        }
+        Plant::Clean
+    }
+
+    fn code_and_status(self) -> (&'static str, &'static str) {
+        match self {
+            Plant::Clean => ("", "Ready"),
+            Plant::TargetMissing => ("XT101", "NeedsStamping"),
+            Plant::GuidMissing => ("XT201", "NeedsStamping"),
+            Plant::GuidMismatch => ("XT202", "NeedsStamping"),
+            Plant::ArchiveMissing => ("XT203", "NeedsStamping"),
+            Plant::ArchiveMismatch => ("XT204", "NeedsStamping"),
+            Plant::LegacyDnMissing => ("XT205", "NeedsStamping"),
+            Plant::X500Missing => ("XT206", "NeedsStamping"),
+            Plant::NameOnly => ("XT106", "NeedsStamping"),
+            Plant::TargetValueInvalid => ("XT603", "NeedsStamping"),
+            Plant::OnHold => ("XT401", "Blocked"),
+            Plant::UnsupportedType => ("XT404", "Blocked"),
+            Plant::OutOfScope => ("XT405", "Blocked"),
+            Plant::TargetIsMailbox => ("XT104", "Blocked"),
+            Plant::Ambiguous => ("XT102", "Blocked"),
+            Plant::ClaimedTwice => ("XT103", "Blocked"),
+            Plant::DuplicateSource => ("XT602", "Blocked"),
+            Plant::SourceValueInvalid => ("XT601", "Blocked"),
+        }
+    }
+}
+
+/// One generated source mailbox, before it is turned into rows.
+#[derive(Debug, Clone, Default)]
+struct Person {
+    name: String,
+    display: String,
+    alias: String,
+    first_last: String,
+    upn: String,
+    primary: String,
+    object_id: String,
+    guid: String,
+    archive: Option<String>,
+    aux_archives: usize,
+    legacy_dn: String,
+    x500: Vec<String>,
+    x400: Option<String>,
+    rtd: &'static str,
+    department: &'static str,
+    office: &'static str,
+}
+
+impl Person {
+    fn routing(&self) -> String {
+        format!("{}@{SRC_INITIAL}", self.alias)
+    }
+
+    fn email_addresses(&self) -> String {
+        let mut p = vec![
+            format!("SMTP:{}", self.primary),
+            format!("smtp:{}", self.routing()),
+            format!("smtp:{}@{SRC_MAIL}", self.alias),
+        ];
+        if self.rtd == "UserMailbox" {
+            p.push(format!("SIP:{}", self.primary));
+            p.push(format!("SPO:SPO_{}@SPO_{}", self.object_id, self.object_id));
+        }
+        p.extend(self.x500.iter().map(|x| format!("X500:{x}")));
+        p.extend(self.x400.iter().map(|x| format!("X400:{x}")));
+        p.join(";")
+    }
+
+    /// The target MailUser a careful admin would have stamped for this person.
+    fn stamped_target(&self) -> Vec<String> {
+        let mut proxies = vec![
+            format!("SMTP:{}@{TGT}", self.first_last),
+            format!("smtp:{}@{TGT_INITIAL}", self.alias),
+            format!("smtp:{}@{TGT_MAIL}", self.alias),
+            format!("x500:{}", self.legacy_dn),
+        ];
+        proxies.extend(self.x500.iter().map(|x| format!("X500:{x}")));
+        proxies.extend(self.x400.iter().map(|x| format!("X400:{x}")));
+        vec![
+            self.alias.clone(),
+            self.display.clone(),
+            format!("{}@{TGT}", self.first_last),
+            format!("{}@{TGT}", self.first_last),
+            format!("SMTP:{}", self.routing()),
+            proxies.join(";"),
+            self.guid.clone(),
+            self.archive.clone().unwrap_or_else(zero),
+            "MailUser".into(),
+            String::new(),
+            "False".into(),
+            "ExchangeT2TMbxMove".into(),
+            QUOTA.into(),
+            "False".into(),
+        ]
+    }
+}
+
+fn zero() -> String {
+    "00000000-0000-0000-0000-000000000000".into()
+}
+
+/// Folds a name to the ASCII an alias can hold: `Müller` -> `muller`, `O'Brien` -> `obrien`.
+fn ascii(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            let c = match c {
+                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ø' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ç' => 'c',
+                'ñ' => 'n',
+                'ł' | 'Ł' => 'l',
+                'š' => 's',
+                c => c,
+            };
+            c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase())
+        })
+        .collect()
+}
+
+pub fn generate(opts: &Options) -> Tenants {
+    let mut rng = Rng(opts.seed);
+    let mut t = Tenants::default();
+    let mut people: Vec<Person> = Vec::with_capacity(opts.users);
+    let mut used = std::collections::HashSet::new();
+    let mut plants = Vec::with_capacity(opts.users);
+
+    while people.len() < opts.users {
+        let plant = Plant::draw(&mut rng);
+        // Two-mailbox plants need room for both.
+        let pair = matches!(plant, Plant::ClaimedTwice | Plant::DuplicateSource);
+        let plant = if pair && people.len() + 2 > opts.users {
+            Plant::Clean
+        } else {
+            plant
+        };
+        let p = person(&mut rng, people.len(), &mut used, plant);
+        people.push(p);
+        plants.push((plant, false));
+        if matches!(plant, Plant::ClaimedTwice | Plant::DuplicateSource) {
+            let mut q = person(&mut rng, people.len(), &mut used, Plant::Clean);
+            if plant == Plant::DuplicateSource {
+                // Two rows with one primary address: an export appended to, or edited by hand.
+                q.primary = people[people.len() - 1].primary.clone();
+            }
+            people.push(q);
+            plants.push((plant, true));
+        }
+    }
+
+    for (i, p) in people.iter().enumerate() {
+        let (plant, second) = plants[i];
+        let mut source = source_row(p, &mut rng);
+        if plant == Plant::OnHold {
+            match rng.below(4) {
+                0 => source[13] = "True".into(),
+                1 => source[14] = format!("UniH{};-mbx{}", rng.guid(), rng.hex32()),
+                2 => source[14] = format!("mbx{}:1", rng.hex32()),
+                _ => source[16] = "True".into(),
+            }
+        }
+        if plant == Plant::SourceValueInvalid {
+            source[7] = p.guid[..23].to_string();
+        }
+        t.source.push(source);
+        let (code, status) = plant.code_and_status();
+        t.key
+            .push(vec![p.primary.clone(), status.into(), code.into()]);
+        if plant != Plant::OutOfScope {
+            t.scope.push(vec![
+                p.name.clone(),
+                p.alias.clone(),
+                p.primary.clone(),
+                p.object_id.clone(),
+                p.rtd.into(),
+            ]);
+        }
+        stats_rows(p, &mut rng, &mut t.statistics);
+        let partner = if second {
+            None
+        } else {
+            people
+                .get(i + 1)
+                .filter(|_| plants.get(i + 1).is_some_and(|x| x.1))
+        };
+        targets_for(p, plant, second, partner, &mut rng, &mut t.target);
+    }
+    permissions(&people, &mut rng, &mut t);
+    native_targets(opts.users / 10, &mut rng, &used, &mut t.target);
+    t.domains = [
+        (TGT, "Authoritative", "True"),
+        (TGT_INITIAL, "Authoritative", "False"),
+        (TGT_MAIL, "Authoritative", "False"),
+    ]
+    .iter()
+    .map(|(d, ty, def)| vec![d.to_string(), ty.to_string(), def.to_string()])
+    .collect();
+    t
+}
+
+fn person(
+    rng: &mut Rng,
+    index: usize,
+    used: &mut std::collections::HashSet<String>,
+    plant: Plant,
+) -> Person {
+    let (rtd, first, last) = match (plant, rng.below(100)) {
+        (Plant::UnsupportedType, _) => ("DiscoveryMailbox", "Discovery", "Search"),
+        (_, 0..=6) => ("SharedMailbox", rng.pick(SHARED), ""),
+        (_, 7..=9) => ("RoomMailbox", rng.pick(ROOMS), ""),
+        (_, 10) => ("EquipmentMailbox", "Projector", "Cart"),
+        _ => ("UserMailbox", rng.pick(FIRST), rng.pick(LAST)),
+    };
+    let base = if last.is_empty() {
+        ascii(first)
+    } else {
+        format!("{}.{}", ascii(first), ascii(last))
+    };
+    let mut first_last = base.clone();
+    let mut k = 1;
+    while !used.insert(first_last.clone()) {
+        k += 1;
+        first_last = format!("{base}{k}");
+    }
+    let alias = first_last.replace('.', "");
+    let display = match (last.is_empty(), rng.below(5)) {
+        (true, _) => first.to_string(),
+        (false, 0) => format!("{last}, {first}"),
+        _ => format!("{first} {last}"),
+    };
+    let display = if k > 1 && last.is_empty() {
+        format!("{display} {k}")
+    } else {
+        display
+    };
+    let has_archive = matches!(plant, Plant::ArchiveMissing | Plant::ArchiveMismatch)
+        || (rtd == "UserMailbox" && rng.chance(35));
+    let archive = has_archive.then(|| rng.guid());
+    let aux_archives = if has_archive && rng.chance(5) {
+        1 + rng.below(12)
+    } else {
+        0
+    };
+    let mut x500 = Vec::new();
+    if plant == Plant::X500Missing || rng.chance(30) {
+        x500.push(format!(
+            "/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={alias}"
+        ));
+        if rng.chance(30) {
+            x500.push(format!("/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={}-{alias}", rng.hex32()));
+        }
+    }
+    let x400 = (rtd == "UserMailbox" && rng.chance(3)).then(|| {
+        format!(
+            "c=US;a= ;p=Contoso;o=Exchange;s={};g={};",
+            ascii(last),
+            ascii(first)
+        )
+    });
+    let alias8: String = alias.chars().take(8).collect();
+    Person {
+        // Name is unique in a tenant (it is the object's CN); display names are not.
+        name: match (index % 7, k) {
+            (0, _) => alias.clone(),
+            (_, 1) => display.clone(),
+            _ => format!("{display}{k}"),
+        },
+        display,
+        upn: format!("{alias}@{SRC}"),
+        primary: format!("{first_last}@{SRC}"),
+        object_id: rng.guid(),
+        guid: rng.guid(),
+        archive,
+        aux_archives,
+        legacy_dn: format!(
+            "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={}-{alias8}",
+            rng.hex32()
+        ),
+        x500,
+        x400,
+        rtd,
+        department: rng.pick(DEPARTMENTS),
+        office: rng.pick(OFFICES),
+        alias,
+        first_last,
+    }
+}
+
+fn source_row(p: &Person, rng: &mut Rng) -> Vec<String> {
+    let b = |v: bool| if v { "True" } else { "False" }.to_string();
+    let mut locations = vec![format!(
+        "1;{};Primary;eurprd04.prod.outlook.com;{}",
+        p.guid,
+        rng.guid()
+    )];
+    if let Some(a) = &p.archive {
+        locations.push(format!(
+            "1;{a};MainArchive;eurprd04.prod.outlook.com;{}",
+            rng.guid()
+        ));
+        for _ in 0..p.aux_archives {
+            locations.push(format!(
+                "1;{};AuxArchive;eurprd04.prod.outlook.com;{}",
+                rng.guid(),
+                rng.guid()
+            ));
+        }
+    }
+    let in_place = if rng.chance(10) {
+        format!("-mbx{}", rng.hex32())
+    } else {
+        String::new()
+    };
+    vec![
+        p.name.clone(),
+        p.display.clone(),
+        p.alias.clone(),
+        p.upn.clone(),
+        p.primary.clone(),
+        p.object_id.clone(),
+        p.email_addresses(),
+        p.guid.clone(),
+        p.archive.clone().unwrap_or_else(zero),
+        if p.archive.is_some() {
+            "Active"
+        } else {
+            "None"
+        }
+        .into(),
+        b(p.aux_archives > 0),
+        p.legacy_dn.clone(),
+        p.rtd.into(),
+        b(false),
+        in_place,
+        b(false),
+        b(false),
+        b(rng.chance(2)),
+        b(false),
+        String::new(),
+        locations.join(";"),
+        if p.rtd == "UserMailbox" {
+            "BPOS_S_Enterprise"
+        } else {
+            ""
+        }
+        .into(),
+        String::new(),
+        p.office.into(),
+        p.department.into(),
+        String::new(),
+    ]
+}
+
+fn size_text(bytes: u64) -> String {
+    let gb = bytes as f64 / (1u64 << 30) as f64;
+    let digits = bytes.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if gb >= 1.0 {
+        format!("{gb:.3} GB ({grouped} bytes)")
+    } else {
+        format!(
+            "{:.3} MB ({grouped} bytes)",
+            bytes as f64 / (1u64 << 20) as f64
+        )
+    }
+}
+
+fn stats_rows(p: &Person, rng: &mut Rng, out: &mut Vec<Vec<String>>) {
+    // Most mailboxes are a few GB, a long tail reaches 100 GB.
+    let gb = [0.2, 0.8, 2.0, 5.0, 12.0, 30.0, 60.0, 95.0][rng.below(8).min(rng.below(8))];
+    let bytes = (gb * (1u64 << 30) as f64 * (0.5 + rng.below(100) as f64 / 100.0)) as u64;
+    let deleted = bytes / 20;
+    out.push(vec![
+        p.guid.clone(),
+        p.display.clone(),
+        size_text(bytes),
+        size_text(deleted),
+        (bytes / 75_000).to_string(),
+    ]);
+    if let Some(a) = &p.archive {
+        let ab = bytes / 3;
+        out.push(vec![
+            a.clone(),
+            p.display.clone(),
+            size_text(ab),
+            size_text(ab / 50),
+            (ab / 90_000).to_string(),
+        ]);
+    }
+}
+
+/// The target object(s) for one source mailbox, damaged as its plant says. `second` marks
+/// the second mailbox of a pair plant; `partner` is the second when this is the first.
+fn targets_for(
+    p: &Person,
+    plant: Plant,
+    second: bool,
+    partner: Option<&Person>,
+    rng: &mut Rng,
+    out: &mut Vec<Vec<String>>,
+) {
+    // Column positions in TARGET_HEADER.
+    const EXTERNAL: usize = 4;
+    const PROXIES: usize = 5;
+    const GUID: usize = 6;
+    const ARCHIVE: usize = 7;
+    const RTD: usize = 8;
+    const SYNCED: usize = 10;
+    const SKU: usize = 13;
+    let mut row = p.stamped_target();
+    if rng.chance(15) {
+        row[SYNCED] = "True".into();
+    }
+    let drop_proxy = |row: &mut Vec<String>, starts: &str| {
+        let kept: Vec<&str> = row[PROXIES]
+            .split(';')
+            .filter(|x| !x.starts_with(starts))
+            .collect();
+        row[PROXIES] = kept.join(";");
+    };
+    match plant {
+        Plant::Clean
+        | Plant::OnHold
+        | Plant::UnsupportedType
+        | Plant::OutOfScope
+        | Plant::SourceValueInvalid => {}
+        Plant::TargetMissing => return,
+        Plant::GuidMissing => row[GUID] = zero(),
+        Plant::GuidMismatch => row[GUID] = rng.guid(),
+        Plant::ArchiveMissing => row[ARCHIVE] = zero(),
+        Plant::ArchiveMismatch => row[ARCHIVE] = rng.guid(),
+        Plant::LegacyDnMissing => drop_proxy(&mut row, "x500:"),
+        Plant::X500Missing => drop_proxy(&mut row, "X500:"),
+        Plant::TargetValueInvalid => row[GUID] = p.guid[..23].to_string(),
+        Plant::NameOnly => {
+            // A placeholder created by name only: nothing stamped yet.
+            row[EXTERNAL] = String::new();
+            row[GUID] = zero();
+            row[ARCHIVE] = zero();
+            row[PROXIES] = format!(
+                "SMTP:{}@{TGT};smtp:{}@{TGT_INITIAL};smtp:{}@{TGT_MAIL}",
+                p.first_last, p.alias, p.alias
+            );
+        }
+        Plant::TargetIsMailbox => {
+            // Licensed before the GUID was stamped: a mailbox of its own, found by x500.
+            row[EXTERNAL] = String::new();
+            row[GUID] = rng.guid();
+            row[RTD] = "UserMailbox".into();
+            row[SKU] = "True".into();
+        }
+        Plant::Ambiguous => {
+            row[GUID] = zero();
+            let mut twin = row.clone();
+            twin[0] = format!("{}2", p.alias);
+            twin[2] = format!("{}2@{TGT}", p.first_last);
+            twin[3] = twin[2].clone();
+            twin[PROXIES] = format!("SMTP:{}", twin[3]);
+            out.push(twin);
+        }
+        // The first of the pair gets a target stamped with its GUID but pointing at the
+        // second, so both claim it; the second has none of its own.
+        Plant::ClaimedTwice if second => return,
+        Plant::ClaimedTwice => {
+            if let Some(q) = partner {
+                row[EXTERNAL] = format!("SMTP:{}", q.routing());
+            }
+        }
+        Plant::DuplicateSource if second => return,
+        Plant::DuplicateSource => {}
+    }
+    out.push(row);
+}
+
+/// FullAccess and SendAs on shared mailboxes, and assistants with FullAccess to a manager.
+fn permissions(people: &[Person], rng: &mut Rng, t: &mut Tenants) {
+    let users: Vec<&Person> = people.iter().filter(|p| p.rtd == "UserMailbox").collect();
+    if users.is_empty() {
+        return;
+    }
+    for p in people {
+        let grants = match p.rtd {
+            "SharedMailbox" => 2 + rng.below(8),
+            "UserMailbox" if rng.chance(8) => 1,
+            _ => 0,
+        };
+        let mut delegates = Vec::new();
+        for _ in 0..grants {
+            let d = users[rng.below(users.len())];
+            if d.alias == p.alias || delegates.contains(&d.upn) {
+                continue;
+            }
+            delegates.push(d.upn.clone());
+            t.mailbox_permissions.push(vec![
+                p.name.clone(),
+                d.upn.clone(),
+                "FullAccess".into(),
+                "False".into(),
+                "False".into(),
+            ]);
+            if p.rtd == "SharedMailbox" {
+                t.recipient_permissions.push(vec![
+                    p.name.clone(),
+                    d.upn.clone(),
+                    "Allow".into(),
+                    "SendAs".into(),
+                    "False".into(),
+                ]);
+            }
+        }
+        if p.rtd == "UserMailbox" && !delegates.is_empty() {
+            // Send-on-behalf rides on the mailbox row; recorded here for the permission export.
+            t.mailbox_permissions.push(vec![
+                p.name.clone(),
+                delegates[0].clone(),
+                "ReadPermission".into(),
+                "False".into(),
+                "False".into(),
+            ]);
+        }
+    }
+}
+
+/// The target's own staff: mailboxes and contacts unrelated to the migration.
+fn native_targets(
+    n: usize,
+    rng: &mut Rng,
+    used: &std::collections::HashSet<String>,
+    out: &mut Vec<Vec<String>>,
+) {
+    for k in 0..n {
+        let (first, last) = (rng.pick(FIRST), rng.pick(LAST));
+        let mut name = format!("{}.{}.nw{k}", ascii(first), ascii(last));
+        if used.contains(&name) {
+            name.push('x');
+        }
+        let alias = name.replace('.', "");
+        out.push(vec![
+            alias.clone(),
+            format!("{first} {last}"),
+            format!("{name}@{TGT}"),
+            format!("{name}@{TGT}"),
+            String::new(),
+            format!("SMTP:{name}@{TGT};smtp:{alias}@{TGT_INITIAL}"),
+            rng.guid(),
+            zero(),
+            "UserMailbox".into(),
+            String::new(),
+            "False".into(),
+            "BPOS_S_Enterprise".into(),
+            QUOTA.into(),
+            "True".into(),
+        ]);
+    }
+}

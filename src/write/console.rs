@@ -1,0 +1,56 @@
+//! The human summary on stderr: inputs read, mailboxes by status, org-level findings, notices,
+//! files written. Only formats what the pipeline computed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::report::Report;
+use crate::rules::{Severity, Status};
+
+pub fn summary(report: &Report<'_>, written: &[PathBuf], w: &mut dyn Write) -> std::io::Result<()> {
+    for f in &report.inputs.files {
+        writeln!(
+            w,
+            "read {:>9} rows  {} ({})",
+            f.rows,
+            f.path.display(),
+            f.format
+        )?;
+    }
+    for n in &report.inputs.notices {
+        writeln!(w, "note: {}", n.0)?;
+    }
+    let count = |s: Status| report.count(s);
+    writeln!(
+        w,
+        "\n{} mailboxes: {} Ready, {} NeedsStamping, {} Blocked",
+        report.statuses.len(),
+        count(Status::Ready),
+        count(Status::NeedsStamping),
+        count(Status::Blocked)
+    )?;
+    for f in report.findings.iter().filter(|f| f.source.is_none()) {
+        let tag = if f.severity == Severity::Blocker {
+            "ORG BLOCKER"
+        } else {
+            "org"
+        };
+        writeln!(w, "{tag} {} {}: {}", f.code, f.severity, f.message)?;
+    }
+    let mut by_code: Vec<(&str, usize)> = Vec::new();
+    for f in report.findings.iter().filter(|f| f.source.is_some()) {
+        match by_code.iter_mut().find(|(c, _)| *c == f.code) {
+            Some((_, n)) => *n += 1,
+            None => by_code.push((f.code, 1)),
+        }
+    }
+    by_code.sort();
+    if !by_code.is_empty() {
+        let list: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} x{n}")).collect();
+        writeln!(w, "findings: {}", list.join(", "))?;
+    }
+    for p in written {
+        writeln!(w, "wrote {}", p.display())?;
+    }
+    Ok(())
+}

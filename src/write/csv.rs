@@ -1,0 +1,90 @@
+//! The machine-readable outputs: readiness.csv (one row per source mailbox) and findings.csv
+//! (one row per finding). UTF-8 with BOM and CRLF, so Excel and Import-Csv on Windows
+//! PowerShell 5.1 both read accents right. Values are written exactly, never formula-escaped:
+//! these files feed scripts (the workbook is the human view and is escaped there).
+
+use std::io::Write;
+
+use crate::report::Report;
+
+pub const READINESS_HEADER: [&str; 13] = [
+    "SourcePrimarySmtpAddress",
+    "SourceAlias",
+    "SourceDisplayName",
+    "SourceRecipientTypeDetails",
+    "SourceExchangeGuid",
+    "TargetIdentity",
+    "TargetRecipientTypeDetails",
+    "MatchedBy",
+    "Status",
+    "Codes",
+    "TotalItemSizeBytes",
+    "ArchiveSizeBytes",
+    "SourceLine",
+];
+
+pub const FINDINGS_HEADER: [&str; 8] = [
+    "Code",
+    "Severity",
+    "SourcePrimarySmtpAddress",
+    "Target",
+    "Message",
+    "Fix",
+    "Rule",
+    "SourceLine",
+];
+
+fn writer(w: &mut dyn Write) -> std::io::Result<::csv::Writer<&mut dyn Write>> {
+    w.write_all(b"\xEF\xBB\xBF")?;
+    Ok(::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(w))
+}
+
+pub fn readiness(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = writer(w)?;
+    out.write_record(READINESS_HEADER)?;
+    let num = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+    for &i in &report.order {
+        let s = &report.inputs.sources[i];
+        let m = &report.joined.matches[i];
+        let t = m.target.map(|t| &report.inputs.targets[t]);
+        let stats = s.stats.as_ref();
+        out.write_record([
+            s.primary_smtp.as_str(),
+            &s.alias,
+            &s.display_name,
+            &s.recipient_type_details,
+            &s.exchange_guid.map(|g| g.to_string()).unwrap_or_default(),
+            t.map_or("", |t| t.label()),
+            t.map_or("", |t| &t.recipient_type_details),
+            &m.by.map(|b| b.to_string()).unwrap_or_default(),
+            report.statuses[i].as_str(),
+            &report.codes[i].join(";"),
+            &num(stats.and_then(|st| st.total_item_size)),
+            &num(stats.and_then(|st| st.archive_size)),
+            &s.line.to_string(),
+        ])?;
+    }
+    out.flush()
+}
+
+pub fn findings(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = writer(w)?;
+    out.write_record(FINDINGS_HEADER)?;
+    for f in &report.findings {
+        let s = f.source.map(|s| &report.inputs.sources[s]);
+        let rule = crate::rules::find(f.code).map_or("", |r| r.meta().name);
+        out.write_record([
+            f.code,
+            f.severity.as_str(),
+            s.map_or("", |s| s.label()),
+            f.target.map_or("", |t| report.inputs.targets[t].label()),
+            &f.message,
+            &f.fix,
+            rule,
+            &s.map(|s| s.line.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    out.flush()
+}
