@@ -899,8 +899,9 @@ fn targets_for(
         Plant::Ambiguous => {
             row[GUID] = zero();
             let mut twin = row.clone();
-            twin[0] = format!("{}2", p.alias);
-            twin[2] = format!("{}2@{TGT}", p.first_last);
+            // Named so that no generated person can share the twin's names.
+            twin[0] = format!("{}old", p.alias);
+            twin[2] = format!("{}.old@{TGT}", p.first_last);
             twin[3] = twin[2].clone();
             twin[PROXIES] = format!("SMTP:{}", twin[3]);
             out.push(twin);

@@ -26,10 +26,9 @@ pub struct Table {
 enum Body {
     Csv {
         records: Vec<csv::StringRecord>,
-        /// Field index of each column in `kind.columns()`.
+        /// Field index of each column in `kind.columns()`. Each record's position holds its
+        /// line in the file.
         index: Vec<Option<usize>>,
-        /// Lines before the header (the `#TYPE` line and the like), added to csv's line numbers.
-        line_offset: u64,
     },
     Xml(Vec<XmlRow>),
 }
@@ -90,11 +89,7 @@ impl<'a> Row<'a> {
     /// 1-based line of the row in the file.
     pub fn line(&self) -> u64 {
         match &self.table.body {
-            Body::Csv {
-                records,
-                line_offset,
-                ..
-            } => records[self.i].position().map_or(0, |p| p.line()) + line_offset,
+            Body::Csv { records, .. } => records[self.i].position().map_or(0, |p| p.line()),
             Body::Xml(rows) => rows[self.i].line,
         }
     }
@@ -191,9 +186,31 @@ impl<'a> Row<'a> {
 /// A CSV file positioned after its header: what every CSV read shares.
 struct CsvStart<'t> {
     reader: csv::Reader<&'t [u8]>,
+    /// The text the reader reads (after the skipped lines), for line numbers.
+    text: &'t str,
+    /// The last record start seen: (byte in `text`, 1-based line in `text`).
+    cursor: (usize, u64),
     names: Vec<String>,
     line_offset: u64,
     format: String,
+}
+
+impl CsvStart<'_> {
+    /// The 1-based line in `text` where the record at `pos` starts. csv reports a record at the
+    /// terminator of the one before it, so line breaks at `pos` are skipped first. Counting
+    /// from the previous record keeps the whole file linear.
+    fn line_at(&mut self, pos: &csv::Position) -> u64 {
+        let bytes = self.text.as_bytes();
+        let mut start = (pos.byte() as usize).min(bytes.len());
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let (from, line) = self.cursor;
+        let from = from.min(start);
+        let line = line + bytes[from..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.cursor = (start, line);
+        line
+    }
 }
 
 fn start_csv<'t>(
@@ -229,7 +246,7 @@ fn start_csv<'t>(
     let mut header = csv::StringRecord::new();
     let got_header = reader
         .read_record(&mut header)
-        .map_err(|e| csv_error(path, line_offset, &e))?;
+        .map_err(|e| csv_error(path, line_offset + 1, &e))?;
     let mut names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
     while names.last().is_some_and(String::is_empty) {
         names.pop();
@@ -258,13 +275,16 @@ fn start_csv<'t>(
     }
     Ok(CsvStart {
         reader,
+        text: rest,
+        cursor: (0, 1),
         names,
         line_offset,
         format,
     })
 }
 
-/// Reads the next data row, skipping blank lines and checking its width; `None` at the end.
+/// Reads the next data row, skipping blank lines and checking its width; returns its line in
+/// the file, `None` at the end. The record's position is rewritten to that line.
 fn next_record(
     path: &Path,
     start: &mut CsvStart<'_>,
@@ -274,12 +294,21 @@ fn next_record(
         match start.reader.read_record(record) {
             Ok(false) => return Ok(None),
             Ok(true) => {}
-            Err(e) => return Err(csv_error(path, start.line_offset, &e)),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| start.line_at(p)) + start.line_offset;
+                return Err(csv_error(path, line, &e));
+            }
         }
         if record.len() == 1 && record[0].trim().is_empty() {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line()) + start.line_offset;
+        let mut pos = record
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
+        let line = start.line_at(&pos) + start.line_offset;
+        pos.set_line(line);
+        record.set_position(Some(pos));
         check_width(path, line, record, start.names.len())?;
         return Ok(Some(line));
     }
@@ -338,7 +367,7 @@ fn read_csv(
     {
         let mut first = csv::StringRecord::from(vec![names[0].as_str()]);
         let mut pos = csv::Position::new();
-        pos.set_line(1);
+        pos.set_line(start.line_offset + 1);
         first.set_position(Some(pos));
         records.push(first);
         index[0] = Some(0);
@@ -360,11 +389,7 @@ fn read_csv(
         present: index.iter().map(Option::is_some).collect(),
         format: start.format,
         notices,
-        body: Body::Csv {
-            records,
-            index,
-            line_offset: start.line_offset,
-        },
+        body: Body::Csv { records, index },
     })
 }
 
@@ -507,8 +532,7 @@ fn not_flattened(
     }
 }
 
-fn csv_error(path: &Path, line_offset: u64, e: &csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line()) + line_offset;
+fn csv_error(path: &Path, line: u64, e: &csv::Error) -> Error {
     Error::MalformedRow {
         location: Location {
             path: path.to_path_buf(),

@@ -43,8 +43,15 @@ pub fn split_proxies(cell: &str) -> Vec<&str> {
 }
 
 fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
-    // An entry may end with the separator itself when a list had a trailing `;`.
-    let s = s.trim().trim_end_matches([';', '|', ',']).trim();
+    let s = s.trim();
+    // A trailing separator is list punctuation (`a;;b`, `a;`), except in X400 addresses,
+    // whose own syntax ends with `;` (`...;s=Doe;g=John;`): those are kept byte for byte.
+    let x400 = s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("x400:"));
+    let s = if x400 {
+        s
+    } else {
+        s.trim_end_matches([';', '|', ',']).trim_end()
+    };
     if !s.is_empty() {
         out.push(s);
     }
@@ -294,6 +301,17 @@ mod tests {
                 "separator {sep:?}"
             );
         }
+    }
+
+    #[test]
+    fn x400_keeps_its_own_trailing_semicolon() {
+        assert_eq!(
+            split_proxies("X400:c=US;a= ;p=Org;o=Exchange;s=Doe;g=John;;SMTP:j@x.com"),
+            [
+                "X400:c=US;a= ;p=Org;o=Exchange;s=Doe;g=John;",
+                "SMTP:j@x.com"
+            ]
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::io::Write;
 
 use crate::report::Report;
 
-pub const READINESS_HEADER: [&str; 13] = [
+/// No line numbers here: the same tenant exported in another shape (a `#TYPE` line, say) must
+/// give the same bytes. findings.csv carries the lines.
+pub const READINESS_HEADER: [&str; 12] = [
     "SourcePrimarySmtpAddress",
     "SourceAlias",
     "SourceDisplayName",
@@ -20,7 +22,6 @@ pub const READINESS_HEADER: [&str; 13] = [
     "Codes",
     "TotalItemSizeBytes",
     "ArchiveSizeBytes",
-    "SourceLine",
 ];
 
 pub const FINDINGS_HEADER: [&str; 8] = [
@@ -63,7 +64,6 @@ pub fn readiness(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> 
             &report.codes[i].join(";"),
             &num(stats.and_then(|st| st.total_item_size)),
             &num(stats.and_then(|st| st.archive_size)),
-            &s.line.to_string(),
         ])?;
     }
     out.flush()

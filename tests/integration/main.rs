@@ -1,1 +1,9 @@
+//! The one integration-test binary: each module covers one side of the tool.
 
+mod catalogue;
+mod cli;
+mod pipeline;
+mod readers;
+mod real_world;
+mod rules;
+mod util;

@@ -1,0 +1,91 @@
+//! The binary's contract: flag names, exit codes (0 ran, 1 --fail-on met, 2 could not run).
+
+use std::process::Command;
+
+use crate::util::Dir;
+
+fn xtenant(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtenant"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn plan_runs_on_flags_and_exit_codes_follow_fail_on() {
+    let dir = Dir::new("cli");
+    xtenant::sample::write(&xtenant::sample::Options::new(200, 5), &dir.path).unwrap();
+    let p = |f: &str| dir.join(f).to_string_lossy().into_owned();
+    let out = p("plan");
+    let base = [
+        "plan",
+        "--out",
+        &out,
+        "--source-mailboxes",
+        &p("source-mailboxes.csv"),
+        "--target-recipients",
+        &p("target-recipients.csv"),
+        "--source-statistics",
+        &p("source-statistics.csv"),
+        "--mailbox-permissions",
+        &p("mailbox-permissions.csv"),
+        "--recipient-permissions",
+        &p("recipient-permissions.csv"),
+        "--scope-members",
+        &p("scope-members.csv"),
+        "--accepted-domains",
+        &p("target-accepted-domains.csv"),
+        "--accepted-domain",
+        "northwindtraders.com",
+        "--delivery-domain",
+        "northwindtraders.onmicrosoft.com",
+        "--primary-domain",
+        "northwindtraders.com",
+    ];
+    let ran = xtenant(&base);
+    assert_eq!(
+        ran.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(
+        stderr.contains("200 mailboxes:") && stderr.contains("wrote "),
+        "{stderr}"
+    );
+    assert!(dir.join("plan/readiness.csv").exists());
+
+    let failing = xtenant(&[&base[..], &["--fail-on", "blocker", "--quiet"]].concat());
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(failing.stderr.is_empty(), "--quiet prints nothing");
+}
+
+#[test]
+fn could_not_run_is_exit_2_with_the_reason() {
+    let missing = xtenant(&[
+        "plan",
+        "--out",
+        "x",
+        "--source-mailboxes",
+        "nope.csv",
+        "--target-recipients",
+        "nope2.csv",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read nope.csv"));
+    let no_source = xtenant(&["plan", "--out", "x"]);
+    assert_eq!(no_source.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_source.stderr).contains("no source-mailboxes given"));
+}
+
+#[test]
+fn rules_lists_and_explains_the_catalogue() {
+    let list = xtenant(&["rules"]);
+    assert_eq!(list.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(text.lines().count(), xtenant::rules::ALL.len());
+    let one = xtenant(&["rules", "legacydn-x500-missing"]);
+    assert!(String::from_utf8_lossy(&one.stdout).starts_with("XT205 legacydn-x500-missing (fix)"));
+    assert_eq!(xtenant(&["rules", "XT999"]).status.code(), Some(2));
+}

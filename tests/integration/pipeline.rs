@@ -1,0 +1,178 @@
+//! `xtenant plan` end to end: the answer key of generated tenants, the bundled samples, the
+//! same bytes whatever the thread count, and output that never clobbers inputs.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use xtenant::cli::PlanArgs;
+use xtenant::config::Config;
+
+use crate::util::{Dir, rows};
+
+fn sample_args(dir: &Path, out: &Path) -> PlanArgs {
+    PlanArgs {
+        config: Some(dir.join("xtenant.toml")),
+        out: Some(out.to_path_buf()),
+        quiet: true,
+        ..PlanArgs::default()
+    }
+}
+
+/// Every planted problem is reported with its code, every status matches the key, and no clean
+/// mailbox is anything but Ready.
+fn check_answer_key(dir: &Path, out: &Path) {
+    let key: BTreeMap<String, (String, String)> = {
+        let mut r = csv::Reader::from_path(dir.join("answer-key.csv")).unwrap();
+        r.records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                (rec[0].to_string(), (rec[1].to_string(), rec[2].to_string()))
+            })
+            .collect()
+    };
+    let readiness = rows(&out.join("readiness.csv"));
+    assert!(!readiness.is_empty());
+    let mut wrong = Vec::new();
+    for r in &readiness {
+        let (status, planted) = &key[&r["SourcePrimarySmtpAddress"]];
+        let codes: Vec<&str> = r["Codes"].split(';').filter(|c| !c.is_empty()).collect();
+        let planted_found = planted.is_empty()
+            || codes.contains(&planted.as_str())
+            || xtenant::rules::find(planted).is_none();
+        if &r["Status"] != status || !planted_found {
+            wrong.push(format!(
+                "{} expected {status} {planted}, got {} {:?}",
+                r["SourcePrimarySmtpAddress"], r["Status"], codes
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} wrong, e.g. {:?}",
+        wrong.len(),
+        readiness.len(),
+        &wrong[..wrong.len().min(5)]
+    );
+}
+
+#[test]
+fn generated_tenants_match_their_answer_key_at_20000_users() {
+    let dir = Dir::new("answer-key");
+    xtenant::sample::write(&xtenant::sample::Options::new(20_000, 42), &dir.path).unwrap();
+    let out = dir.join("plan");
+    let summary =
+        xtenant::plan(&Config::from_args(&sample_args(&dir.path, &out)).unwrap()).unwrap();
+    assert!(
+        summary.ready > 13_000 && summary.blocked > 1_000 && summary.needs_stamping > 3_000,
+        "{summary:?}"
+    );
+    check_answer_key(&dir.path, &out);
+}
+
+#[test]
+fn bundled_samples_match_their_answer_key() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind");
+    let dir = Dir::new("samples");
+    let out = dir.join("plan");
+    xtenant::plan(&Config::from_args(&sample_args(&samples, &out)).unwrap()).unwrap();
+    check_answer_key(&samples, &out);
+}
+
+#[test]
+fn the_committed_samples_are_what_the_generator_writes() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind");
+    let dir = Dir::new("regen");
+    xtenant::sample::write(&xtenant::sample::Options::new(2000, 2026), &dir.path).unwrap();
+    for entry in std::fs::read_dir(&dir.path).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert!(
+            std::fs::read(dir.path.join(&name)).unwrap()
+                == std::fs::read(samples.join(&name)).unwrap(),
+            "samples/contoso-to-northwind/{} differs from `xtenant sample --users 2000 --seed 2026`",
+            name.to_string_lossy()
+        );
+    }
+}
+
+#[test]
+fn output_bytes_do_not_depend_on_the_thread_count() {
+    let dir = Dir::new("threads");
+    xtenant::sample::write(&xtenant::sample::Options::new(5_000, 9), &dir.path).unwrap();
+    let run = |threads: usize| {
+        let out = dir.join(&format!("plan-{threads}"));
+        let config = Config::from_args(&sample_args(&dir.path, &out)).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| xtenant::plan(&config)).unwrap();
+        ["readiness.csv", "findings.csv"].map(|f| std::fs::read(out.join(f)).unwrap())
+    };
+    let one = run(1);
+    assert_eq!(one, run(4));
+    assert_eq!(one, run(3));
+}
+
+#[test]
+fn output_never_overwrites_an_input_and_leaves_no_temporary_files() {
+    let dir = Dir::new("clobber");
+    xtenant::sample::write(&xtenant::sample::Options::new(50, 1), &dir.path).unwrap();
+    // An input named like an output, in the output folder itself.
+    std::fs::rename(dir.join("source-mailboxes.csv"), dir.join("readiness.csv")).unwrap();
+    let before = std::fs::read(dir.join("readiness.csv")).unwrap();
+    let mut args = sample_args(&dir.path, &dir.path);
+    args.source_mailboxes = Some(dir.join("readiness.csv"));
+    let e = xtenant::plan(&Config::from_args(&args).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("refusing to write") && e.contains("is one of the input files"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(dir.join("readiness.csv")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.path)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("xtenant-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn outputs_are_sorted_and_reconcile_with_the_inputs() {
+    let dir = Dir::new("reconcile");
+    xtenant::sample::write(&xtenant::sample::Options::new(1_000, 3), &dir.path).unwrap();
+    let out = dir.join("plan");
+    let summary =
+        xtenant::plan(&Config::from_args(&sample_args(&dir.path, &out)).unwrap()).unwrap();
+    let readiness = rows(&out.join("readiness.csv"));
+    assert_eq!(readiness.len(), 1_000, "every source row appears once");
+    assert_eq!(
+        summary.ready + summary.needs_stamping + summary.blocked,
+        1_000
+    );
+    let keys: Vec<String> = readiness
+        .iter()
+        .map(|r| r["SourcePrimarySmtpAddress"].to_lowercase())
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] <= w[1]),
+        "readiness.csv is sorted by address"
+    );
+    let findings = rows(&out.join("findings.csv"));
+    let per_mailbox: usize = readiness
+        .iter()
+        .map(|r| r["Codes"].split(';').filter(|c| !c.is_empty()).count())
+        .sum();
+    // Keyed by line: two rows may share an address (XT602).
+    let distinct: std::collections::BTreeSet<(String, String)> = findings
+        .iter()
+        .filter(|f| !f["SourceLine"].is_empty())
+        .map(|f| (f["SourceLine"].clone(), f["Code"].clone()))
+        .collect();
+    assert_eq!(
+        per_mailbox,
+        distinct.len(),
+        "Codes in readiness.csv are the codes in findings.csv"
+    );
+}

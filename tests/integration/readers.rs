@@ -1,0 +1,330 @@
+//! The readers accept every shape PowerShell and Excel write, give the same answer for each,
+//! and stop with a clear error (file, line, column, how to re-export) on input they cannot use.
+
+use xtenant::sample::{self, SOURCE_HEADER, Shape, ShapeEncoding, TARGET_HEADER};
+
+use crate::util::{Dir, args, plan, plan_err, rows};
+
+fn tenants() -> sample::Tenants {
+    sample::generate(&sample::Options::new(300, 7))
+}
+
+/// Plans one rendering of the tenants and returns readiness.csv's bytes.
+fn readiness_for(dir: &Dir, tag: &str, source: Vec<u8>, target: Vec<u8>) -> Vec<u8> {
+    let s = dir.write(&format!("{tag}-source.csv"), source);
+    let t = dir.write(&format!("{tag}-target.csv"), target);
+    let out = dir.join(&format!("{tag}-out"));
+    plan(&args(&s, &t, &out));
+    std::fs::read(out.join("readiness.csv")).unwrap()
+}
+
+#[test]
+fn every_export_shape_gives_byte_identical_readiness() {
+    let dir = Dir::new("shapes");
+    let t = tenants();
+    let render = |shape: Shape| {
+        (
+            shape.render(&SOURCE_HEADER, &t.source),
+            shape.render(&TARGET_HEADER, &t.target),
+        )
+    };
+    let (s, g) = render(Shape::PS7);
+    let baseline = readiness_for(&dir, "utf8", s, g);
+    assert!(baseline.len() > 10_000);
+
+    let shapes = [
+        ("utf16-type-crlf", Shape::WINPS_UNICODE),
+        ("semicolon-bom", Shape::CULTURE_SEMICOLON),
+        (
+            "tab-lf",
+            Shape {
+                delimiter: '\t',
+                encoding: ShapeEncoding::Utf8,
+                type_line: None,
+                crlf: false,
+            },
+        ),
+    ];
+    for (tag, shape) in shapes {
+        let (s, g) = render(shape);
+        assert_eq!(readiness_for(&dir, tag, s, g), baseline, "{tag}");
+    }
+
+    // UTF-16BE, which nothing in Windows writes by default but `-Encoding BigEndianUnicode` does.
+    let be = |bytes: Vec<u8>| {
+        let text = String::from_utf8(bytes).unwrap();
+        let mut out = vec![0xFE, 0xFF];
+        out.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        out
+    };
+    let (s, g) = render(Shape::PS7);
+    assert_eq!(
+        readiness_for(&dir, "utf16be", be(s), be(g)),
+        baseline,
+        "utf16be"
+    );
+
+    // Unquoted (PS7 -UseQuotes AsNeeded, Excel), headers in another case and order, extra columns.
+    let (s, g) = (
+        reshaped(&SOURCE_HEADER, &t.source),
+        reshaped(&TARGET_HEADER, &t.target),
+    );
+    assert_eq!(readiness_for(&dir, "reshaped", s, g), baseline, "reshaped");
+
+    // Export-Clixml of the same objects.
+    let (s, g) = (
+        clixml(&SOURCE_HEADER, &t.source),
+        clixml(&TARGET_HEADER, &t.target),
+    );
+    assert_eq!(readiness_for(&dir, "clixml", s, g), baseline, "clixml");
+}
+
+/// Columns reversed, names lower-cased, remote-session columns added, quotes only where needed.
+fn reshaped(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut h: Vec<String> = header.iter().rev().map(|c| c.to_lowercase()).collect();
+    h.insert(0, "PSComputerName".into());
+    h.push("RunspaceId".into());
+    w.write_record(&h).unwrap();
+    for r in rows {
+        let mut cells: Vec<&str> = r.iter().rev().map(String::as_str).collect();
+        cells.insert(0, "outlook.office365.com");
+        cells.push("a08f8c70-f09c-4e45-865e-56a0083e0e89");
+        w.write_record(&cells).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+/// The rows as Export-Clixml writes Select-Object output (remote dialect, UTF-16LE with BOM):
+/// note properties in `<MS>`, multi-valued ones as `<LST>`.
+fn clixml(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let lists = [
+        "EmailAddresses",
+        "InPlaceHolds",
+        "PersistedCapabilities",
+        "MailboxLocations",
+    ];
+    let mut x = String::from(
+        "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n",
+    );
+    for (i, r) in rows.iter().enumerate() {
+        x.push_str(&format!("  <Obj RefId=\"{i}\">\r\n    <TN RefId=\"{i}\"><T>Selected.Microsoft.Exchange.Data.Directory.Management.Mailbox</T><T>System.Management.Automation.PSCustomObject</T><T>System.Object</T></TN>\r\n    <MS>\r\n"));
+        for (h, v) in header.iter().zip(r) {
+            if lists.contains(h) {
+                let items = if *h == "EmailAddresses" {
+                    xtenant::input::values::split_proxies(v)
+                } else {
+                    v.split(';').filter(|s| !s.is_empty()).collect()
+                };
+                x.push_str(&format!(
+                    "      <Obj N=\"{h}\"><TN><T>System.Collections.ArrayList</T></TN><LST>"
+                ));
+                for item in items {
+                    x.push_str(&format!("<S>{}</S>", esc(item)));
+                }
+                x.push_str("</LST></Obj>\r\n");
+            } else if v.is_empty() {
+                x.push_str(&format!("      <Nil N=\"{h}\" />\r\n"));
+            } else {
+                x.push_str(&format!("      <S N=\"{h}\">{}</S>\r\n", esc(v)));
+            }
+        }
+        x.push_str("    </MS>\r\n  </Obj>\r\n");
+    }
+    x.push_str("</Objs>");
+    let mut out = vec![0xFF, 0xFE];
+    out.extend(x.encode_utf16().flat_map(u16::to_le_bytes));
+    out
+}
+
+const SRC_HEAD: &str =
+    "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,DisplayName\r\n";
+const TGT: &str = "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ExternalEmailAddress\r\nann@northwindtraders.com,SMTP:ann@northwindtraders.com;x500:/o=ExchangeLabs/ou=X/cn=Recipients/cn=ann,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,SMTP:ann@contoso.onmicrosoft.com\r\n";
+const ANN: &str = "ann@contoso.com,SMTP:ann@contoso.com;smtp:ann@contoso.onmicrosoft.com,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=ExchangeLabs/ou=X/cn=Recipients/cn=ann,Ann\r\n";
+
+fn run_err(dir: &Dir, source: &str) -> String {
+    let s = dir.write("source.csv", source);
+    let t = dir.write("target.csv", TGT);
+    plan_err(&args(&s, &t, &dir.join("out")))
+}
+
+#[test]
+fn quoted_values_may_span_lines_and_hold_delimiters() {
+    let dir = Dir::new("multiline");
+    let src = format!(
+        "{SRC_HEAD}\"bob@contoso.com\",\"SMTP:bob@contoso.com\",\"1b9387fe-e1b1-4695-97bd-b0a0bebe7ce2\",\"/o=ExchangeLabs/ou=X/cn=Recipients/cn=bob\",\"Bob\r\n(Sales, \"\"EMEA\"\")\"\r\n{ANN}"
+    );
+    let s = dir.write("source.csv", src);
+    let t = dir.write("target.csv", TGT);
+    plan(&args(&s, &t, &dir.join("out")));
+    let r = rows(&dir.join("out/readiness.csv"));
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1]["SourceDisplayName"], "Bob\r\n(Sales, \"EMEA\")");
+    let f = rows(&dir.join("out/findings.csv"));
+    // Ann's row starts on line 4 of the file: the quoted value took two lines.
+    assert!(
+        f.iter()
+            .filter(|f| f["SourcePrimarySmtpAddress"] == "ann@contoso.com")
+            .all(|f| f["SourceLine"] == "4")
+    );
+}
+
+#[test]
+fn missing_column_names_it_lists_what_was_found_and_how_to_export() {
+    let dir = Dir::new("missing-col");
+    let e = run_err(
+        &dir,
+        "PrimarySmtpAddress,EmailAddresses,LegacyExchangeDN\r\na@contoso.com,SMTP:a@contoso.com,/o=x\r\n",
+    );
+    assert!(e.contains("source.csv: this is not a source mailbox export (Get-EXOMailbox): missing column(s) \"ExchangeGuid\""), "{e}");
+    assert!(
+        e.contains(
+            "columns found: \"PrimarySmtpAddress\", \"EmailAddresses\", \"LegacyExchangeDN\""
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("Get-EXOMailbox -ResultSize Unlimited -Properties"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unflattened_collection_is_an_error_with_the_join_fix() {
+    let dir = Dir::new("unflattened");
+    let e = run_err(
+        &dir,
+        &format!(
+            "{SRC_HEAD}{ANN}bob@contoso.com,System.Collections.ArrayList,1b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=x,Bob\r\n"
+        ),
+    );
+    assert!(e.contains("source.csv:3, column 2 (EmailAddresses)"), "{e}");
+    assert!(e.contains("\"System.Collections.ArrayList\""), "{e}");
+    assert!(
+        e.contains("@{n='EmailAddresses';e={$_.EmailAddresses -join ';'}}"),
+        "{e}"
+    );
+}
+
+#[test]
+fn broken_rows_and_encodings_stop_the_run_naming_the_line() {
+    let dir = Dir::new("broken");
+    let e = run_err(
+        &dir,
+        &format!("{SRC_HEAD}{ANN}\"bob@contoso.com\",\"SMTP:bob@contoso.com,x,/o=x,Bob\r\n{ANN}"),
+    );
+    assert!(
+        e.contains("source.csv:3: malformed row: expected 5 fields as in the header, found 2"),
+        "{e}"
+    );
+    assert!(e.contains("closing quote is probably missing"), "{e}");
+
+    let e = run_err(
+        &dir,
+        &format!(
+            "{SRC_HEAD}{ANN}b@contoso.com,SMTP:b@contoso.com,1b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=x,Smith, Bob\r\n"
+        ),
+    );
+    assert!(
+        e.contains("source.csv:3: malformed row: expected 5 fields as in the header, found 6"),
+        "{e}"
+    );
+
+    let e = run_err(&dir, &format!("{SRC_HEAD}{}", ANN.replace("Ann", "A\0nn")));
+    assert!(
+        e.contains("unreadable text encoding: NUL byte at line 2"),
+        "{e}"
+    );
+
+    let e = run_err(&dir, "");
+    assert!(e.contains("the file is empty"), "{e}");
+
+    let e = run_err(&dir, "PrimarySmtpAddress,primarysmtpaddress\r\n");
+    assert!(
+        e.contains("source.csv:1: duplicate column \"primarysmtpaddress\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn header_only_file_is_read_as_no_mailboxes() {
+    let dir = Dir::new("header-only");
+    let s = dir.write("source.csv", SRC_HEAD);
+    let t = dir.write("target.csv", TGT);
+    let summary = plan(&args(&s, &t, &dir.join("out")));
+    assert_eq!(summary.ready + summary.needs_stamping + summary.blocked, 0);
+}
+
+#[test]
+fn bad_values_become_findings_on_their_row_and_the_run_goes_on() {
+    let dir = Dir::new("row-problems");
+    let src = format!(
+        "{SRC_HEAD}{ANN}bob@contoso.com,SMTP:bob@contoso.com,not-a-guid,/o=x,Bob\r\ncarl.contoso.com,SMTP:carl@contoso.com,2b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=y,Carl\r\n"
+    );
+    let s = dir.write("source.csv", src);
+    let t = dir.write("target.csv", TGT);
+    plan(&args(&s, &t, &dir.join("out")));
+    let f = rows(&dir.join("out/findings.csv"));
+    let xt601: Vec<(&str, &str)> = f
+        .iter()
+        .filter(|f| f["Code"] == "XT601")
+        .map(|f| {
+            (
+                f["SourcePrimarySmtpAddress"].as_str(),
+                f["Message"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        xt601,
+        [
+            (
+                "bob@contoso.com",
+                "ExchangeGuid \"not-a-guid\" is not a GUID (source line 3)"
+            ),
+            (
+                "carl.contoso.com",
+                "PrimarySmtpAddress \"carl.contoso.com\" is not an e-mail address (source line 4)"
+            ),
+        ]
+    );
+    let r = rows(&dir.join("out/readiness.csv"));
+    assert_eq!(
+        r.iter().map(|r| r["Status"].as_str()).collect::<Vec<_>>(),
+        ["Ready", "Blocked", "Blocked"]
+    );
+}
+
+#[test]
+fn x400_with_semicolons_and_in_place_hold_exclusions_survive_reading() {
+    let dir = Dir::new("x400");
+    let src = "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,InPlaceHolds\r\n\
+        ann@contoso.com,SMTP:ann@contoso.com;X400:c=US;a= ;p=First Organizati;o=Exchange;s=Newton;g=Lara;;x500:/o=Old/cn=ann,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=ExchangeLabs/ou=X/cn=Recipients/cn=ann,-mbxe9b52bf7ab3b46a286308ecb29624696\r\n";
+    let s = dir.write("source.csv", src);
+    let config =
+        xtenant::config::Config::from_args(&args(&s, &dir.write("t.csv", TGT), &dir.join("out")))
+            .unwrap();
+    let inputs = xtenant::input::load(&config).unwrap();
+    let ann = &inputs.sources[0];
+    let rendered: Vec<String> = ann.email_addresses.iter().map(|p| p.render()).collect();
+    assert_eq!(
+        rendered,
+        [
+            "SMTP:ann@contoso.com",
+            "X400:c=US;a= ;p=First Organizati;o=Exchange;s=Newton;g=Lara;",
+            "X500:/o=Old/cn=ann"
+        ]
+    );
+    assert_eq!(ann.in_place_holds, ["-mbxe9b52bf7ab3b46a286308ecb29624696"]);
+    plan(&args(&s, &dir.join("t.csv"), &dir.join("out")));
+    let f = rows(&dir.join("out/findings.csv"));
+    assert!(
+        f.iter().all(|f| f["Code"] != "XT401"),
+        "an exclusion is not a hold: {f:?}"
+    );
+}
