@@ -65,7 +65,12 @@ fn config(dir: &Path) -> Config {
 }
 
 fn input_bytes(config: &Config) -> u64 {
-    config.inputs.all().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+    config
+        .inputs
+        .all()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 fn median(mut run: impl FnMut() -> Duration) -> Duration {

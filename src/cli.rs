@@ -78,6 +78,9 @@ pub struct PlanArgs {
     /// Print no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the wall time of each stage (read, join, rules, csv) with the summary.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

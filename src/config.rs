@@ -53,6 +53,7 @@ pub struct Config {
     pub large_mailbox_bytes: u64,
     pub fail_on: Option<Severity>,
     pub quiet: bool,
+    pub timings: bool,
 }
 
 /// The TOML file: the same names as the flags.
@@ -179,6 +180,7 @@ impl Config {
             large_mailbox_bytes: (large_gb * (1u64 << 30) as f64) as u64,
             fail_on,
             quiet: args.quiet,
+            timings: args.timings,
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod write;
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use cli::{Command, RulesArgs};
 use config::Config;
@@ -77,34 +78,51 @@ pub struct PlanSummary {
     pub needs_stamping: usize,
     pub blocked: usize,
     pub worst: Option<Severity>,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
     /// The summary for stderr.
     pub text: String,
 }
 
 /// The whole `xtenant plan` pipeline.
 pub fn plan(config: &Config) -> Result<PlanSummary> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        let now = Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
     let mut inputs = input::load(config)?;
     if let Some(rows) = inputs.statistics.take() {
         input::statistics::attach(&mut inputs.sources, &rows);
         inputs.statistics = Some(rows);
     }
+    lap("read");
     let joined = join::join(&inputs, join::JoinOptions::default());
+    lap("join");
     let cx = Context::new(&inputs, &joined, config);
     let report = Report::build(&cx);
+    lap("rules");
 
     let mut staging = write::Staging::new(&config.out, config.inputs.all())?;
     staging.write("readiness.csv", |w| write::csv::readiness(&report, w))?;
     staging.write("findings.csv", |w| write::csv::findings(&report, w))?;
     let written = staging.commit()?;
+    lap("csv");
 
     let mut text = Vec::new();
     let _ = write::console::summary(&report, &written, &mut text);
+    if config.timings {
+        let _ = write::console::timings(&timings, &mut text);
+    }
     Ok(PlanSummary {
         written,
         ready: report.count(Status::Ready),
         needs_stamping: report.count(Status::NeedsStamping),
         blocked: report.count(Status::Blocked),
         worst: report.worst(),
+        timings,
         text: String::from_utf8_lossy(&text).into_owned(),
     })
 }

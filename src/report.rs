@@ -16,6 +16,8 @@ pub struct Report<'a> {
     pub codes: Vec<Vec<&'static str>>,
     /// Source indices in output order (by primary address, then line).
     pub order: Vec<usize>,
+    /// Rules that could not run on these inputs, and why.
+    pub skipped: Vec<String>,
 }
 
 impl<'a> Report<'a> {
@@ -45,6 +47,7 @@ impl<'a> Report<'a> {
             statuses,
             codes,
             order,
+            skipped: rules::skipped(cx),
         }
     }
 

@@ -95,6 +95,11 @@ pub struct RuleMeta {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
+    /// Why the rule cannot run on these inputs (an optional file was not given), if so.
+    fn skipped(&self, _cx: &Context<'_>) -> Option<&'static str> {
+        None
+    }
+
     fn check_mailbox(&self, _cx: &MailboxCx<'_>, _out: &mut Vec<Finding>) {}
 
     fn check_org(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
@@ -163,6 +168,16 @@ pub fn evaluate(cx: &Context<'_>) -> Vec<Finding> {
             .then_with(|| a.fix.cmp(&b.fix))
     });
     findings
+}
+
+/// One line per rule that could not run for lack of an input, for the run summary.
+pub fn skipped(cx: &Context<'_>) -> Vec<String> {
+    ALL.iter()
+        .filter_map(|r| {
+            r.skipped(cx)
+                .map(|why| format!("{} {} did not run: {why}", r.meta().code, r.meta().name))
+        })
+        .collect()
 }
 
 /// The status of each mailbox from its findings.

@@ -23,6 +23,12 @@ impl super::Rule for Rule {
         &META
     }
 
+    fn skipped(&self, cx: &Context<'_>) -> Option<&'static str> {
+        cx.domains.accepted.is_empty().then_some(
+            "no accepted domains were given (--accepted-domains FILE or --accepted-domain)",
+        )
+    }
+
     fn check_org(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         if cx.domains.accepted.is_empty() {
             return;

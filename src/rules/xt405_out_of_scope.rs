@@ -1,6 +1,6 @@
 //! XT405 `out-of-scope`: the mailbox is not a member of the migration scope group.
 
-use super::{Finding, MailboxCx, RuleMeta, Severity};
+use super::{Context, Finding, MailboxCx, RuleMeta, Severity};
 use crate::input::values::address_key;
 use crate::ps::quote;
 
@@ -20,6 +20,12 @@ static META: RuleMeta = RuleMeta {
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn skipped(&self, cx: &Context<'_>) -> Option<&'static str> {
+        cx.scope
+            .is_none()
+            .then_some("no scope-members file was given")
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {

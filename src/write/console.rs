@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::report::Report;
 use crate::rules::{Severity, Status};
@@ -19,6 +20,9 @@ pub fn summary(report: &Report<'_>, written: &[PathBuf], w: &mut dyn Write) -> s
     }
     for n in &report.inputs.notices {
         writeln!(w, "note: {}", n.0)?;
+    }
+    for s in &report.skipped {
+        writeln!(w, "note: {s}")?;
     }
     let count = |s: Status| report.count(s);
     writeln!(
@@ -53,4 +57,19 @@ pub fn summary(report: &Report<'_>, written: &[PathBuf], w: &mut dyn Write) -> s
         writeln!(w, "wrote {}", p.display())?;
     }
     Ok(())
+}
+
+/// `--timings`: wall time per stage, so the slow one is visible.
+pub fn timings(stages: &[(&str, Duration)], w: &mut dyn Write) -> std::io::Result<()> {
+    let total: Duration = stages.iter().map(|(_, d)| *d).sum();
+    let parts: Vec<String> = stages
+        .iter()
+        .map(|(name, d)| format!("{name} {:.3} s", d.as_secs_f64()))
+        .collect();
+    writeln!(
+        w,
+        "timings: {} (total {:.3} s)",
+        parts.join(", "),
+        total.as_secs_f64()
+    )
 }

@@ -147,6 +147,16 @@ fn outputs_are_sorted_and_reconcile_with_the_inputs() {
         xtenant::plan(&Config::from_args(&sample_args(&dir.path, &out)).unwrap()).unwrap();
     let readiness = rows(&out.join("readiness.csv"));
     assert_eq!(readiness.len(), 1_000, "every source row appears once");
+    // Statistics are keyed by MailboxGuid: every mailbox with a readable ExchangeGuid has them.
+    assert!(
+        readiness.iter().all(|r| r["SourceExchangeGuid"].is_empty()
+            || r["TotalItemSizeBytes"].parse::<u64>().is_ok()),
+        "statistics attached"
+    );
+    assert!(
+        readiness.iter().any(|r| !r["ArchiveSizeBytes"].is_empty()),
+        "archive statistics attached"
+    );
     assert_eq!(
         summary.ready + summary.needs_stamping + summary.blocked,
         1_000

@@ -328,3 +328,61 @@ fn x400_with_semicolons_and_in_place_hold_exclusions_survive_reading() {
         "an exclusion is not a hold: {f:?}"
     );
 }
+
+#[test]
+fn windows_1252_is_read_and_reported() {
+    let dir = Dir::new("ansi");
+    let mut src = SRC_HEAD.as_bytes().to_vec();
+    src.extend_from_slice(ANN.replace(",Ann", ",M\u{fc}ller").as_bytes());
+    // Re-encode the one non-ASCII character as Windows-1252 (0xFC), as -Encoding Default does.
+    let src: Vec<u8> = String::from_utf8(src)
+        .unwrap()
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect();
+    let s = dir.write("source.csv", src);
+    let t = dir.write("target.csv", TGT);
+    let summary = plan(&args(&s, &t, &dir.join("out")));
+    assert!(
+        summary
+            .text
+            .contains("not valid UTF-8, read as Windows-1252"),
+        "{}",
+        summary.text
+    );
+    assert_eq!(
+        rows(&dir.join("out/readiness.csv"))[0]["SourceDisplayName"],
+        "Müller"
+    );
+}
+
+#[test]
+fn clixml_with_a_dtd_is_refused_with_its_location() {
+    let dir = Dir::new("xxe");
+    let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<Objs Version=\"1.1.0.1\"><Obj RefId=\"0\"><MS><S N=\"PrimarySmtpAddress\">&e;</S></MS></Obj></Objs>";
+    let e = run_err(&dir, xml);
+    assert!(
+        e.contains("source.csv:2:")
+            && e.contains("invalid Export-Clixml file")
+            && e.contains("DTD"),
+        "{e}"
+    );
+}
+
+#[test]
+fn checks_that_need_an_absent_input_say_so() {
+    let dir = Dir::new("skipped");
+    let s = dir.write("source.csv", format!("{SRC_HEAD}{ANN}"));
+    let t = dir.write("target.csv", TGT);
+    let summary = plan(&args(&s, &t, &dir.join("out")));
+    assert!(
+        summary
+            .text
+            .contains("XT405 out-of-scope did not run: no scope-members file was given"),
+        "{}",
+        summary.text
+    );
+    assert!(summary.text.contains(
+        "no LitigationHoldEnabled column, so the litigation hold check (XT401) did not run"
+    ));
+}
