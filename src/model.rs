@@ -102,15 +102,12 @@ impl SourceMailbox {
 
     /// The name findings use for this mailbox.
     pub fn label(&self) -> &str {
-        [
+        first_named([
             &self.primary_smtp,
             &self.upn,
             &self.alias,
             &self.display_name,
-        ]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .map_or("(unnamed)", |s| s.as_str())
+        ])
     }
 }
 
@@ -121,6 +118,14 @@ pub struct MailboxStats {
     pub total_deleted_item_size: Option<u64>,
     pub item_count: Option<u64>,
     pub archive_size: Option<u64>,
+}
+
+/// The first non-empty identity, in order of preference.
+fn first_named(candidates: [&String; 4]) -> &str {
+    candidates
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .map_or("(unnamed)", |s| s.as_str())
 }
 
 /// One target recipient (Get-MailUser or Get-Mailbox, with Get-User facts).
@@ -154,15 +159,12 @@ impl TargetRecipient {
 
     /// The identity scripts and findings use for this object.
     pub fn label(&self) -> &str {
-        [
+        first_named([
             &self.primary_smtp,
             &self.upn,
             &self.alias,
             &self.display_name,
-        ]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .map_or("(unnamed)", |s| s.as_str())
+        ])
     }
 
     pub fn has_proxy(&self, kind: ProxyKind, value: &str) -> bool {

@@ -563,7 +563,7 @@ pub fn generate(opts: &Options) -> Tenants {
     let mut rng = Rng(opts.seed);
     let mut t = Tenants::default();
     let mut people: Vec<Person> = Vec::with_capacity(opts.users);
-    let mut used = std::collections::HashSet::new();
+    let mut used = std::collections::HashMap::new();
     let mut plants = Vec::with_capacity(opts.users);
 
     while people.len() < opts.users {
@@ -627,7 +627,7 @@ pub fn generate(opts: &Options) -> Tenants {
         targets_for(p, plant, second, partner, &mut rng, &mut t.target);
     }
     permissions(&people, &mut rng, &mut t);
-    native_targets(opts.users / 10, &mut rng, &used, &mut t.target);
+    native_targets(opts.users / 10, &mut rng, &mut t.target);
     t.domains = [
         (TGT, "Authoritative", "True"),
         (TGT_INITIAL, "Authoritative", "False"),
@@ -642,7 +642,7 @@ pub fn generate(opts: &Options) -> Tenants {
 fn person(
     rng: &mut Rng,
     index: usize,
-    used: &mut std::collections::HashSet<String>,
+    used: &mut std::collections::HashMap<String, usize>,
     plant: Plant,
 ) -> Person {
     let (rtd, first, last) = match (plant, rng.below(100)) {
@@ -657,12 +657,13 @@ fn person(
     } else {
         format!("{}.{}", ascii(first), ascii(last))
     };
-    let mut first_last = base.clone();
-    let mut k = 1;
-    while !used.insert(first_last.clone()) {
-        k += 1;
-        first_last = format!("{base}{k}");
-    }
+    // Bases hold no digits, so `base` + a count never meets another base.
+    let k = {
+        let seen = used.entry(base.clone()).or_insert(0);
+        *seen += 1;
+        *seen
+    };
+    let first_last = if k == 1 { base } else { format!("{base}{k}") };
     let alias = first_last.replace('.', "");
     let display = match (last.is_empty(), rng.below(5)) {
         (true, _) => first.to_string(),
@@ -920,13 +921,17 @@ fn targets_for(
     out.push(row);
 }
 
-/// FullAccess and SendAs on shared mailboxes, and assistants with FullAccess to a manager.
+/// Position of GrantSendOnBehalfTo in SOURCE_HEADER.
+const GRANT_SEND_ON_BEHALF_TO: usize = 19;
+
+/// FullAccess and SendAs on shared mailboxes, and assistants with FullAccess to (and
+/// send-on-behalf for) a manager. Runs after the source rows exist, to fill in delegates.
 fn permissions(people: &[Person], rng: &mut Rng, t: &mut Tenants) {
     let users: Vec<&Person> = people.iter().filter(|p| p.rtd == "UserMailbox").collect();
     if users.is_empty() {
         return;
     }
-    for p in people {
+    for (i, p) in people.iter().enumerate() {
         let grants = match p.rtd {
             "SharedMailbox" => 2 + rng.below(8),
             "UserMailbox" if rng.chance(8) => 1,
@@ -957,31 +962,24 @@ fn permissions(people: &[Person], rng: &mut Rng, t: &mut Tenants) {
             }
         }
         if p.rtd == "UserMailbox" && !delegates.is_empty() {
-            // Send-on-behalf rides on the mailbox row; recorded here for the permission export.
-            t.mailbox_permissions.push(vec![
-                p.name.clone(),
-                delegates[0].clone(),
-                "ReadPermission".into(),
-                "False".into(),
-                "False".into(),
-            ]);
+            // An assistant also sends on the manager's behalf: that lives on the mailbox row,
+            // as the delegates' names (GrantSendOnBehalfTo is a list of recipient identities).
+            let names: Vec<&str> = delegates
+                .iter()
+                .filter_map(|upn| users.iter().find(|u| &u.upn == upn))
+                .map(|u| u.name.as_str())
+                .collect();
+            t.source[i][GRANT_SEND_ON_BEHALF_TO] = names.join(";");
         }
     }
 }
 
-/// The target's own staff: mailboxes and contacts unrelated to the migration.
-fn native_targets(
-    n: usize,
-    rng: &mut Rng,
-    used: &std::collections::HashSet<String>,
-    out: &mut Vec<Vec<String>>,
-) {
+/// The target's own staff: mailboxes unrelated to the migration. Their names have two dots,
+/// so no source name (at most one) can equal them.
+fn native_targets(n: usize, rng: &mut Rng, out: &mut Vec<Vec<String>>) {
     for k in 0..n {
         let (first, last) = (rng.pick(FIRST), rng.pick(LAST));
-        let mut name = format!("{}.{}.nw{k}", ascii(first), ascii(last));
-        if used.contains(&name) {
-            name.push('x');
-        }
+        let name = format!("{}.{}.nw{k}", ascii(first), ascii(last));
         let alias = name.replace('.', "");
         out.push(vec![
             alias.clone(),
@@ -999,5 +997,40 @@ fn native_targets(
             QUOTA.into(),
             "True".into(),
         ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_positions_match_the_headers() {
+        assert_eq!(
+            SOURCE_HEADER[GRANT_SEND_ON_BEHALF_TO],
+            "GrantSendOnBehalfTo"
+        );
+        let t = generate(&Options::new(300, 1));
+        assert!(t.source.iter().all(|r| r.len() == SOURCE_HEADER.len()));
+        assert!(t.target.iter().all(|r| r.len() == TARGET_HEADER.len()));
+        assert!(
+            t.source
+                .iter()
+                .any(|r| !r[GRANT_SEND_ON_BEHALF_TO].is_empty()),
+            "some delegates"
+        );
+    }
+
+    #[test]
+    fn same_seed_same_tenants() {
+        let a = generate(&Options::new(500, 7));
+        let b = generate(&Options::new(500, 7));
+        assert_eq!((a.source, a.target, a.key), (b.source, b.target, b.key));
+    }
+
+    #[test]
+    fn sizes_are_written_like_byte_quantified_size() {
+        assert_eq!(size_text(1_324_567_890), "1.234 GB (1,324,567,890 bytes)");
+        assert_eq!(size_text(6_226), "0.006 MB (6,226 bytes)");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::values::{Proxy, is_valid_address};
+use super::values::Proxy;
 use super::{ColSpec, Loaded, Notice, ValueKind, map_rows};
 use crate::error::Result;
 use crate::input::InputKind;
@@ -88,15 +88,9 @@ pub fn load(path: &Path) -> Result<Loaded<Vec<SourceMailbox>>> {
 
 fn map(row: &super::Row<'_>) -> SourceMailbox {
     let mut issues = Vec::new();
-    let primary_smtp = row.string(C::PrimarySmtpAddress);
+    let primary_smtp = row.address(C::PrimarySmtpAddress, &mut issues);
     if primary_smtp.is_empty() {
         issues.push(missing("PrimarySmtpAddress"));
-    } else if !is_valid_address(&primary_smtp) {
-        issues.push(ValueIssue {
-            column: "PrimarySmtpAddress",
-            value: primary_smtp.clone(),
-            problem: Problem::InvalidAddress,
-        });
     }
     let exchange_guid = row.guid(C::ExchangeGuid, &mut issues);
     // Empty or all-zero: every mailbox has one, so the export is wrong for this row.

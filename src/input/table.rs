@@ -145,6 +145,21 @@ impl<'a> Row<'a> {
         self.parsed(col, issues, Problem::InvalidBool, values::parse_bool)
     }
 
+    /// An address column's owned text (empty when absent); a value without a usable `@` is
+    /// recorded as an issue and kept as written.
+    pub fn address(&self, col: impl Into<usize>, issues: &mut Vec<ValueIssue>) -> String {
+        let col: usize = col.into();
+        let value = self.string(col);
+        if !value.is_empty() && !values::is_valid_address(&value) {
+            issues.push(ValueIssue {
+                column: self.table.kind.columns()[col].name,
+                value: value.clone(),
+                problem: Problem::InvalidAddress,
+            });
+        }
+        value
+    }
+
     /// A column's owned text, empty when absent.
     pub fn string(&self, col: impl Into<usize>) -> String {
         let col: usize = col.into();
@@ -459,12 +474,7 @@ fn check_schema<'r>(
     cell: impl Fn(usize) -> Option<&'r str>,
 ) -> Result<()> {
     let specs = kind.columns();
-    let missing: Vec<String> = specs
-        .iter()
-        .zip(index)
-        .filter(|(s, i)| s.required && i.is_none())
-        .map(|(s, _)| s.name.to_string())
-        .collect();
+    let missing = missing_required(specs, index.iter().map(Option::is_some));
     if missing.is_empty() {
         return Ok(());
     }
@@ -490,6 +500,16 @@ fn check_schema<'r>(
         missing,
         found: names.to_vec(),
     })
+}
+
+/// The names of the required columns that are not present.
+fn missing_required(specs: &[ColSpec], present: impl Iterator<Item = bool>) -> Vec<String> {
+    specs
+        .iter()
+        .zip(present)
+        .filter(|(s, p)| s.required && !p)
+        .map(|(s, _)| s.name.to_string())
+        .collect()
 }
 
 fn check_flattened<'r>(
@@ -583,12 +603,7 @@ fn read_clixml(
             values,
         });
     }
-    let missing: Vec<String> = specs
-        .iter()
-        .zip(&present)
-        .filter(|(s, p)| s.required && !**p)
-        .map(|(s, _)| s.name.to_string())
-        .collect();
+    let missing = missing_required(specs, present.iter().copied());
     if !missing.is_empty() {
         names.extend(
             specs

@@ -32,19 +32,19 @@ pub fn load(path: &Path) -> Result<Loaded<Vec<TargetRecipient>>> {
 
 fn map(row: &super::Row<'_>) -> TargetRecipient {
     let mut issues = Vec::new();
-    let mut address = |column: &'static str, value: String| {
-        if !value.is_empty() && !is_valid_address(&value) {
+    let primary_smtp = row.address(C::PrimarySmtpAddress, &mut issues);
+    let external_email_address = {
+        // ExternalEmailAddress carries a prefix (`SMTP:ann@contoso.onmicrosoft.com`).
+        let raw = strip_smtp_prefix(row.text(C::ExternalEmailAddress).unwrap_or_default());
+        if !raw.is_empty() && !is_valid_address(raw) {
             issues.push(ValueIssue {
-                column,
-                value: value.clone(),
+                column: "ExternalEmailAddress",
+                value: raw.to_string(),
                 problem: Problem::InvalidAddress,
             });
         }
-        value
+        raw.to_string()
     };
-    let primary_smtp = address("PrimarySmtpAddress", row.string(C::PrimarySmtpAddress));
-    let external = strip_smtp_prefix(row.text(C::ExternalEmailAddress).unwrap_or_default());
-    let external_email_address = address("ExternalEmailAddress", external.to_string());
     let exchange_guid = row.guid(C::ExchangeGuid, &mut issues);
     let archive_guid = row.guid(C::ArchiveGuid, &mut issues);
     let is_dir_synced = row.flag(C::IsDirSynced, &mut issues);

@@ -211,3 +211,25 @@ impl MailboxCx<'_> {
         }
     }
 }
+
+/// The two GUIDs stamped on a target MailUser, with their cmdlet and AD names.
+#[derive(Debug, Clone, Copy)]
+pub enum GuidField {
+    Exchange,
+    Archive,
+}
+
+impl MailboxCx<'_> {
+    /// The fix that sets one of the target's GUIDs to `guid`.
+    pub fn stamp_guid(&self, field: GuidField, guid: &str) -> String {
+        let (param, attribute) = match field {
+            GuidField::Exchange => ("-ExchangeGuid", "msExchMailboxGuid"),
+            GuidField::Archive => ("-ArchiveGuid", "msExchArchiveGUID"),
+        };
+        let g = quote(guid);
+        self.set_target(
+            &format!("{param} {g}"),
+            &format!("-Replace @{{{attribute}=([guid]{g}).ToByteArray()}}"),
+        )
+    }
+}

@@ -29,7 +29,7 @@ use std::fmt;
 
 use rayon::prelude::*;
 
-pub use context::{Context, Domains, MailboxCx};
+pub use context::{Context, Domains, GuidField, MailboxCx};
 pub use docs::{explain, list, markdown};
 pub use finding::{Finding, Status};
 

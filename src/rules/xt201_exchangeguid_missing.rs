@@ -1,7 +1,6 @@
 //! XT201 `exchangeguid-missing`: the target MailUser has no ExchangeGuid.
 
-use super::{Finding, MailboxCx, RuleMeta, Severity};
-use crate::ps::quote;
+use super::{Finding, GuidField, MailboxCx, RuleMeta, Severity};
 
 pub struct Rule;
 
@@ -32,13 +31,7 @@ impl super::Rule for Rule {
         out.push(cx.finding(
             &META,
             format!("target {} has no ExchangeGuid; expected {g}", t.label()),
-            cx.set_target(
-                &format!("-ExchangeGuid {}", quote(&g)),
-                &format!(
-                    "-Replace @{{msExchMailboxGuid=([guid]{}).ToByteArray()}}",
-                    quote(&g)
-                ),
-            ),
+            cx.stamp_guid(GuidField::Exchange, &g),
         ));
     }
 }

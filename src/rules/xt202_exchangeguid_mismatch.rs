@@ -1,7 +1,6 @@
 //! XT202 `exchangeguid-mismatch`: the target's ExchangeGuid differs from the source's.
 
-use super::{Finding, MailboxCx, RuleMeta, Severity};
-use crate::ps::quote;
+use super::{Finding, GuidField, MailboxCx, RuleMeta, Severity};
 
 pub struct Rule;
 
@@ -36,13 +35,7 @@ impl super::Rule for Rule {
                 "target {} has ExchangeGuid {have}; expected {want}",
                 t.label()
             ),
-            cx.set_target(
-                &format!("-ExchangeGuid {}", quote(&want)),
-                &format!(
-                    "-Replace @{{msExchMailboxGuid=([guid]{}).ToByteArray()}}",
-                    quote(&want)
-                ),
-            ),
+            cx.stamp_guid(GuidField::Exchange, &want),
         ));
     }
 }

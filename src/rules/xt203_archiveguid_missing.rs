@@ -1,7 +1,6 @@
 //! XT203 `archiveguid-missing`: the source has an archive, the target no ArchiveGuid.
 
-use super::{Finding, MailboxCx, RuleMeta, Severity};
-use crate::ps::quote;
+use super::{Finding, GuidField, MailboxCx, RuleMeta, Severity};
 
 pub struct Rule;
 
@@ -35,13 +34,7 @@ impl super::Rule for Rule {
                 "source has archive {g}; target {} has no ArchiveGuid",
                 t.label()
             ),
-            cx.set_target(
-                &format!("-ArchiveGuid {}", quote(&g)),
-                &format!(
-                    "-Replace @{{msExchArchiveGUID=([guid]{}).ToByteArray()}}",
-                    quote(&g)
-                ),
-            ),
+            cx.stamp_guid(GuidField::Archive, &g),
         ));
     }
 }

@@ -1,7 +1,6 @@
 //! XT204 `archiveguid-mismatch`: both sides have an ArchiveGuid and they differ.
 
-use super::{Finding, MailboxCx, RuleMeta, Severity};
-use crate::ps::quote;
+use super::{Finding, GuidField, MailboxCx, RuleMeta, Severity};
 
 pub struct Rule;
 
@@ -36,13 +35,7 @@ impl super::Rule for Rule {
                 "target {} has ArchiveGuid {have}; expected {want}",
                 t.label()
             ),
-            cx.set_target(
-                &format!("-ArchiveGuid {}", quote(&want)),
-                &format!(
-                    "-Replace @{{msExchArchiveGUID=([guid]{}).ToByteArray()}}",
-                    quote(&want)
-                ),
-            ),
+            cx.stamp_guid(GuidField::Archive, &want),
         ));
     }
 }
