@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod identity;
 pub mod input;
 pub mod join;
 pub mod model;

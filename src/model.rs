@@ -229,3 +229,12 @@ pub struct Inputs {
     pub files: Vec<FileInfo>,
     pub notices: Vec<Notice>,
 }
+
+impl Inputs {
+    /// Whether the file of `kind` was given and had the column `name` (canonical name).
+    pub fn has_column(&self, kind: crate::input::InputKind, name: &str) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.kind == kind && f.columns.contains(&name))
+    }
+}

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::input::values::split_proxies;
 use crate::write::Staging;
 
 const SRC: &str = "contoso.com";
@@ -403,12 +404,27 @@ enum Plant {
     ClaimedTwice,
     DuplicateSource,
     SourceValueInvalid,
+    X400Missing,
+    PrimaryNotAccepted,
+    PrimaryEqualsExternal,
+    ExternalNotSource,
+    ForeignProxy,
+    DeliveryProxyMissing,
+    UpnNotAccepted,
+    AddressCollision,
+    TargetArchiveWithoutSource,
+    PreviousMailbox,
+    LicensedBeforeStamping,
+    LicenseMissing,
+    AuxOverLimit,
+    DumpsterOverQuota,
+    MoveLeftover,
 }
 
 impl Plant {
     /// Weight per thousand mailboxes.
-    const WEIGHTS: [(Plant, usize); 18] = [
-        (Plant::Clean, 700),
+    const WEIGHTS: [(Plant, usize); 33] = [
+        (Plant::Clean, 560),
         (Plant::TargetMissing, 40),
         (Plant::GuidMissing, 30),
         (Plant::GuidMismatch, 20),
@@ -426,6 +442,21 @@ impl Plant {
         (Plant::ClaimedTwice, 8),
         (Plant::DuplicateSource, 6),
         (Plant::SourceValueInvalid, 8),
+        (Plant::X400Missing, 8),
+        (Plant::PrimaryNotAccepted, 10),
+        (Plant::PrimaryEqualsExternal, 8),
+        (Plant::ExternalNotSource, 10),
+        (Plant::ForeignProxy, 12),
+        (Plant::DeliveryProxyMissing, 15),
+        (Plant::UpnNotAccepted, 8),
+        (Plant::AddressCollision, 10),
+        (Plant::TargetArchiveWithoutSource, 6),
+        (Plant::PreviousMailbox, 8),
+        (Plant::LicensedBeforeStamping, 8),
+        (Plant::LicenseMissing, 10),
+        (Plant::AuxOverLimit, 4),
+        (Plant::DumpsterOverQuota, 6),
+        (Plant::MoveLeftover, 6),
     ];
 
     fn draw(rng: &mut Rng) -> Plant {
@@ -460,6 +491,21 @@ impl Plant {
             Plant::ClaimedTwice => ("XT103", "Blocked"),
             Plant::DuplicateSource => ("XT602", "Blocked"),
             Plant::SourceValueInvalid => ("XT601", "Blocked"),
+            Plant::X400Missing => ("XT207", "Ready"),
+            Plant::PrimaryNotAccepted => ("XT208", "NeedsStamping"),
+            Plant::PrimaryEqualsExternal => ("XT209", "NeedsStamping"),
+            Plant::ExternalNotSource => ("XT210", "NeedsStamping"),
+            Plant::ForeignProxy => ("XT211", "NeedsStamping"),
+            Plant::DeliveryProxyMissing => ("XT212", "NeedsStamping"),
+            Plant::UpnNotAccepted => ("XT213", "Ready"),
+            Plant::AddressCollision => ("XT214", "Blocked"),
+            Plant::TargetArchiveWithoutSource => ("XT215", "Ready"),
+            Plant::PreviousMailbox => ("XT301", "Blocked"),
+            Plant::LicensedBeforeStamping => ("XT302", "Blocked"),
+            Plant::LicenseMissing => ("XT303", "Blocked"),
+            Plant::AuxOverLimit => ("XT402", "Blocked"),
+            Plant::DumpsterOverQuota => ("XT407", "Ready"),
+            Plant::MoveLeftover => ("XT408", "Blocked"),
         }
     }
 }
@@ -600,8 +646,11 @@ pub fn generate(opts: &Options) -> Tenants {
                 _ => source[16] = "True".into(),
             }
         }
-        if plant == Plant::SourceValueInvalid {
-            source[7] = p.guid[..23].to_string();
+        match plant {
+            Plant::SourceValueInvalid => source[7] = p.guid[..23].to_string(),
+            Plant::LicenseMissing => source[CAPABILITIES] = "BPOS_S_Enterprise".into(),
+            Plant::MoveLeftover => source[MOVE_REMOTE_HOST] = "hybrid.contoso.com".into(),
+            _ => {}
         }
         t.source.push(source);
         let (code, status) = plant.code_and_status();
@@ -647,6 +696,10 @@ fn person(
 ) -> Person {
     let (rtd, first, last) = match (plant, rng.below(100)) {
         (Plant::UnsupportedType, _) => ("DiscoveryMailbox", "Discovery", "Search"),
+        // These plants concern user mailboxes only (licences, X400 addresses).
+        (Plant::LicenseMissing | Plant::X400Missing, _) => {
+            ("UserMailbox", rng.pick(FIRST), rng.pick(LAST))
+        }
         (_, 0..=6) => ("SharedMailbox", rng.pick(SHARED), ""),
         (_, 7..=9) => ("RoomMailbox", rng.pick(ROOMS), ""),
         (_, 10) => ("EquipmentMailbox", "Projector", "Cart"),
@@ -675,10 +728,15 @@ fn person(
     } else {
         display
     };
-    let has_archive = matches!(plant, Plant::ArchiveMissing | Plant::ArchiveMismatch)
-        || (rtd == "UserMailbox" && rng.chance(35));
+    let has_archive =
+        matches!(
+            plant,
+            Plant::ArchiveMissing | Plant::ArchiveMismatch | Plant::AuxOverLimit
+        ) || (rtd == "UserMailbox" && plant != Plant::TargetArchiveWithoutSource && rng.chance(35));
     let archive = has_archive.then(|| rng.guid());
-    let aux_archives = if has_archive && rng.chance(5) {
+    let aux_archives = if plant == Plant::AuxOverLimit {
+        13 + rng.below(3)
+    } else if has_archive && rng.chance(5) {
         1 + rng.below(12)
     } else {
         0
@@ -692,13 +750,14 @@ fn person(
             x500.push(format!("/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={}-{alias}", rng.hex32()));
         }
     }
-    let x400 = (rtd == "UserMailbox" && rng.chance(3)).then(|| {
-        format!(
-            "c=US;a= ;p=Contoso;o=Exchange;s={};g={};",
-            ascii(last),
-            ascii(first)
-        )
-    });
+    let x400 =
+        (rtd == "UserMailbox" && (plant == Plant::X400Missing || rng.chance(3))).then(|| {
+            format!(
+                "c=US;a= ;p=Contoso;o=Exchange;s={};g={};",
+                ascii(last),
+                ascii(first)
+            )
+        });
     let alias8: String = alias.chars().take(8).collect();
     Person {
         // Name is unique in a tenant (it is the object's CN); display names are not.
@@ -780,8 +839,9 @@ fn source_row(p: &Person, rng: &mut Rng) -> Vec<String> {
         b(false),
         String::new(),
         locations.join(";"),
+        // The migration licence may sit on either side; here on the source.
         if p.rtd == "UserMailbox" {
-            "BPOS_S_Enterprise"
+            "BPOS_S_Enterprise;ExchangeT2TMbxMove"
         } else {
             ""
         }
@@ -853,15 +913,21 @@ fn targets_for(
     const GUID: usize = 6;
     const ARCHIVE: usize = 7;
     const RTD: usize = 8;
+    const UPN: usize = 2;
+    const PRIMARY: usize = 3;
+    const PREVIOUS: usize = 9;
     const SYNCED: usize = 10;
+    const CAPS: usize = 11;
+    const QUOTA_COL: usize = 12;
     const SKU: usize = 13;
     let mut row = p.stamped_target();
     if rng.chance(15) {
         row[SYNCED] = "True".into();
     }
+    // Proxy lists hold X400 addresses with `;` inside: split them the way the reader does.
     let drop_proxy = |row: &mut Vec<String>, starts: &str| {
-        let kept: Vec<&str> = row[PROXIES]
-            .split(';')
+        let kept: Vec<&str> = split_proxies(&row[PROXIES])
+            .into_iter()
             .filter(|x| !x.starts_with(starts))
             .collect();
         row[PROXIES] = kept.join(";");
@@ -917,12 +983,68 @@ fn targets_for(
         }
         Plant::DuplicateSource if second => return,
         Plant::DuplicateSource => {}
+        Plant::X400Missing => drop_proxy(&mut row, "X400:"),
+        Plant::PrimaryNotAccepted | Plant::PrimaryEqualsExternal => {
+            // A primary outside the target's domains; the SMTP: proxy always mirrors it.
+            let primary = if plant == Plant::PrimaryNotAccepted {
+                format!("{}@northwindtraders.net", p.first_last)
+            } else {
+                p.routing()
+            };
+            drop_proxy(&mut row, "SMTP:");
+            row[PROXIES] = format!("SMTP:{primary};{}", row[PROXIES]);
+            row[PRIMARY] = primary;
+        }
+        Plant::ExternalNotSource => row[EXTERNAL] = format!("SMTP:{}@fabrikam.com", p.first_last),
+        Plant::ForeignProxy => row[PROXIES].push_str(&format!(";smtp:{}", p.primary)),
+        Plant::DeliveryProxyMissing => {
+            let suffix = format!("@{TGT_INITIAL}");
+            let kept: Vec<&str> = split_proxies(&row[PROXIES])
+                .into_iter()
+                .filter(|x| !x.ends_with(&suffix))
+                .collect();
+            row[PROXIES] = kept.join(";");
+        }
+        Plant::UpnNotAccepted => row[UPN] = format!("{}@{SRC_INITIAL}", p.alias),
+        Plant::AddressCollision => {
+            // No target yet, and the address xtenant would give the new one is someone else's.
+            let taken = format!("{}@{TGT}", p.first_last);
+            out.push(vec![
+                format!("{}nw", p.alias),
+                p.display.clone(),
+                taken.clone(),
+                taken.clone(),
+                String::new(),
+                format!("SMTP:{taken}"),
+                rng.guid(),
+                zero(),
+                "UserMailbox".into(),
+                String::new(),
+                "False".into(),
+                "BPOS_S_Enterprise".into(),
+                QUOTA.into(),
+                "True".into(),
+            ]);
+            return;
+        }
+        Plant::TargetArchiveWithoutSource => row[ARCHIVE] = rng.guid(),
+        Plant::PreviousMailbox => row[PREVIOUS] = "UserMailbox".into(),
+        Plant::LicensedBeforeStamping => {
+            row[GUID] = zero();
+            row[SKU] = "True".into();
+            row[CAPS] = "BPOS_S_Enterprise;ExchangeT2TMbxMove".into();
+        }
+        Plant::LicenseMissing => row[CAPS] = String::new(),
+        Plant::DumpsterOverQuota => row[QUOTA_COL] = "1 MB (1,048,576 bytes)".into(),
+        Plant::AuxOverLimit | Plant::MoveLeftover => {}
     }
     out.push(row);
 }
 
-/// Position of GrantSendOnBehalfTo in SOURCE_HEADER.
+/// Positions in SOURCE_HEADER.
 const GRANT_SEND_ON_BEHALF_TO: usize = 19;
+const CAPABILITIES: usize = 21;
+const MOVE_REMOTE_HOST: usize = 22;
 
 /// FullAccess and SendAs on shared mailboxes, and assistants with FullAccess to (and
 /// send-on-behalf for) a manager. Runs after the source rows exist, to fill in delegates.

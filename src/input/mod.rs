@@ -217,6 +217,8 @@ pub struct FileInfo {
     pub path: PathBuf,
     pub rows: usize,
     pub format: String,
+    /// The canonical names of the columns the file had.
+    pub columns: Vec<&'static str>,
 }
 
 /// Reads every configured input, in parallel, into typed and normalised rows.
@@ -301,6 +303,14 @@ pub(crate) fn map_rows<T: Send>(
         path: table.path.clone(),
         rows: rows.len(),
         format: table.format.clone(),
+        columns: table
+            .kind
+            .columns()
+            .iter()
+            .zip(&table.present)
+            .filter(|(_, p)| **p)
+            .map(|(c, _)| c.name)
+            .collect(),
     };
     (rows, vec![info], table.notices.clone())
 }
@@ -324,10 +334,10 @@ Get-EXOMailbox -ResultSize Unlimited -Properties Name,DisplayName,Alias,External
 
 pub const RECIPE_SOURCE_STATISTICS: &str = r#"# Source tenant. Primary mailboxes, then archives (-Archive); both go in one file.
 $m = Get-EXOMailbox -ResultSize Unlimited -Properties ArchiveGuid
-$m | Get-EXOMailboxStatistics -Properties TotalDeletedItemSize |
+$m | Get-EXOMailboxStatistics |
   Select-Object MailboxGuid,DisplayName,TotalItemSize,TotalDeletedItemSize,ItemCount |
   Export-Csv -Path source-statistics.csv -NoTypeInformation -Encoding UTF8
-$m | Where-Object { $_.ArchiveGuid -ne [guid]::Empty } | Get-EXOMailboxStatistics -Archive -Properties TotalDeletedItemSize |
+$m | Where-Object { $_.ArchiveGuid -ne [guid]::Empty } | Get-EXOMailboxStatistics -Archive |
   Select-Object MailboxGuid,DisplayName,TotalItemSize,TotalDeletedItemSize,ItemCount |
   Export-Csv -Path source-statistics.csv -NoTypeInformation -Encoding UTF8 -Append"#;
 

@@ -52,9 +52,12 @@ columns! {
 }
 
 /// Optional source columns whose absence disables checks, named in the run summary.
-const CHECKED_COLUMNS: [(C, &str); 7] = [
-    (C::ArchiveGuid, "archive checks (XT203, XT204)"),
-    (C::RecipientTypeDetails, "recipient type check (XT404)"),
+const CHECKED_COLUMNS: [(C, &str); 9] = [
+    (C::ArchiveGuid, "archive checks (XT203, XT204, XT215)"),
+    (
+        C::RecipientTypeDetails,
+        "recipient type checks (XT303, XT404)",
+    ),
     (C::LitigationHoldEnabled, "litigation hold check (XT401)"),
     (C::InPlaceHolds, "in-place hold check (XT401)"),
     (C::DelayHoldApplied, "delay hold check (XT401)"),
@@ -66,6 +69,11 @@ const CHECKED_COLUMNS: [(C, &str); 7] = [
         C::ComplianceTagHoldApplied,
         "retention label hold check (XT401)",
     ),
+    (
+        C::MailboxLocations,
+        "auxiliary archive checks (XT402, XT403)",
+    ),
+    (C::MailboxMoveRemoteHostName, "move leftover check (XT408)"),
 ];
 
 pub fn load(path: &Path) -> Result<Loaded<Vec<SourceMailbox>>> {

@@ -5,7 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
+use crate::identity::{self, Planned};
+use crate::input::values::ProxyKind;
 use crate::input::values::address_key;
 use crate::join::{Joined, Match};
 use crate::model::{Inputs, SourceMailbox, TargetRecipient};
@@ -67,10 +71,42 @@ pub struct Context<'a> {
     rank: Vec<usize>,
     /// Source rows whose ExchangeGuid or PrimarySmtpAddress repeats: row -> (column, other rows).
     duplicates: HashMap<usize, Vec<(&'static str, Vec<usize>)>>,
+    /// Per source mailbox, the addresses xtenant plans to give its target.
+    pub planned: Vec<Planned>,
+    /// Address (lower-cased) -> the target objects that hold it as primary, UPN or proxy.
+    target_owners: HashMap<String, Vec<usize>>,
+    /// Address (lower-cased) -> how many source mailboxes it is planned for.
+    planned_count: HashMap<String, usize>,
+}
+
+/// Who else holds an address xtenant plans to give a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Target(usize),
+    AnotherSource,
 }
 
 impl<'a> Context<'a> {
     pub fn new(inputs: &'a Inputs, joined: &'a Joined, config: &Config) -> Context<'a> {
+        let domains = Domains::new(config, inputs);
+        let planned: Vec<Planned> = (0..inputs.sources.len())
+            .into_par_iter()
+            .map(|i| {
+                let m = &joined.matches[i];
+                let creates =
+                    m.target.is_none() && m.ambiguous.is_empty() && m.unresolved_mapping.is_none();
+                identity::planned(
+                    &inputs.sources[i],
+                    m.target.map(|t| &inputs.targets[t]),
+                    creates,
+                    &domains,
+                )
+            })
+            .collect();
+        let mut planned_count: HashMap<String, usize> = HashMap::new();
+        for a in planned.iter().flat_map(Planned::addresses) {
+            *planned_count.entry(address_key(a)).or_default() += 1;
+        }
         let scope = inputs.scope_members.as_ref().map(|members| {
             members
                 .iter()
@@ -80,12 +116,34 @@ impl<'a> Context<'a> {
         Context {
             inputs,
             joined,
-            domains: Domains::new(config, inputs),
+            domains,
             large_mailbox_bytes: config.large_mailbox_bytes,
             scope,
             rank: output_rank(&inputs.sources),
             duplicates: duplicate_keys(&inputs.sources),
+            target_owners: target_owners(&inputs.targets),
+            planned,
+            planned_count,
         }
+    }
+
+    /// Who else holds the addresses planned for `source`: another target object, or the plan of
+    /// another source mailbox.
+    pub fn collisions(&self, source: usize) -> Vec<(&str, Holder)> {
+        let matched = self.joined.matches[source].target;
+        let mut out = Vec::new();
+        for a in self.planned[source].addresses() {
+            let key = address_key(a);
+            for &t in self.target_owners.get(&key).map_or(&[][..], Vec::as_slice) {
+                if Some(t) != matched {
+                    out.push((a, Holder::Target(t)));
+                }
+            }
+            if self.planned_count.get(&key).is_some_and(|&n| n > 1) {
+                out.push((a, Holder::AnotherSource));
+            }
+        }
+        out
     }
 
     /// The columns in which this source row repeats another, with the other rows.
@@ -120,6 +178,29 @@ impl<'a> Context<'a> {
             fix,
         }
     }
+}
+
+/// Every address a target object holds (primary, UPN, SMTP proxies), lower-cased.
+fn target_owners(targets: &[TargetRecipient]) -> HashMap<String, Vec<usize>> {
+    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        let smtp = t
+            .email_addresses
+            .iter()
+            .filter(|p| p.kind == ProxyKind::Smtp)
+            .map(|p| &*p.value);
+        for a in [t.primary_smtp.as_str(), t.upn.as_str()]
+            .into_iter()
+            .chain(smtp)
+            .filter(|a| !a.is_empty())
+        {
+            let v = owners.entry(address_key(a)).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    owners
 }
 
 /// Groups source rows by ExchangeGuid and by PrimarySmtpAddress; every group of two or more

@@ -18,9 +18,26 @@ mod xt203_archiveguid_missing;
 mod xt204_archiveguid_mismatch;
 mod xt205_legacydn_x500_missing;
 mod xt206_source_x500_missing;
+mod xt207_x400_missing;
+mod xt208_primary_smtp_not_accepted;
+mod xt209_primary_equals_external;
+mod xt210_external_address_not_source;
+mod xt211_foreign_smtp_proxy;
+mod xt212_delivery_domain_proxy_missing;
+mod xt213_upn_not_accepted;
+mod xt214_address_collision;
+mod xt215_target_archive_without_source;
+mod xt301_previous_mailbox;
+mod xt302_licensed_before_stamping;
+mod xt303_migration_license_missing;
 mod xt401_on_hold;
+mod xt402_aux_archive_over_limit;
+mod xt403_auto_expanding_archive;
 mod xt404_unsupported_recipient_type;
 mod xt405_out_of_scope;
+mod xt406_large_mailbox;
+mod xt407_dumpster_over_target_quota;
+mod xt408_move_remote_host_leftover;
 mod xt601_source_value_invalid;
 mod xt602_duplicate_source_key;
 mod xt603_target_value_invalid;
@@ -29,7 +46,7 @@ use std::fmt;
 
 use rayon::prelude::*;
 
-pub use context::{Context, Domains, GuidField, MailboxCx};
+pub use context::{Context, Domains, GuidField, Holder, MailboxCx};
 pub use docs::{explain, list, markdown};
 pub use finding::{Finding, Status};
 
@@ -120,9 +137,26 @@ pub static ALL: &[&dyn Rule] = &[
     &xt204_archiveguid_mismatch::Rule,
     &xt205_legacydn_x500_missing::Rule,
     &xt206_source_x500_missing::Rule,
+    &xt207_x400_missing::Rule,
+    &xt208_primary_smtp_not_accepted::Rule,
+    &xt209_primary_equals_external::Rule,
+    &xt210_external_address_not_source::Rule,
+    &xt211_foreign_smtp_proxy::Rule,
+    &xt212_delivery_domain_proxy_missing::Rule,
+    &xt213_upn_not_accepted::Rule,
+    &xt214_address_collision::Rule,
+    &xt215_target_archive_without_source::Rule,
+    &xt301_previous_mailbox::Rule,
+    &xt302_licensed_before_stamping::Rule,
+    &xt303_migration_license_missing::Rule,
     &xt401_on_hold::Rule,
+    &xt402_aux_archive_over_limit::Rule,
+    &xt403_auto_expanding_archive::Rule,
     &xt404_unsupported_recipient_type::Rule,
     &xt405_out_of_scope::Rule,
+    &xt406_large_mailbox::Rule,
+    &xt407_dumpster_over_target_quota::Rule,
+    &xt408_move_remote_host_leftover::Rule,
     &xt601_source_value_invalid::Rule,
     &xt602_duplicate_source_key::Rule,
     &xt603_target_value_invalid::Rule,

@@ -1,7 +1,7 @@
 //! XT101 `target-missing`: no target object was found for the mailbox.
 
 use super::{Finding, MailboxCx, RuleMeta, Severity};
-use crate::input::values::local_part;
+use crate::identity;
 use crate::ps::quote;
 
 pub struct Rule;
@@ -28,25 +28,20 @@ impl super::Rule for Rule {
             return;
         }
         let s = cx.source;
-        let local = if s.primary_smtp.is_empty() {
-            s.alias.as_str()
-        } else {
-            local_part(&s.primary_smtp)
-        };
-        let fix = match &cx.cx.domains.primary {
-            Some(domain) => {
-                let upn = format!("{local}@{domain}");
+        let planned = &cx.cx.planned[cx.index];
+        let fix = match &planned.primary {
+            Some(upn) => {
                 let name = [&s.name, &s.display_name, &s.alias]
                     .into_iter()
                     .find(|n| !n.is_empty())
-                    .map_or(local, |n| n.as_str());
+                    .map_or(upn.as_str(), |n| n.as_str());
                 format!(
                     "New-MailUser -Name {} -DisplayName {} -Alias {} -MicrosoftOnlineServicesID {} -PrimarySmtpAddress {} -ExternalEmailAddress {} -Password (Read-Host -AsSecureString -Prompt 'Password'); then stamp ExchangeGuid, ArchiveGuid and x500 (XT201-XT206)",
                     quote(name),
                     quote(&s.display_name),
-                    quote(&s.alias),
-                    quote(&upn),
-                    quote(&upn),
+                    quote(&identity::new_alias(s)),
+                    quote(upn),
+                    quote(upn),
                     quote(&format!("SMTP:{}", s.routing_address())),
                 )
             }

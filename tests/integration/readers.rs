@@ -144,7 +144,7 @@ fn clixml(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
 
 const SRC_HEAD: &str =
     "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,DisplayName\r\n";
-const TGT: &str = "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ExternalEmailAddress\r\nann@northwindtraders.com,SMTP:ann@northwindtraders.com;x500:/o=ExchangeLabs/ou=X/cn=Recipients/cn=ann,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,SMTP:ann@contoso.onmicrosoft.com\r\n";
+const TGT: &str = "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ExternalEmailAddress\r\nann@northwindtraders.com,SMTP:ann@northwindtraders.com;smtp:ann@northwindtraders.onmicrosoft.com;x500:/o=ExchangeLabs/ou=X/cn=Recipients/cn=ann,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,SMTP:ann@contoso.onmicrosoft.com\r\n";
 const ANN: &str = "ann@contoso.com,SMTP:ann@contoso.com;smtp:ann@contoso.onmicrosoft.com,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=ExchangeLabs/ou=X/cn=Recipients/cn=ann,Ann\r\n";
 
 fn run_err(dir: &Dir, source: &str) -> String {

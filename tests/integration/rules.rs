@@ -10,7 +10,7 @@ use crate::util::{Dir, args, plan, rows};
 
 type Row = BTreeMap<&'static str, String>;
 
-const SOURCE_COLUMNS: [&str; 15] = [
+const SOURCE_COLUMNS: [&str; 19] = [
     "PrimarySmtpAddress",
     "EmailAddresses",
     "ExchangeGuid",
@@ -26,8 +26,12 @@ const SOURCE_COLUMNS: [&str; 15] = [
     "DelayReleaseHoldApplied",
     "ComplianceTagHoldApplied",
     "RetentionHoldEnabled",
+    "PersistedCapabilities",
+    "MailboxLocations",
+    "AutoExpandingArchiveEnabled",
+    "MailboxMoveRemoteHostName",
 ];
-const TARGET_COLUMNS: [&str; 9] = [
+const TARGET_COLUMNS: [&str; 13] = [
     "PrimarySmtpAddress",
     "EmailAddresses",
     "ExchangeGuid",
@@ -37,6 +41,10 @@ const TARGET_COLUMNS: [&str; 9] = [
     "ArchiveGuid",
     "RecipientTypeDetails",
     "IsDirSynced",
+    "PreviousRecipientTypeDetails",
+    "PersistedCapabilities",
+    "RecoverableItemsQuota",
+    "SKUAssigned",
 ];
 
 #[derive(Default)]
@@ -45,6 +53,8 @@ struct Fixture {
     targets: Vec<Row>,
     scope: Option<Vec<String>>,
     mapping: Option<Vec<(String, String)>>,
+    /// (source alias, TotalItemSize GB, TotalDeletedItemSize GB)
+    stats: Option<Vec<(&'static str, u64, u64)>>,
     accepted: Vec<String>,
 }
 
@@ -97,6 +107,10 @@ impl Fixture {
         ] {
             s.insert(flag, "False".into());
         }
+        s.insert(
+            "PersistedCapabilities",
+            "BPOS_S_Enterprise;ExchangeT2TMbxMove".into(),
+        );
         let mut t = Row::new();
         t.insert(
             "PrimarySmtpAddress",
@@ -115,6 +129,11 @@ impl Fixture {
         t.insert("UserPrincipalName", format!("{alias}@northwindtraders.com"));
         t.insert("RecipientTypeDetails", "MailUser".into());
         t.insert("IsDirSynced", "False".into());
+        t.insert(
+            "RecoverableItemsQuota",
+            "30 GB (32,212,254,720 bytes)".into(),
+        );
+        t.insert("SKUAssigned", "False".into());
         self.sources.push(s);
         self.targets.push(t);
     }
@@ -157,6 +176,23 @@ impl Fixture {
             a.scope_members =
                 Some(dir.write("scope.csv", format!("Name\r\n{}\r\n", scope.join("\r\n"))));
         }
+        if let Some(stats) = &self.stats {
+            let gb = |n: u64| format!("\"{n} GB ({} bytes)\"", n << 30);
+            let body: Vec<String> = stats
+                .iter()
+                .map(|(alias, size, deleted)| {
+                    let g = &self.sources.iter().find(|r| r["Alias"] == *alias).unwrap()["ExchangeGuid"];
+                    format!("{g},{},{}", gb(*size), gb(*deleted))
+                })
+                .collect();
+            a.source_statistics = Some(dir.write(
+                "stats.csv",
+                format!(
+                    "MailboxGuid,TotalItemSize,TotalDeletedItemSize\r\n{}\r\n",
+                    body.join("\r\n")
+                ),
+            ));
+        }
         if let Some(mapping) = &self.mapping {
             let body: Vec<String> = mapping.iter().map(|(s, t)| format!("{s},{t}")).collect();
             a.mapping = Some(dir.write(
@@ -173,6 +209,28 @@ impl Fixture {
         }
         out
     }
+}
+
+fn aux_archives(n: usize) -> String {
+    let mut l = vec![format!(
+        "1;{};Primary;eurprd04.prod.outlook.com;{}",
+        guid(900),
+        guid(901)
+    )];
+    l.extend((0..n).map(|i| {
+        format!(
+            "1;{};AuxArchive;eurprd04.prod.outlook.com;{}",
+            guid(910 + i as u32),
+            guid(901)
+        )
+    }));
+    l.join(";")
+}
+
+fn add_proxy(row: &mut Row, proxy: &str) {
+    let list = row.get_mut("EmailAddresses").unwrap();
+    list.push(';');
+    list.push_str(proxy);
 }
 
 fn fires(f: &Fixture, code: &str) -> Vec<String> {
@@ -306,6 +364,119 @@ const CASES: &[Case] = &[
             .push_str(calm_extra);
         (f, vec![FIRE])
     }),
+    ("XT207", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        add_proxy(f.source("fire"), "X400:c=US;a= ;p=Org;o=Exchange;s=Fire;");
+        add_proxy(f.source("calm"), "X400:c=US;a= ;p=Org;o=Exchange;s=Calm;");
+        add_proxy(f.target("calm"), "x400:c=US;a= ;p=Org;o=Exchange;s=Calm;");
+        (f, vec![FIRE])
+    }),
+    ("XT208", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.target("fire")
+            .insert("PrimarySmtpAddress", "fire@northwindtraders.net".into());
+        f.target("calm")
+            .insert("PrimarySmtpAddress", "calm@NorthwindTraders.com".into());
+        (f, vec![FIRE])
+    }),
+    ("XT209", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.target("fire")
+            .insert("PrimarySmtpAddress", "fire@contoso.onmicrosoft.com".into());
+        (f, vec![FIRE])
+    }),
+    ("XT210", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.target("fire")
+            .insert("ExternalEmailAddress", "SMTP:fire@fabrikam.com".into());
+        // Any source address will do, in any case.
+        f.target("calm")
+            .insert("ExternalEmailAddress", "smtp:CALM@contoso.com".into());
+        (f, vec![FIRE])
+    }),
+    ("XT211", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        add_proxy(f.target("fire"), "smtp:fire@contoso.com");
+        add_proxy(f.target("calm"), "SIP:calm@contoso.com");
+        (f, vec![FIRE])
+    }),
+    ("XT212", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.target("fire").insert(
+            "EmailAddresses",
+            format!("SMTP:fire@northwindtraders.com;x500:{}", dn("fire")),
+        );
+        let calm = format!(
+            "SMTP:calm@northwindtraders.com;smtp:calm@NorthwindTraders.onmicrosoft.com;x500:{}",
+            dn("calm")
+        );
+        f.target("calm").insert("EmailAddresses", calm);
+        (f, vec![FIRE])
+    }),
+    ("XT213", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.target("fire")
+            .insert("UserPrincipalName", "fire@contoso.com".into());
+        (f, vec![FIRE])
+    }),
+    ("XT214", || {
+        let mut f = Fixture::with(&["fire", "dup", "dup2", "calm"]);
+        for a in ["fire", "dup", "dup2", "calm"] {
+            f.drop_target(a);
+        }
+        // The target's own fire@northwindtraders.com is somebody else.
+        f.targets.push(Row::from([
+            ("Alias", "fireother".to_string()),
+            ("PrimarySmtpAddress", "fire@northwindtraders.com".into()),
+            ("EmailAddresses", "SMTP:fire@northwindtraders.com".into()),
+            ("ExchangeGuid", guid(98)),
+            ("RecipientTypeDetails", "UserMailbox".into()),
+        ]));
+        // Two sources whose new address would be the same.
+        f.source("dup2")
+            .insert("PrimarySmtpAddress", "dup@contoso.net".into());
+        f.source("dup2")
+            .insert("EmailAddresses", "SMTP:dup@contoso.net".into());
+        (f, vec![FIRE, "dup@contoso.com", "dup@contoso.net"])
+    }),
+    ("XT215", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.target("fire").insert("ArchiveGuid", guid(60));
+        f.source("calm").insert("ArchiveGuid", guid(61));
+        f.target("calm").insert("ArchiveGuid", guid(61));
+        (f, vec![FIRE])
+    }),
+    ("XT301", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.target("fire")
+            .insert("PreviousRecipientTypeDetails", "UserMailbox".into());
+        f.target("calm")
+            .insert("PreviousRecipientTypeDetails", "None".into());
+        (f, vec![FIRE])
+    }),
+    ("XT302", || {
+        let mut f = Fixture::with(&["fire", "fire2", "calm"]);
+        f.target("fire").insert("SKUAssigned", "True".into());
+        f.target("fire").insert("ExchangeGuid", String::new());
+        f.target("fire2")
+            .insert("PersistedCapabilities", "BPOS_S_Enterprise".into());
+        f.target("fire2").insert("ExchangeGuid", guid(97));
+        // Licensed after stamping: the GUID is the source's, so the mailbox will be the moved one.
+        f.target("calm").insert("SKUAssigned", "True".into());
+        (f, vec![FIRE, "fire2@contoso.com"])
+    }),
+    ("XT303", || {
+        let mut f = Fixture::with(&["fire", "calm", "shared"]);
+        for a in ["fire", "calm", "shared"] {
+            f.source(a)
+                .insert("PersistedCapabilities", "BPOS_S_Enterprise".into());
+        }
+        f.target("calm")
+            .insert("PersistedCapabilities", "ExchangeT2TMbxMove".into());
+        f.source("shared")
+            .insert("RecipientTypeDetails", "SharedMailbox".into());
+        (f, vec![FIRE])
+    }),
     ("XT401", || {
         let mut f = Fixture::with(&["fire", "fire2", "calm"]);
         f.source("fire")
@@ -323,6 +494,21 @@ const CASES: &[Case] = &[
             .insert("RetentionHoldEnabled", "True".into());
         (f, vec![FIRE, "fire2@contoso.com"])
     }),
+    ("XT402", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.source("fire")
+            .insert("MailboxLocations", aux_archives(13));
+        f.source("calm").insert("MailboxLocations", aux_archives(0));
+        (f, vec![FIRE])
+    }),
+    ("XT403", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.source("fire").insert("MailboxLocations", aux_archives(3));
+        f.source("fire")
+            .insert("AutoExpandingArchiveEnabled", "True".into());
+        f.source("calm").insert("MailboxLocations", aux_archives(0));
+        (f, vec![FIRE])
+    }),
     ("XT404", || {
         let mut f = Fixture::with(&["fire", "calm"]);
         f.source("fire")
@@ -334,6 +520,22 @@ const CASES: &[Case] = &[
     ("XT405", || {
         let mut f = Fixture::with(&["fire", "calm"]);
         f.scope = Some(vec!["calm".into()]);
+        (f, vec![FIRE])
+    }),
+    ("XT406", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.stats = Some(vec![("fire", 60, 1), ("calm", 50, 1)]);
+        (f, vec![FIRE])
+    }),
+    ("XT407", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.stats = Some(vec![("fire", 40, 31), ("calm", 40, 30)]);
+        (f, vec![FIRE])
+    }),
+    ("XT408", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.source("fire")
+            .insert("MailboxMoveRemoteHostName", "hybrid.contoso.com".into());
         (f, vec![FIRE])
     }),
     ("XT601", || {

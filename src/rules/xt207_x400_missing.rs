@@ -1,0 +1,52 @@
+//! XT207 `x400-missing`: the target lacks an X400 proxy address of the source.
+
+use super::{Finding, MailboxCx, RuleMeta, Severity};
+use crate::input::values::ProxyKind;
+use crate::ps::quote;
+
+pub struct Rule;
+
+static META: RuleMeta = RuleMeta {
+    code: "XT207",
+    name: "x400-missing",
+    severity: Severity::Warning,
+    org: false,
+    summary: "target lacks a source X400 proxy (recommended by Microsoft)",
+    what: "An X400 proxy address of the source mailbox is not among the target MailUser's proxy addresses.",
+    why: "Not required for the move, but Microsoft recommends copying X400 addresses: mail and systems that still address the user by X.400 would otherwise bounce.",
+    fix: "Set-MailUser <target> -EmailAddresses @{Add='X400:...'} with the value copied byte for byte, semicolons included.",
+};
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
+        let Some(t) = cx.target.filter(|t| t.is_mail_user()) else {
+            return;
+        };
+        let missing: Vec<String> = cx
+            .source
+            .proxies(ProxyKind::X400)
+            .filter(|p| !t.has_proxy(ProxyKind::X400, &p.value))
+            .map(|p| format!("X400:{}", p.value))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let list = missing
+            .iter()
+            .map(|p| quote(p))
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push(cx.finding(
+            &META,
+            format!("target {} lacks {}", t.label(), missing.join(" and ")),
+            cx.set_target(
+                &format!("-EmailAddresses @{{Add={list}}}"),
+                &format!("-Add @{{proxyAddresses={list}}}"),
+            ),
+        ));
+    }
+}
