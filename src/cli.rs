@@ -69,6 +69,9 @@ pub struct PlanArgs {
     /// *.onmicrosoft.com].
     #[arg(long, value_name = "DOMAIN")]
     pub primary_domain: Option<String>,
+    /// Never match by alias or address local part (level 5), even onto placeholder MailUsers.
+    #[arg(long)]
+    pub no_name_match: bool,
     /// Mailboxes above this size get XT406 (submit early) [default: 50].
     #[arg(long, value_name = "GB")]
     pub large_mailbox_gb: Option<f64>,

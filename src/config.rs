@@ -51,6 +51,8 @@ pub struct Config {
     pub delivery_domain: Option<String>,
     pub primary_domain: Option<String>,
     pub large_mailbox_bytes: u64,
+    /// Match level 5: alias / local part onto placeholder MailUsers.
+    pub name_match: bool,
     pub fail_on: Option<Severity>,
     pub quiet: bool,
     pub timings: bool,
@@ -74,6 +76,7 @@ struct FileConfig {
     delivery_domain: Option<String>,
     primary_domain: Option<String>,
     large_mailbox_gb: Option<f64>,
+    name_match: Option<bool>,
     fail_on: Option<String>,
 }
 
@@ -178,6 +181,7 @@ impl Config {
                 "primary-domain",
             )?,
             large_mailbox_bytes: (large_gb * (1u64 << 30) as f64) as u64,
+            name_match: !args.no_name_match && file.name_match.unwrap_or(true),
             fail_on,
             quiet: args.quiet,
             timings: args.timings,

@@ -100,7 +100,12 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         inputs.statistics = Some(rows);
     }
     lap("read");
-    let joined = join::join(&inputs, join::JoinOptions::default());
+    let joined = join::join(
+        &inputs,
+        join::JoinOptions {
+            name_match: config.name_match,
+        },
+    );
     lap("join");
     let cx = Context::new(&inputs, &joined, config);
     let report = Report::build(&cx);

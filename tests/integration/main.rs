@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod cli;
+mod matching;
 mod pipeline;
 mod readers;
 mod real_world;
