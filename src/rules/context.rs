@@ -167,6 +167,13 @@ impl<'a> Context<'a> {
         &self.rank
     }
 
+    /// Why rules that compare against the target's accepted domains cannot run, if so.
+    pub fn without_accepted_domains(&self) -> Option<&'static str> {
+        self.domains.accepted.is_empty().then_some(
+            "no accepted domains were given (--accepted-domains FILE or --accepted-domain)",
+        )
+    }
+
     /// An org-level finding.
     pub fn finding(&self, meta: &RuleMeta, message: String, fix: String) -> Finding {
         Finding {
@@ -311,6 +318,38 @@ impl MailboxCx<'_> {
         self.set_target(
             &format!("{param} {g}"),
             &format!("-Replace @{{{attribute}=([guid]{g}).ToByteArray()}}"),
+        )
+    }
+}
+
+/// Whether a fix adds proxy addresses to the target or removes them.
+#[derive(Debug, Clone, Copy)]
+pub enum ProxyEdit {
+    Add,
+    Remove,
+}
+
+impl MailboxCx<'_> {
+    /// The matched target when it is a MailUser: the only kind the stamping checks apply to
+    /// (a mailbox target is XT104's concern).
+    pub fn mail_user_target(&self) -> Option<&TargetRecipient> {
+        self.target.filter(|t| t.is_mail_user())
+    }
+
+    /// The fix that adds or removes proxy addresses (`PREFIX:value` each) on the target.
+    pub fn edit_proxies(&self, edit: ProxyEdit, proxies: &[String]) -> String {
+        let list = proxies
+            .iter()
+            .map(|p| quote(p))
+            .collect::<Vec<_>>()
+            .join(",");
+        let verb = match edit {
+            ProxyEdit::Add => "Add",
+            ProxyEdit::Remove => "Remove",
+        };
+        self.set_target(
+            &format!("-EmailAddresses @{{{verb}={list}}}"),
+            &format!("-{verb} @{{proxyAddresses={list}}}"),
         )
     }
 }

@@ -46,7 +46,7 @@ use std::fmt;
 
 use rayon::prelude::*;
 
-pub use context::{Context, Domains, GuidField, Holder, MailboxCx};
+pub use context::{Context, Domains, GuidField, Holder, MailboxCx, ProxyEdit};
 pub use docs::{explain, list, markdown};
 pub use finding::{Finding, Status};
 

@@ -24,9 +24,7 @@ impl super::Rule for Rule {
     }
 
     fn skipped(&self, cx: &Context<'_>) -> Option<&'static str> {
-        cx.domains.accepted.is_empty().then_some(
-            "no accepted domains were given (--accepted-domains FILE or --accepted-domain)",
-        )
+        cx.without_accepted_domains()
     }
 
     fn check_org(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

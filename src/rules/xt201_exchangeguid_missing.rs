@@ -21,10 +21,10 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let (Some(t), Some(g)) = (cx.target, cx.source.exchange_guid) else {
+        let (Some(t), Some(g)) = (cx.mail_user_target(), cx.source.exchange_guid) else {
             return;
         };
-        if !t.is_mail_user() || t.exchange_guid.is_some() {
+        if t.exchange_guid.is_some() {
             return;
         }
         let g = g.to_string();

@@ -21,11 +21,13 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let Some(t) = cx.target else { return };
+        let Some(t) = cx.mail_user_target() else {
+            return;
+        };
         let (Some(want), Some(have)) = (cx.source.exchange_guid, t.exchange_guid) else {
             return;
         };
-        if !t.is_mail_user() || want == have {
+        if want == have {
             return;
         }
         let want = want.to_string();

@@ -1,8 +1,7 @@
 //! XT205 `legacydn-x500-missing`: the target lacks x500:<source LegacyExchangeDN>.
 
-use super::{Finding, MailboxCx, RuleMeta, Severity};
+use super::{Finding, MailboxCx, ProxyEdit, RuleMeta, Severity};
 use crate::input::values::ProxyKind;
-use crate::ps::quote;
 
 pub struct Rule;
 
@@ -23,19 +22,18 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let Some(t) = cx.target else { return };
+        let Some(t) = cx.mail_user_target() else {
+            return;
+        };
         let dn = &cx.source.legacy_dn;
-        if !t.is_mail_user() || dn.is_empty() || t.has_proxy(ProxyKind::X500, dn) {
+        if dn.is_empty() || t.has_proxy(ProxyKind::X500, dn) {
             return;
         }
         let proxy = format!("x500:{dn}");
         out.push(cx.finding(
             &META,
             format!("target {} lacks {proxy}", t.label()),
-            cx.set_target(
-                &format!("-EmailAddresses @{{Add={}}}", quote(&proxy)),
-                &format!("-Add @{{proxyAddresses={}}}", quote(&proxy)),
-            ),
+            cx.edit_proxies(ProxyEdit::Add, std::slice::from_ref(&proxy)),
         ));
     }
 }

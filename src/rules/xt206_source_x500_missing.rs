@@ -1,8 +1,7 @@
 //! XT206 `source-x500-missing`: the target lacks some of the source's X500 proxy addresses.
 
-use super::{Finding, MailboxCx, RuleMeta, Severity};
+use super::{Finding, MailboxCx, ProxyEdit, RuleMeta, Severity};
 use crate::input::values::ProxyKind;
-use crate::ps::quote;
 
 pub struct Rule;
 
@@ -23,10 +22,9 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let Some(t) = cx.target else { return };
-        if !t.is_mail_user() {
+        let Some(t) = cx.mail_user_target() else {
             return;
-        }
+        };
         let dn = &cx.source.legacy_dn;
         let mut missing: Vec<String> = cx
             .source
@@ -41,11 +39,6 @@ impl super::Rule for Rule {
         if missing.is_empty() {
             return;
         }
-        let list = missing
-            .iter()
-            .map(|p| quote(p))
-            .collect::<Vec<_>>()
-            .join(",");
         out.push(cx.finding(
             &META,
             format!(
@@ -54,10 +47,7 @@ impl super::Rule for Rule {
                 missing.len(),
                 missing.join("; ")
             ),
-            cx.set_target(
-                &format!("-EmailAddresses @{{Add={list}}}"),
-                &format!("-Add @{{proxyAddresses={list}}}"),
-            ),
+            cx.edit_proxies(ProxyEdit::Add, &missing),
         ));
     }
 }

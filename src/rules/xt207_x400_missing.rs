@@ -1,8 +1,7 @@
 //! XT207 `x400-missing`: the target lacks an X400 proxy address of the source.
 
-use super::{Finding, MailboxCx, RuleMeta, Severity};
+use super::{Finding, MailboxCx, ProxyEdit, RuleMeta, Severity};
 use crate::input::values::ProxyKind;
-use crate::ps::quote;
 
 pub struct Rule;
 
@@ -23,7 +22,7 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let Some(t) = cx.target.filter(|t| t.is_mail_user()) else {
+        let Some(t) = cx.mail_user_target() else {
             return;
         };
         let missing: Vec<String> = cx
@@ -35,18 +34,10 @@ impl super::Rule for Rule {
         if missing.is_empty() {
             return;
         }
-        let list = missing
-            .iter()
-            .map(|p| quote(p))
-            .collect::<Vec<_>>()
-            .join(",");
         out.push(cx.finding(
             &META,
             format!("target {} lacks {}", t.label(), missing.join(" and ")),
-            cx.set_target(
-                &format!("-EmailAddresses @{{Add={list}}}"),
-                &format!("-Add @{{proxyAddresses={list}}}"),
-            ),
+            cx.edit_proxies(ProxyEdit::Add, &missing),
         ));
     }
 }

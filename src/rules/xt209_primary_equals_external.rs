@@ -22,7 +22,7 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let Some(t) = cx.target.filter(|t| t.is_mail_user()) else {
+        let Some(t) = cx.mail_user_target() else {
             return;
         };
         if t.primary_smtp.is_empty()

@@ -24,7 +24,7 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let Some(t) = cx.target.filter(|t| t.is_mail_user()) else {
+        let Some(t) = cx.mail_user_target() else {
             return;
         };
         let external = address_key(&t.external_email_address);

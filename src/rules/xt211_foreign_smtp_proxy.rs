@@ -1,8 +1,7 @@
 //! XT211 `foreign-smtp-proxy`: the target holds an SMTP proxy in a domain it does not accept.
 
-use super::{Context, Finding, MailboxCx, RuleMeta, Severity};
+use super::{Context, Finding, MailboxCx, ProxyEdit, RuleMeta, Severity};
 use crate::input::values::{ProxyKind, domain_of};
-use crate::ps::quote;
 
 pub struct Rule;
 
@@ -23,15 +22,12 @@ impl super::Rule for Rule {
     }
 
     fn skipped(&self, cx: &Context<'_>) -> Option<&'static str> {
-        cx.domains
-            .accepted
-            .is_empty()
-            .then_some("no accepted domains were given")
+        cx.without_accepted_domains()
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         let domains = &cx.cx.domains;
-        let Some(t) = cx.target.filter(|t| t.is_mail_user()) else {
+        let Some(t) = cx.mail_user_target() else {
             return;
         };
         if domains.accepted.is_empty() {
@@ -49,11 +45,6 @@ impl super::Rule for Rule {
         if foreign.is_empty() {
             return;
         }
-        let list = foreign
-            .iter()
-            .map(|p| quote(p))
-            .collect::<Vec<_>>()
-            .join(",");
         out.push(cx.finding(
             &META,
             format!(
@@ -61,10 +52,7 @@ impl super::Rule for Rule {
                 t.label(),
                 foreign.join(", ")
             ),
-            cx.set_target(
-                &format!("-EmailAddresses @{{Remove={list}}}"),
-                &format!("-Remove @{{proxyAddresses={list}}}"),
-            ),
+            cx.edit_proxies(ProxyEdit::Remove, &foreign),
         ));
     }
 }

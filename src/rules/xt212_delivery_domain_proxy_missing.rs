@@ -1,7 +1,6 @@
 //! XT212 `delivery-domain-proxy-missing`: the target has no proxy in the TargetDeliveryDomain.
 
-use super::{Context, Finding, MailboxCx, RuleMeta, Severity};
-use crate::ps::quote;
+use super::{Context, Finding, MailboxCx, ProxyEdit, RuleMeta, Severity};
 
 pub struct Rule;
 
@@ -29,7 +28,7 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let Some(t) = cx.target.filter(|t| t.is_mail_user()) else {
+        let Some(t) = cx.mail_user_target() else {
             return;
         };
         let (Some(domain), Some(proxy)) = (
@@ -38,17 +37,13 @@ impl super::Rule for Rule {
         ) else {
             return;
         };
-        let add = quote(&format!("smtp:{proxy}"));
         out.push(cx.finding(
             &META,
             format!(
                 "target {} has no address in the delivery domain {domain}; planned {proxy}",
                 t.label()
             ),
-            cx.set_target(
-                &format!("-EmailAddresses @{{Add={add}}}"),
-                &format!("-Add @{{proxyAddresses={add}}}"),
-            ),
+            cx.edit_proxies(ProxyEdit::Add, &[format!("smtp:{proxy}")]),
         ));
     }
 }

@@ -22,15 +22,12 @@ impl super::Rule for Rule {
     }
 
     fn skipped(&self, cx: &Context<'_>) -> Option<&'static str> {
-        cx.domains
-            .accepted
-            .is_empty()
-            .then_some("no accepted domains were given")
+        cx.without_accepted_domains()
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         let domains = &cx.cx.domains;
-        let Some(t) = cx.target.filter(|t| t.is_mail_user()) else {
+        let Some(t) = cx.mail_user_target() else {
             return;
         };
         let Some(domain) = domain_of(&t.upn) else {
