@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::cli::PlanArgs;
 use crate::error::{Error, Result};
+use crate::input::values::domain_name as domain;
 use crate::rules::Severity;
 
 /// Input file paths, as resolved.
@@ -198,17 +199,6 @@ fn read_file(path: &Path) -> Result<FileConfig> {
         path: Some(path.to_path_buf()),
         detail: e.to_string(),
     })
-}
-
-/// A lower-cased domain name, or `None` when it cannot be one.
-fn domain(s: &str) -> Option<String> {
-    let d = s.trim().trim_start_matches('@').to_lowercase();
-    let ok = d.contains('.')
-        && !d.starts_with('.')
-        && !d.ends_with('.')
-        && d.chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-    ok.then_some(d)
 }
 
 #[cfg(test)]

@@ -322,7 +322,10 @@ fn resolve_mapping(inputs: &Inputs, ix: &TargetIndex) -> (Mapped, Vec<MappingPro
             });
         }
         for s in sources {
-            mapped.entry(s).or_insert((r, targets.clone()));
+            // Two rows naming different targets for one mailbox: all of them are candidates at
+            // the mapping level, which makes an ambiguity (XT102), not a silent first pick.
+            let entry = mapped.entry(s).or_insert((r, Vec::new()));
+            entry.1.extend(targets.iter().copied());
         }
     }
     (mapped, problems)

@@ -2,23 +2,41 @@
 
 use std::path::Path;
 
-use super::{ColSpec, Loaded, read_rows};
+use super::values::domain_name;
+use super::{ColSpec, Loaded, Notice, read_rows};
 use crate::error::Result;
 use crate::input::InputKind;
 use crate::model::AcceptedDomain;
 
 columns! {
-    DomainName = ColSpec::req("DomainName").aka(&["Domain", "Name"]),
+    // Not `Name`: Get-AcceptedDomain's Name is a display name ("Northwind primary").
+    DomainName = ColSpec::req("DomainName").aka(&["Domain"]),
     Default = ColSpec::opt("Default"),
 }
 
+/// Reads the domains; a row whose name cannot be a domain is left out and named in a notice.
 pub fn load(path: &Path) -> Result<Loaded<Vec<AcceptedDomain>>> {
-    read_rows(path, InputKind::AcceptedDomains, |row| {
+    let (rows, files, mut notices) = read_rows(path, InputKind::AcceptedDomains, |row| {
         let mut ignored = Vec::new();
-        AcceptedDomain {
+        let raw = row.string(C::DomainName);
+        let domain = AcceptedDomain {
             line: row.line(),
-            name: row.string(C::DomainName).to_lowercase(),
+            name: domain_name(&raw).unwrap_or_default(),
             default: row.flag(C::Default, &mut ignored).unwrap_or(false),
+        };
+        (domain, raw)
+    })?;
+    let mut domains = Vec::with_capacity(rows.len());
+    for (d, raw) in rows {
+        if d.name.is_empty() {
+            notices.push(Notice(format!(
+                "{}:{}: {raw:?} is not a domain name; left out",
+                path.display(),
+                d.line
+            )));
+        } else {
+            domains.push(d);
         }
-    })
+    }
+    Ok((domains, files, notices))
 }

@@ -199,6 +199,15 @@ impl ColSpec {
         self.aliases = aliases;
         self
     }
+    /// The position of this column among `headers`: the canonical name wins over an alias
+    /// (`Get-AcceptedDomain | Select Name,DomainName` has both).
+    pub fn find_in(&self, headers: &[String]) -> Option<usize> {
+        headers
+            .iter()
+            .position(|h| self.name.eq_ignore_ascii_case(h.trim()))
+            .or_else(|| headers.iter().position(|h| self.matches(h)))
+    }
+
     pub fn matches(&self, header: &str) -> bool {
         let h = header.trim();
         self.name.eq_ignore_ascii_case(h) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(h))

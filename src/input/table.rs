@@ -242,8 +242,13 @@ fn start_csv<'t>(
         let (line, tail) = rest.split_once('\n').unwrap_or((rest, ""));
         let trimmed = line.trim();
         if trimmed.starts_with('#') {
-            if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("#type") {
-                type_line = Some(trimmed[5..].trim().to_string());
+            // By `get`, not by index: a `#` line may hold any text, multi-byte included.
+            if let Some(rest) = trimmed
+                .get(..5)
+                .filter(|p| p.eq_ignore_ascii_case("#type"))
+                .and(trimmed.get(5..))
+            {
+                type_line = Some(rest.trim().to_string());
             }
         } else if !trimmed.is_empty() || tail.is_empty() {
             break;
@@ -368,10 +373,7 @@ fn read_csv(
     let mut start = start_csv(path, text, encoding, kind.what())?;
     let names = start.names.clone();
     let specs = kind.columns();
-    let mut index: Vec<Option<usize>> = specs
-        .iter()
-        .map(|s| names.iter().position(|n| s.matches(n)))
-        .collect();
+    let mut index: Vec<Option<usize>> = specs.iter().map(|s| s.find_in(&names)).collect();
 
     let mut records = Vec::new();
     // A bare list of addresses (no header at all) is a common hand-made scope list.
@@ -525,7 +527,7 @@ fn check_flattened<'r>(
             continue;
         }
         if let Some(value) = cell(i).filter(|v| is_dotnet_type_name(v)) {
-            return Err(not_flattened(path, kind, spec, i, line, value));
+            return Err(not_flattened(path, kind, spec, Some(i), line, value));
         }
     }
     Ok(())
@@ -535,7 +537,8 @@ fn not_flattened(
     path: &Path,
     kind: InputKind,
     spec: &ColSpec,
-    field: usize,
+    // The field's position in a CSV row; CLIXML properties have none.
+    field: Option<usize>,
     line: u64,
     value: &str,
 ) -> Error {
@@ -543,7 +546,7 @@ fn not_flattened(
         location: Box::new(Location {
             path: path.to_path_buf(),
             line,
-            column: Some(Column::Field(field + 1, spec.name.to_string())),
+            column: field.map(|f| Column::Field(f + 1, spec.name.to_string())),
         }),
         kind,
         column: spec.name.to_string(),
@@ -584,14 +587,21 @@ fn read_clixml(
     let mut rows = Vec::with_capacity(objects.len());
     for obj in objects {
         let mut values = vec![XmlValue::Nil; specs.len()];
+        let mut canonical_seen = vec![false; specs.len()];
         for (name, value) in obj.props {
             if let Some(c) = specs.iter().position(|s| s.matches(&name)) {
+                // A property under the canonical name wins over one under an alias.
+                let canonical = specs[c].name.eq_ignore_ascii_case(name.trim());
+                if canonical_seen[c] && !canonical {
+                    continue;
+                }
+                canonical_seen[c] |= canonical;
                 present[c] = true;
                 if let XmlValue::Text(t) = &value
                     && specs[c].kind.is_list()
                     && is_dotnet_type_name(t)
                 {
-                    return Err(not_flattened(path, kind, &specs[c], c, obj.line, t));
+                    return Err(not_flattened(path, kind, &specs[c], None, obj.line, t));
                 }
                 values[c] = value;
             } else if names.len() < 200 && !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {

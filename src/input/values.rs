@@ -25,15 +25,23 @@ fn split_on(cell: &str, sep: impl Fn(char) -> bool) -> Vec<&str> {
 }
 
 /// Splits `SMTP:a@x;smtp:b@x|X400:c=US;a= ;p=Org;o=Exchange;s=Doe, SIP:a@x` into its entries.
-/// A separator (`;` `|` `,` or a line break) only ends an entry when the next non-blank text is a
-/// proxy prefix (`letters/digits` then `:`): X400 addresses contain `;` and X500 DNs contain `,`
+/// A separator (`;` `|` `,` a blank or a line break) only ends an entry when the next non-blank
+/// text is a proxy prefix (`letters/digits` then `:`): X400 addresses contain `;` and X500 DNs contain `,`
 /// and spaces, but neither has a `word:` right after one of those.
 pub fn split_proxies(cell: &str) -> Vec<&str> {
+    // Bare addresses (`ann@contoso.com;ann2@contoso.com`, from `% { $_.SmtpAddress }`) have no
+    // prefixes to anchor on; they hold no separators or blanks themselves, so split on all.
+    if !starts_with_prefix(cell) {
+        return split_on(cell, |c| matches!(c, ';' | '|' | ',') || c.is_whitespace());
+    }
     let bytes = cell.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if matches!(b, b';' | b'|' | b',' | b'\n' | b'\r') && starts_with_prefix(&cell[i + 1..]) {
+        // A blank separates too: `"$($_.EmailAddresses)"` joins with spaces. DNs contain blanks,
+        // but never one followed by `word:`.
+        let separator = matches!(b, b';' | b'|' | b',' | b'\n' | b'\r' | b' ' | b'\t');
+        if separator && starts_with_prefix(&cell[i + 1..]) {
             push_trimmed(&mut out, &cell[start..i]);
             start = i + 1;
         }
@@ -170,6 +178,17 @@ pub fn domain_of(address: &str) -> Option<String> {
         .filter(|d| !d.is_empty())
 }
 
+/// A lower-cased domain name, or `None` when the text cannot be one.
+pub fn domain_name(s: &str) -> Option<String> {
+    let d = s.trim().trim_start_matches('@').to_lowercase();
+    let ok = d.contains('.')
+        && !d.starts_with('.')
+        && !d.ends_with('.')
+        && d.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    ok.then_some(d)
+}
+
 /// A syntactically usable SMTP address: one `@`, something on both sides, no blanks.
 pub fn is_valid_address(s: &str) -> bool {
     match s.split_once('@') {
@@ -267,7 +286,12 @@ pub fn is_dotnet_type_name(cell: &str) -> bool {
         Some(i) => (&rest[..i], Some(&rest[i..])),
         None => (rest, None),
     };
-    !name.is_empty()
+    // Only collection types: a delegate really named `System.Admin` is data.
+    let collection = generic.is_some()
+        || ["Collection", "ArrayList", "List", "MultiValuedProperty"]
+            .iter()
+            .any(|c| name.ends_with(c));
+    collection
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'`'))
@@ -311,6 +335,19 @@ mod tests {
                 "X400:c=US;a= ;p=Org;o=Exchange;s=Doe;g=John;",
                 "SMTP:j@x.com"
             ]
+        );
+    }
+
+    #[test]
+    fn bare_and_blank_joined_lists_are_split_too() {
+        assert_eq!(
+            split_proxies("ann@contoso.com;ann2@contoso.com ann3@contoso.com"),
+            ["ann@contoso.com", "ann2@contoso.com", "ann3@contoso.com"]
+        );
+        let dn = "X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=abc-Lara";
+        assert_eq!(
+            split_proxies(&format!("SMTP:a@x.com {dn} SIP:a@x.com")),
+            ["SMTP:a@x.com", dn, "SIP:a@x.com"]
         );
     }
 
@@ -448,6 +485,7 @@ mod tests {
         for s in [
             "FullAccess",
             "System",
+            "System.Admin",
             "smtp:system.admin@contoso.com",
             "System.Collections.ArrayList extra",
         ] {

@@ -290,9 +290,15 @@ impl MailboxCx<'_> {
             return String::new();
         };
         if self.target_dir_synced() {
+            // Find the AD user by UPN, or by mail when the export had no UPN.
+            let (attribute, value) = if t.upn.is_empty() {
+                ("mail", &t.primary_smtp)
+            } else {
+                ("UserPrincipalName", &t.upn)
+            };
             format!(
-                "on-premises AD (the target is dir-synced): Get-ADUser -Filter {{UserPrincipalName -eq {}}} | Set-ADUser {ad}; then run a delta sync",
-                quote(&t.upn)
+                "on-premises AD (the target is dir-synced): Get-ADUser -Filter {{{attribute} -eq {}}} | Set-ADUser {ad}; then run a delta sync",
+                quote(value)
             )
         } else {
             format!("Set-MailUser -Identity {} {cloud}", quote(t.label()))

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Finding, RuleMeta, Severity};
+use super::{Context, Finding, MailboxCx, RuleMeta, Severity};
 use crate::input::values::domain_of;
 
 pub struct Rule;
@@ -25,6 +25,30 @@ impl super::Rule for Rule {
 
     fn skipped(&self, cx: &Context<'_>) -> Option<&'static str> {
         cx.without_accepted_domains()
+    }
+
+    /// Each mailbox using such a domain is blocked too, so its status says so.
+    fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
+        let domains = &cx.cx.domains;
+        let mut shared: Vec<String> = cx
+            .source
+            .smtp_addresses()
+            .filter_map(domain_of)
+            .filter(|d| domains.accepts(d))
+            .collect();
+        shared.sort();
+        shared.dedup();
+        if shared.is_empty() {
+            return;
+        }
+        out.push(cx.finding(
+            &META,
+            format!(
+                "addresses in {}, which the target accepts too",
+                shared.join(", ")
+            ),
+            "decide which tenant owns the domain (see the org-level XT001 finding)".into(),
+        ));
     }
 
     fn check_org(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -42,23 +42,19 @@ impl super::Rule for Rule {
         } else {
             format!("ExternalEmailAddress {}", t.external_email_address)
         };
+        let new = quote(&format!("SMTP:{route}"));
+        // Giving the current primary with it keeps the primary from changing.
+        let mut cloud = format!("-ExternalEmailAddress {new}");
+        if !t.primary_smtp.is_empty() {
+            cloud.push_str(&format!(" -PrimarySmtpAddress {}", quote(&t.primary_smtp)));
+        }
         out.push(cx.finding(
             &META,
             format!(
                 "target {} has {found}; expected one of the source's addresses, e.g. {route}",
                 t.label()
             ),
-            cx.set_target(
-                &format!(
-                    "-ExternalEmailAddress {} -PrimarySmtpAddress {}",
-                    quote(&format!("SMTP:{route}")),
-                    quote(&t.primary_smtp)
-                ),
-                &format!(
-                    "-Replace @{{targetAddress={}}}",
-                    quote(&format!("SMTP:{route}"))
-                ),
-            ),
+            cx.set_target(&cloud, &format!("-Replace @{{targetAddress={new}}}")),
         ));
     }
 }

@@ -2,6 +2,7 @@
 //! ExchangeGuid.
 
 use super::{Finding, MailboxCx, RuleMeta, Severity};
+use crate::input::InputKind;
 
 pub struct Rule;
 
@@ -11,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Blocker,
     org: false,
     summary: "target has an Exchange licence but not the source's ExchangeGuid: a new mailbox gets provisioned",
-    what: "Get-User's SKUAssigned is True, or the target's PersistedCapabilities holds an Exchange Online plan (BPOS_S_*), while its ExchangeGuid is not the source mailbox's.",
+    what: "The target's PersistedCapabilities holds an Exchange Online plan (BPOS_S_*), or, when PersistedCapabilities was not exported, Get-User's SKUAssigned is True, while its ExchangeGuid is not the source mailbox's.",
     why: "Microsoft: applying a licence before the ExchangeGuid is stamped provisions a new, empty mailbox, and the move then fails with \"already has a primary mailbox\". Licensing also scrubs SMTP proxies in non-owned domains.",
     fix: "Remove the Exchange licence (or its Exchange service plan) from the target user now; stamp the ExchangeGuid; licence again after the move, within the 30-day grace period.",
 };
@@ -33,14 +34,26 @@ impl super::Rule for Rule {
         if cx.source.exchange_guid.is_some() && t.exchange_guid == cx.source.exchange_guid {
             return;
         }
-        let plan = t
-            .persisted_capabilities
-            .iter()
-            .find(|c| is_exchange_plan(c));
-        let why = match (t.sku_assigned, plan) {
-            (_, Some(p)) => format!("an Exchange plan ({p})"),
-            (Some(true), None) => "a licence (SKUAssigned True)".to_string(),
-            _ => return,
+        // PersistedCapabilities names the plans; SKUAssigned is True for any licence, the
+        // migration add-on included, so it only decides when the plans were not exported.
+        let why = if cx
+            .cx
+            .inputs
+            .has_column(InputKind::TargetRecipients, "PersistedCapabilities")
+        {
+            match t
+                .persisted_capabilities
+                .iter()
+                .find(|c| is_exchange_plan(c))
+            {
+                Some(p) => format!("an Exchange plan ({p})"),
+                None => return,
+            }
+        } else if t.sku_assigned == Some(true) {
+            "a licence (SKUAssigned True; PersistedCapabilities was not exported to tell which)"
+                .to_string()
+        } else {
+            return;
         };
         out.push(cx.finding(
             &META,

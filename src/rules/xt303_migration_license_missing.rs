@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Blocker,
     org: false,
     summary: "UserMailbox with no ExchangeT2TMbxMove capability on either side (Cross Tenant User Data Migration licence)",
-    what: "For a UserMailbox, neither the source mailbox's nor the target object's PersistedCapabilities contains ExchangeT2TMbxMove. Shared and resource mailboxes are exempt, as in Microsoft's validation script. Only checked when PersistedCapabilities was exported.",
+    what: "For a UserMailbox, neither the source mailbox's nor the target object's PersistedCapabilities contains ExchangeT2TMbxMove. Shared and resource mailboxes are exempt, as in Microsoft's validation script. Only checked when PersistedCapabilities was exported in both tenants, since the licence may sit on either side.",
     why: "Cross-tenant moves need a Cross Tenant User Data Migration licence on the source or the target user; without it the move fails with CrossTenantMigrationWithoutLicensePermanentException.",
     fix: "Assign the Cross Tenant User Data Migration add-on to the user in either tenant, wait for PersistedCapabilities to show ExchangeT2TMbxMove, and re-export.",
 };
@@ -23,10 +23,11 @@ impl super::Rule for Rule {
         &META
     }
 
+    /// A licence on the side that was not exported cannot be seen, so both must be.
     fn skipped(&self, cx: &Context<'_>) -> Option<&'static str> {
         let exported = |kind| cx.inputs.has_column(kind, "PersistedCapabilities");
-        (!exported(InputKind::SourceMailboxes) && !exported(InputKind::TargetRecipients))
-            .then_some("PersistedCapabilities was exported in neither tenant")
+        (!exported(InputKind::SourceMailboxes) || !exported(InputKind::TargetRecipients))
+            .then_some("PersistedCapabilities was not exported in both tenants")
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {

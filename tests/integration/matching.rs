@@ -103,3 +103,15 @@ fn names_match_only_placeholders_and_only_when_allowed() {
         "a collision, not a match: {codes}"
     );
 }
+
+#[test]
+fn two_mapping_rows_for_one_mailbox_are_an_ambiguity() {
+    let t = "a@northwindtraders.com,SMTP:a@northwindtraders.com,,,a,a@northwindtraders.com,MailUser\r\n\
+             b@northwindtraders.com,SMTP:b@northwindtraders.com,,,b,b@northwindtraders.com,MailUser\r\n";
+    let mapping = "lara.newton@contoso.com,a@northwindtraders.com\r\nLaraN@contoso.com,b@northwindtraders.com";
+    let (by, target, codes) = lara(t, Some(mapping), true);
+    assert_eq!(
+        (by.as_str(), target.as_str(), codes.as_str()),
+        ("Mapping", "", "XT102")
+    );
+}

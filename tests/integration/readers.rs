@@ -386,3 +386,41 @@ fn checks_that_need_an_absent_input_say_so() {
         "no LitigationHoldEnabled column, so the litigation hold check (XT401) did not run"
     ));
 }
+
+#[test]
+fn a_comment_line_with_multibyte_text_is_skipped_not_a_crash() {
+    let dir = Dir::new("hash-line");
+    let s = dir.write(
+        "source.csv",
+        format!("#TYPé Selected.Mailbox\r\n#日本語\r\n{SRC_HEAD}{ANN}"),
+    );
+    let t = dir.write("target.csv", TGT);
+    plan(&args(&s, &t, &dir.join("out")));
+    assert_eq!(rows(&dir.join("out/readiness.csv")).len(), 1);
+}
+
+#[test]
+fn the_canonical_column_wins_over_an_alias() {
+    let dir = Dir::new("alias");
+    // Get-AcceptedDomain | Select Name,DomainName,Default: Name is a display name.
+    let domains = dir.write(
+        "domains.csv",
+        "\"Name\",\"DomainName\",\"Default\"\r\n\"Northwind primary\",\"northwindtraders.com\",\"True\"\r\n\"Northwind initial\",\"northwindtraders.onmicrosoft.com\",\"False\"\r\n",
+    );
+    let (rows, _, notices) = xtenant::input::domains::load(&domains).unwrap();
+    let names: Vec<&str> = rows.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["northwindtraders.com", "northwindtraders.onmicrosoft.com"]
+    );
+    assert!(notices.is_empty(), "{notices:?}");
+    let bad = dir.write("bad.csv", "DomainName\r\nnorthwind primary\r\n");
+    let (rows, _, notices) = xtenant::input::domains::load(&bad).unwrap();
+    assert!(rows.is_empty());
+    assert!(
+        notices[0]
+            .0
+            .contains("bad.csv:2: \"northwind primary\" is not a domain name"),
+        "{notices:?}"
+    );
+}

@@ -246,7 +246,14 @@ const CASES: &[Case] = &[
     ("XT001", || {
         let mut f = Fixture::with(&["fire", "calm"]);
         f.accepted.push("contoso.com".into());
-        (f, vec![""])
+        // calm's addresses are all in domains the target does not accept.
+        let calm = f.source("calm");
+        calm.insert("PrimarySmtpAddress", "calm@contoso.net".into());
+        calm.insert(
+            "EmailAddresses",
+            "SMTP:calm@contoso.net;smtp:calm@contoso.onmicrosoft.com".into(),
+        );
+        (f, vec!["", FIRE])
     }),
     ("XT101", || {
         let mut f = Fixture::with(&["fire", "calm"]);
@@ -456,13 +463,19 @@ const CASES: &[Case] = &[
     }),
     ("XT302", || {
         let mut f = Fixture::with(&["fire", "fire2", "calm"]);
-        f.target("fire").insert("SKUAssigned", "True".into());
-        f.target("fire").insert("ExchangeGuid", String::new());
-        f.target("fire2")
+        f.target("fire")
             .insert("PersistedCapabilities", "BPOS_S_Enterprise".into());
+        f.target("fire").insert("ExchangeGuid", String::new());
+        f.target("fire2").insert(
+            "PersistedCapabilities",
+            "BPOS_S_Standard;ExchangeT2TMbxMove".into(),
+        );
         f.target("fire2").insert("ExchangeGuid", guid(97));
-        // Licensed after stamping: the GUID is the source's, so the mailbox will be the moved one.
-        f.target("calm").insert("SKUAssigned", "True".into());
+        // Only the migration add-on: SKUAssigned is True, but no mailbox plan is assigned.
+        let calm = f.target("calm");
+        calm.insert("SKUAssigned", "True".into());
+        calm.insert("PersistedCapabilities", "ExchangeT2TMbxMove".into());
+        calm.insert("ExchangeGuid", String::new());
         (f, vec![FIRE, "fire2@contoso.com"])
     }),
     ("XT303", || {
