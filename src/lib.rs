@@ -14,6 +14,7 @@ pub mod ps;
 pub mod report;
 pub mod rules;
 pub mod sample;
+pub mod stamp;
 pub mod write;
 
 use std::io::Write;
@@ -111,9 +112,24 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let report = Report::build(&cx);
     lap("rules");
 
+    let stamping = stamp::plan(&cx, &report);
+    lap("stamp");
+
     let mut staging = write::Staging::new(&config.out, config.inputs.all())?;
     staging.write("readiness.csv", |w| write::csv::readiness(&report, w))?;
     staging.write("findings.csv", |w| write::csv::findings(&report, w))?;
+    staging.write("stamping/mailusers.csv", |w| {
+        write::csv::mailusers(&report, &stamping, w)
+    })?;
+    staging.write("stamping/x500.csv", |w| {
+        write::csv::x500(&report, &stamping, w)
+    })?;
+    staging.write("stamping/onprem-ad.csv", |w| {
+        write::csv::onprem_ad(&report, &stamping, w)
+    })?;
+    staging.write("scripts/Apply-Stamping.ps1", |w| {
+        write::ps1::apply_stamping(&stamping, cx.domains.delivery.as_deref(), w)
+    })?;
     let written = staging.commit()?;
     lap("csv");
 

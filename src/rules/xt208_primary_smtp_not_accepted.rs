@@ -40,8 +40,8 @@ impl super::Rule for Rule {
         }
         let fix = match &domains.primary {
             Some(p) => {
-                let local = crate::input::values::local_part(&t.primary_smtp);
-                let new = format!("{local}@{p}");
+                // The same address stamping gives it.
+                let new = format!("{}@{p}", crate::identity::new_local_part(cx.source));
                 cx.set_target(
                     &format!("-PrimarySmtpAddress {}", quote(&new)),
                     &format!("-Replace @{{mail={}}}", quote(&new)),

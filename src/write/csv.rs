@@ -6,6 +6,7 @@
 use std::io::Write;
 
 use crate::report::Report;
+use crate::stamp::Stamping;
 
 /// No line numbers here: the same tenant exported in another shape (a `#TYPE` line, say) must
 /// give the same bytes. findings.csv carries the lines.
@@ -40,6 +41,103 @@ fn writer(w: &mut dyn Write) -> std::io::Result<::csv::Writer<&mut dyn Write>> {
     Ok(::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(w))
+}
+
+/// The stamping files are read by Import-Csv on Windows PowerShell 5.1 and 7: BOM, CRLF, and
+/// every field quoted, as Export-Csv itself writes them.
+fn import_csv_writer(w: &mut dyn Write) -> std::io::Result<::csv::Writer<&mut dyn Write>> {
+    w.write_all(b"\xEF\xBB\xBF")?;
+    Ok(::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Always)
+        .from_writer(w))
+}
+
+pub const MAILUSERS_HEADER: [&str; 15] = [
+    "Action",
+    "Identity",
+    "Name",
+    "Alias",
+    "DisplayName",
+    "FirstName",
+    "LastName",
+    "MicrosoftOnlineServicesID",
+    "PrimarySmtpAddress",
+    "ExternalEmailAddress",
+    "ExchangeGuid",
+    "ArchiveGuid",
+    "EmailAddressesToAdd",
+    "EmailAddressesToRemove",
+    "SourcePrimarySmtpAddress",
+];
+pub const X500_HEADER: [&str; 3] = ["Identity", "Proxy", "SourcePrimarySmtpAddress"];
+pub const ONPREM_AD_HEADER: [&str; 5] = [
+    "Identity",
+    "Attribute",
+    "Operation",
+    "Value",
+    "SourcePrimarySmtpAddress",
+];
+
+pub fn mailusers(
+    report: &Report<'_>,
+    stamping: &Stamping,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut out = import_csv_writer(w)?;
+    out.write_record(MAILUSERS_HEADER)?;
+    for r in &stamping.mailusers {
+        out.write_record([
+            r.action.map_or("", |a| a.as_str()),
+            &r.identity,
+            &r.name,
+            &r.alias,
+            &r.display_name,
+            "",
+            "",
+            &r.microsoft_online_services_id,
+            &r.primary_smtp_address,
+            &r.external_email_address,
+            &r.exchange_guid,
+            &r.archive_guid,
+            &r.to_add.join(";"),
+            &r.to_remove.join(";"),
+            report.inputs.sources[r.source].label(),
+        ])?;
+    }
+    out.flush()
+}
+
+pub fn x500(report: &Report<'_>, stamping: &Stamping, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = import_csv_writer(w)?;
+    out.write_record(X500_HEADER)?;
+    for r in &stamping.proxies {
+        out.write_record([
+            r.identity.as_str(),
+            &r.proxy,
+            report.inputs.sources[r.source].label(),
+        ])?;
+    }
+    out.flush()
+}
+
+pub fn onprem_ad(
+    report: &Report<'_>,
+    stamping: &Stamping,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut out = import_csv_writer(w)?;
+    out.write_record(ONPREM_AD_HEADER)?;
+    for r in &stamping.onprem {
+        out.write_record([
+            r.identity.as_str(),
+            r.attribute,
+            r.operation,
+            &r.value,
+            report.inputs.sources[r.source].label(),
+        ])?;
+    }
+    out.flush()
 }
 
 pub fn readiness(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {

@@ -3,6 +3,7 @@
 
 pub mod console;
 pub mod csv;
+pub mod ps1;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

@@ -7,4 +7,5 @@ mod pipeline;
 mod readers;
 mod real_world;
 mod rules;
+mod stamping;
 mod util;

@@ -1,0 +1,322 @@
+//! Stamping: what to create or change on each target so that a NeedsStamping mailbox becomes
+//! Ready. Derived from the data (the target as it must be, against the target as it is), not
+//! from finding codes, so the rows and the checks cannot drift apart.
+
+use crate::identity;
+use crate::input::values::{ProxyKind, address_key, domain_of};
+use crate::model::{SourceMailbox, TargetRecipient};
+use crate::report::Report;
+use crate::rules::{Context, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    New,
+    Set,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::New => "New",
+            Action::Set => "Set",
+        }
+    }
+}
+
+/// One row of stamping/mailusers.csv: New-MailUser / Set-MailUser parameters. On `Set` rows
+/// only what must change is filled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailUserRow {
+    pub source: usize,
+    pub action: Option<Action>,
+    /// The target object: its UPN (Set), or the UPN it will have (New).
+    pub identity: String,
+    pub name: String,
+    pub alias: String,
+    pub display_name: String,
+    pub microsoft_online_services_id: String,
+    pub primary_smtp_address: String,
+    pub external_email_address: String,
+    pub exchange_guid: String,
+    pub archive_guid: String,
+    pub to_add: Vec<String>,
+    pub to_remove: Vec<String>,
+}
+
+/// One row of stamping/x500.csv: a proxy (X500 or X400) to add to a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyRow {
+    pub source: usize,
+    pub identity: String,
+    pub proxy: String,
+}
+
+/// One row of stamping/onprem-ad.csv: an attribute change for a dir-synced target, which
+/// Set-MailUser cannot change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdRow {
+    pub source: usize,
+    /// The target's UserPrincipalName (or mail, when it has none).
+    pub identity: String,
+    pub attribute: &'static str,
+    /// Replace, Add or Remove.
+    pub operation: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Stamping {
+    pub mailusers: Vec<MailUserRow>,
+    pub proxies: Vec<ProxyRow>,
+    pub onprem: Vec<AdRow>,
+}
+
+/// The stamping for every NeedsStamping mailbox, in the report's output order.
+pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
+    let mut out = Stamping::default();
+    for &i in &report.order {
+        if report.statuses[i] != Status::NeedsStamping {
+            continue;
+        }
+        let source = &cx.inputs.sources[i];
+        match cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]) {
+            None => new_mailuser(cx, i, source, &mut out),
+            Some(t) => {
+                let change = Change::of(cx, i, source, t);
+                if t.is_dir_synced == Some(true) {
+                    change.into_ad(i, t, &mut out.onprem);
+                } else {
+                    change.into_cloud(i, t, &mut out);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// x500:<LegacyExchangeDN>, every X500 and every X400 of the source, values byte-exact, without
+/// case-insensitive repeats.
+fn source_proxies(source: &SourceMailbox) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |p: String| {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&p)) {
+            out.push(p);
+        }
+    };
+    if !source.legacy_dn.is_empty() {
+        push(format!("x500:{}", source.legacy_dn));
+    }
+    for p in &source.email_addresses {
+        match p.kind {
+            ProxyKind::X500 => push(format!("X500:{}", p.value)),
+            ProxyKind::X400 => push(format!("X400:{}", p.value)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut Stamping) {
+    let planned = &cx.planned[i];
+    let Some(primary) = planned.primary.clone() else {
+        return;
+    };
+    let alias = identity::new_alias(source);
+    let name = [&source.name, &source.display_name, &alias]
+        .into_iter()
+        .find(|n| !n.is_empty())
+        .cloned()
+        .unwrap_or_default();
+    out.mailusers.push(MailUserRow {
+        source: i,
+        action: Some(Action::New),
+        identity: primary.clone(),
+        display_name: if source.display_name.is_empty() {
+            name.clone()
+        } else {
+            source.display_name.clone()
+        },
+        name,
+        alias,
+        microsoft_online_services_id: primary.clone(),
+        primary_smtp_address: primary.clone(),
+        external_email_address: format!("SMTP:{}", source.routing_address()),
+        exchange_guid: source
+            .exchange_guid
+            .map(|g| g.to_string())
+            .unwrap_or_default(),
+        archive_guid: source
+            .archive_guid
+            .map(|g| g.to_string())
+            .unwrap_or_default(),
+        to_add: planned
+            .delivery_proxy
+            .iter()
+            .map(|p| format!("smtp:{p}"))
+            .collect(),
+        to_remove: Vec::new(),
+    });
+    out.proxies
+        .extend(source_proxies(source).into_iter().map(|proxy| ProxyRow {
+            source: i,
+            identity: primary.clone(),
+            proxy,
+        }));
+}
+
+/// How the rows name an existing target: its UPN, which stamping never changes (the primary
+/// address may change in the same run), else its primary address.
+fn stable_identity(t: &TargetRecipient) -> &str {
+    if t.upn.is_empty() { t.label() } else { &t.upn }
+}
+
+/// What must change on an existing target.
+#[derive(Debug, Default)]
+struct Change {
+    exchange_guid: Option<String>,
+    archive_guid: Option<String>,
+    primary: Option<String>,
+    /// The primary being replaced, and whether its domain is accepted (then it stays a proxy).
+    old_primary: Option<(String, bool)>,
+    external: Option<String>,
+    add: Vec<String>,
+    remove: Vec<String>,
+    proxies: Vec<String>,
+}
+
+impl Change {
+    fn of(cx: &Context<'_>, i: usize, source: &SourceMailbox, t: &TargetRecipient) -> Change {
+        let domains = &cx.domains;
+        let mut c = Change::default();
+        if let Some(g) = source.exchange_guid.filter(|g| t.exchange_guid != Some(*g)) {
+            c.exchange_guid = Some(g.to_string());
+        }
+        if let Some(g) = source.archive_guid.filter(|g| t.archive_guid != Some(*g)) {
+            c.archive_guid = Some(g.to_string());
+        }
+        let accepted = |a: &str| {
+            domains.accepted.is_empty() || domain_of(a).is_some_and(|d| domains.accepts(&d))
+        };
+        let primary_is_external = !t.primary_smtp.is_empty()
+            && t.primary_smtp
+                .eq_ignore_ascii_case(&t.external_email_address);
+        if (!accepted(&t.primary_smtp) || primary_is_external)
+            && let Some(d) = &domains.primary
+        {
+            c.primary = Some(format!("{}@{d}", identity::new_local_part(source)));
+            if !t.primary_smtp.is_empty() {
+                c.old_primary = Some((t.primary_smtp.clone(), accepted(&t.primary_smtp)));
+            }
+        }
+        let external = address_key(&t.external_email_address);
+        if external.is_empty() || !source.smtp_addresses().any(|a| address_key(a) == external) {
+            c.external = Some(format!("SMTP:{}", source.routing_address()));
+        }
+        c.add.extend(
+            cx.planned[i]
+                .delivery_proxy
+                .iter()
+                .map(|p| format!("smtp:{p}")),
+        );
+        if !domains.accepted.is_empty() {
+            c.remove = t
+                .email_addresses
+                .iter()
+                .filter(|p| p.kind == ProxyKind::Smtp && !accepted(&p.value))
+                .map(|p| format!("smtp:{}", p.value))
+                .collect();
+        }
+        c.proxies = source_proxies(source)
+            .into_iter()
+            .filter(|p| {
+                let (prefix, value) = p.split_once(':').unwrap_or(("", p));
+                let kind = if prefix.eq_ignore_ascii_case("X400") {
+                    ProxyKind::X400
+                } else {
+                    ProxyKind::X500
+                };
+                !t.has_proxy(kind, value)
+            })
+            .collect();
+        c
+    }
+
+    fn into_cloud(self, i: usize, t: &TargetRecipient, out: &mut Stamping) {
+        let identity = stable_identity(t).to_string();
+        let has_change = self.exchange_guid.is_some()
+            || self.archive_guid.is_some()
+            || self.primary.is_some()
+            || self.external.is_some()
+            || !self.add.is_empty()
+            || !self.remove.is_empty();
+        if has_change {
+            // A new ExternalEmailAddress without a PrimarySmtpAddress would become the primary too.
+            let primary = self
+                .primary
+                .clone()
+                .or_else(|| self.external.as_ref().map(|_| t.primary_smtp.clone()));
+            out.mailusers.push(MailUserRow {
+                source: i,
+                action: Some(Action::Set),
+                identity: identity.clone(),
+                primary_smtp_address: primary.unwrap_or_default(),
+                external_email_address: self.external.unwrap_or_default(),
+                exchange_guid: self.exchange_guid.unwrap_or_default(),
+                archive_guid: self.archive_guid.unwrap_or_default(),
+                to_add: self.add,
+                to_remove: self.remove,
+                ..MailUserRow::default()
+            });
+        }
+        out.proxies
+            .extend(self.proxies.into_iter().map(|proxy| ProxyRow {
+                source: i,
+                identity: identity.clone(),
+                proxy,
+            }));
+    }
+
+    fn into_ad(self, i: usize, t: &TargetRecipient, out: &mut Vec<AdRow>) {
+        let identity = stable_identity(t).to_string();
+        let mut row = |attribute, operation, value: String| {
+            out.push(AdRow {
+                source: i,
+                identity: identity.clone(),
+                attribute,
+                operation,
+                value,
+            });
+        };
+        if let Some(g) = self.exchange_guid {
+            row("msExchMailboxGuid", "Replace", g);
+        }
+        if let Some(g) = self.archive_guid {
+            row("msExchArchiveGUID", "Replace", g);
+        }
+        if let Some(p) = self.primary {
+            // proxyAddresses holds one upper-case SMTP: (the primary): demote the old one.
+            if let Some((old, keep)) = &self.old_primary {
+                row("proxyAddresses", "Remove", format!("SMTP:{old}"));
+                if *keep {
+                    row("proxyAddresses", "Add", format!("smtp:{old}"));
+                }
+            }
+            row("mail", "Replace", p.clone());
+            row("proxyAddresses", "Add", format!("SMTP:{p}"));
+        }
+        if let Some(e) = self.external {
+            row("targetAddress", "Replace", e);
+        }
+        for p in self.add.into_iter().chain(self.proxies) {
+            row("proxyAddresses", "Add", p);
+        }
+        let old = self.old_primary.as_ref().map(|(o, _)| format!("smtp:{o}"));
+        for p in self
+            .remove
+            .into_iter()
+            .filter(|p| old.as_ref().is_none_or(|o| !o.eq_ignore_ascii_case(p)))
+        {
+            row("proxyAddresses", "Remove", p);
+        }
+    }
+}
