@@ -12,6 +12,7 @@ pub mod join;
 pub mod model;
 pub mod ps;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod sample;
 pub mod stamp;
@@ -126,6 +127,12 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     })?;
     staging.write("stamping/onprem-ad.csv", |w| {
         write::csv::onprem_ad(&report, &stamping, w)
+    })?;
+    staging.write("stamping/send-on-behalf.csv", |w| {
+        write::csv::send_on_behalf(&report, &stamping, w)
+    })?;
+    staging.write("scripts/Restamp-SendOnBehalf.ps1", |w| {
+        write::ps1::restamp_send_on_behalf(&stamping, w)
     })?;
     staging.write("scripts/Apply-Stamping.ps1", |w| {
         write::ps1::apply_stamping(&stamping, cx.domains.delivery.as_deref(), w)

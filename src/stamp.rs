@@ -6,6 +6,7 @@ use crate::identity;
 use crate::input::values::{ProxyKind, address_key, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::report::Report;
+use crate::resolve::{Resolved, Resolver};
 use crate::rules::{Context, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,11 +65,27 @@ pub struct AdRow {
     pub value: String,
 }
 
+/// One row of stamping/send-on-behalf.csv: a delegate to grant again after the move, since
+/// GrantSendOnBehalfTo does not move cross-tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendOnBehalfRow {
+    pub source: usize,
+    /// The mailbox in the target (its UPN, or the address a new MailUser gets).
+    pub mailbox: String,
+    /// The delegate in the target terms, empty when it cannot be granted.
+    pub delegate: String,
+    /// The delegate as the source export wrote it.
+    pub source_delegate: String,
+    /// `Restamp`, or why not: `DelegateNotMigrating`, `DelegateAmbiguous`, `DelegateUnresolved`.
+    pub status: &'static str,
+}
+
 #[derive(Debug, Default)]
 pub struct Stamping {
     pub mailusers: Vec<MailUserRow>,
     pub proxies: Vec<ProxyRow>,
     pub onprem: Vec<AdRow>,
+    pub send_on_behalf: Vec<SendOnBehalfRow>,
 }
 
 /// The stamping for every NeedsStamping mailbox, in the report's output order.
@@ -91,7 +108,54 @@ pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
             }
         }
     }
+    out.send_on_behalf = send_on_behalf(cx, report);
     out
+}
+
+/// Where a source mailbox lives in the target: its matched object, or the MailUser stamping
+/// creates. `None` when it has neither (a blocked match).
+fn target_identity(cx: &Context<'_>, i: usize) -> Option<String> {
+    match cx.joined.matches[i].target {
+        Some(t) => Some(stable_identity(&cx.inputs.targets[t]).to_string()),
+        None => cx.planned[i].primary.clone(),
+    }
+}
+
+/// Delegates of every mailbox that will move, in target terms; the ones that cannot be granted
+/// are listed with the reason, never dropped.
+fn send_on_behalf(cx: &Context<'_>, report: &Report<'_>) -> Vec<SendOnBehalfRow> {
+    let resolver = Resolver::new(&cx.inputs.sources);
+    let mut rows = Vec::new();
+    for &i in &report.order {
+        let source = &cx.inputs.sources[i];
+        if report.statuses[i] == Status::Blocked || source.grant_send_on_behalf_to.is_empty() {
+            continue;
+        }
+        let Some(mailbox) = target_identity(cx, i) else {
+            continue;
+        };
+        for d in &source.grant_send_on_behalf_to {
+            let (delegate, status) = match resolver.resolve(d) {
+                Resolved::One(j) if report.statuses[j] != Status::Blocked => {
+                    match target_identity(cx, j) {
+                        Some(t) => (t, "Restamp"),
+                        None => (String::new(), "DelegateNotMigrating"),
+                    }
+                }
+                Resolved::One(_) => (String::new(), "DelegateNotMigrating"),
+                Resolved::Ambiguous(_) => (String::new(), "DelegateAmbiguous"),
+                Resolved::None => (String::new(), "DelegateUnresolved"),
+            };
+            rows.push(SendOnBehalfRow {
+                source: i,
+                mailbox: mailbox.clone(),
+                delegate,
+                source_delegate: d.clone(),
+                status,
+            });
+        }
+    }
+    rows
 }
 
 /// x500:<LegacyExchangeDN>, every X500 and every X400 of the source, values byte-exact, without

@@ -121,6 +121,33 @@ pub fn x500(report: &Report<'_>, stamping: &Stamping, w: &mut dyn Write) -> std:
     out.flush()
 }
 
+pub const SEND_ON_BEHALF_HEADER: [&str; 5] = [
+    "Mailbox",
+    "Delegate",
+    "Status",
+    "SourceMailbox",
+    "SourceDelegate",
+];
+
+pub fn send_on_behalf(
+    report: &Report<'_>,
+    stamping: &Stamping,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut out = import_csv_writer(w)?;
+    out.write_record(SEND_ON_BEHALF_HEADER)?;
+    for r in &stamping.send_on_behalf {
+        out.write_record([
+            r.mailbox.as_str(),
+            &r.delegate,
+            r.status,
+            report.inputs.sources[r.source].label(),
+            &r.source_delegate,
+        ])?;
+    }
+    out.flush()
+}
+
 pub fn onprem_ad(
     report: &Report<'_>,
     stamping: &Stamping,

@@ -8,6 +8,7 @@ use crate::ps::quote;
 use crate::stamp::Stamping;
 
 const APPLY_STAMPING: &str = include_str!("templates/Apply-Stamping.ps1");
+const RESTAMP_SEND_ON_BEHALF: &str = include_str!("templates/Restamp-SendOnBehalf.ps1");
 
 /// scripts/Apply-Stamping.ps1.
 pub fn apply_stamping(
@@ -24,6 +25,26 @@ pub fn apply_stamping(
             ),
             ("!MAILUSER_ROWS!", stamping.mailusers.len().to_string()),
             ("!PROXY_ROWS!", stamping.proxies.len().to_string()),
+        ],
+    );
+    write_script(&text, w)
+}
+
+/// scripts/Restamp-SendOnBehalf.ps1.
+pub fn restamp_send_on_behalf(stamping: &Stamping, w: &mut dyn Write) -> std::io::Result<()> {
+    let restamp = stamping
+        .send_on_behalf
+        .iter()
+        .filter(|r| r.status == "Restamp")
+        .count();
+    let text = fill(
+        RESTAMP_SEND_ON_BEHALF,
+        &[
+            ("!RESTAMP_ROWS!", restamp.to_string()),
+            (
+                "!HELD_ROWS!",
+                (stamping.send_on_behalf.len() - restamp).to_string(),
+            ),
         ],
     );
     write_script(&text, w)

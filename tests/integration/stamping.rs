@@ -325,3 +325,50 @@ fn apply_stamping_script_for_the_samples_matches_its_snapshot() {
         .collect();
     snapshot("mailusers.samples.head.txt", head.join("\n").as_bytes());
 }
+
+#[test]
+fn every_delegate_of_a_moving_mailbox_is_listed_for_restamping_or_with_its_reason() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind");
+    let dir = Dir::new("send-on-behalf");
+    let out = dir.join("plan");
+    let args = PlanArgs {
+        config: Some(samples.join("xtenant.toml")),
+        out: Some(out.clone()),
+        quiet: true,
+        ..PlanArgs::default()
+    };
+    xtenant::plan(&Config::from_args(&args).unwrap()).unwrap();
+    let statuses: BTreeMap<String, String> = rows(&out.join("readiness.csv"))
+        .into_iter()
+        .map(|r| (r["SourcePrimarySmtpAddress"].clone(), r["Status"].clone()))
+        .collect();
+    let source = read_raw(&samples.join("source-mailboxes.csv")).unwrap();
+    let col = |name: &str| source.headers.iter().position(|h| h == name).unwrap();
+    let (primary, delegates) = (col("PrimarySmtpAddress"), col("GrantSendOnBehalfTo"));
+    let expected: usize = source
+        .rows
+        .iter()
+        .filter(|(_, r)| statuses[&r[primary]] != "Blocked")
+        .map(|(_, r)| r[delegates].split(';').filter(|d| !d.is_empty()).count())
+        .sum();
+    let listed = rows(&out.join("stamping/send-on-behalf.csv"));
+    assert!(expected > 50);
+    assert_eq!(
+        listed.len(),
+        expected,
+        "one row per delegate of every mailbox that moves"
+    );
+    for r in &listed {
+        match r["Status"].as_str() {
+            "Restamp" => assert!(r["Delegate"].ends_with("@northwindtraders.com"), "{r:?}"),
+            "DelegateNotMigrating" | "DelegateAmbiguous" | "DelegateUnresolved" => {
+                assert!(r["Delegate"].is_empty())
+            }
+            other => panic!("unknown status {other}"),
+        }
+    }
+    snapshot(
+        "Restamp-SendOnBehalf.samples.ps1",
+        &std::fs::read(out.join("scripts/Restamp-SendOnBehalf.ps1")).unwrap(),
+    );
+}
