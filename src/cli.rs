@@ -69,6 +69,10 @@ pub struct PlanArgs {
     /// *.onmicrosoft.com].
     #[arg(long, value_name = "DOMAIN")]
     pub primary_domain: Option<String>,
+    /// Address of new target MailUsers, e.g. `{first}.{last}@northwindtraders.com`; placeholders
+    /// {local} (source primary local part), {alias}, {first}, {last} [default: {local}@<primary domain>].
+    #[arg(long, value_name = "TEMPLATE")]
+    pub address_template: Option<String>,
     /// Never match by alias or address local part (level 5), even onto placeholder MailUsers.
     #[arg(long)]
     pub no_name_match: bool,

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::cli::PlanArgs;
 use crate::error::{Error, Result};
+use crate::identity::AddressTemplate;
 use crate::input::values::domain_name as domain;
 use crate::rules::Severity;
 
@@ -54,6 +55,8 @@ pub struct Config {
     pub large_mailbox_bytes: u64,
     /// Match level 5: alias / local part onto placeholder MailUsers.
     pub name_match: bool,
+    /// The address of new MailUsers; `None`: the source local part at the primary domain.
+    pub address_template: Option<AddressTemplate>,
     pub fail_on: Option<Severity>,
     pub quiet: bool,
     pub timings: bool,
@@ -78,6 +81,7 @@ struct FileConfig {
     primary_domain: Option<String>,
     large_mailbox_gb: Option<f64>,
     name_match: Option<bool>,
+    address_template: Option<String>,
     fail_on: Option<String>,
 }
 
@@ -183,6 +187,15 @@ impl Config {
             )?,
             large_mailbox_bytes: (large_gb * (1u64 << 30) as f64) as u64,
             name_match: !args.no_name_match && file.name_match.unwrap_or(true),
+            address_template: args
+                .address_template
+                .as_ref()
+                .or(file.address_template.as_ref())
+                .map(|t| {
+                    AddressTemplate::parse(t)
+                        .map_err(|e| cfg_err(format!("address-template {t:?}: {e}")))
+                })
+                .transpose()?,
             fail_on,
             quiet: args.quiet,
             timings: args.timings,

@@ -1,9 +1,69 @@
 //! The address policy: which addresses xtenant will give a target object it creates (XT101) or
 //! completes (XT212). Rules check these for collisions (XT214); stamping writes them.
 
-use crate::input::values::{ProxyKind, local_part};
+use crate::input::values::{ProxyKind, ascii_fold, local_part};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::rules::Domains;
+
+/// `{first}.{last}@northwindtraders.com`: the address (and UPN) of new MailUsers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressTemplate {
+    local: String,
+    domain: String,
+}
+
+const PLACEHOLDERS: [&str; 4] = ["{local}", "{alias}", "{first}", "{last}"];
+
+impl AddressTemplate {
+    pub fn parse(text: &str) -> Result<AddressTemplate, String> {
+        let (local, domain) = text
+            .trim()
+            .rsplit_once('@')
+            .ok_or("expected <local part>@<domain>")?;
+        let domain =
+            crate::input::values::domain_name(domain).ok_or("the part after @ is not a domain")?;
+        let mut rest = local.to_string();
+        for p in PLACEHOLDERS {
+            rest = rest.replace(p, "");
+        }
+        if let Some(bad) = rest.find(['{', '}']) {
+            return Err(format!(
+                "unknown placeholder at {:?}; use {}",
+                &rest[bad..],
+                PLACEHOLDERS.join(" ")
+            ));
+        }
+        if local.is_empty() || !local.contains('{') {
+            return Err(
+                "the local part needs a placeholder, or every user gets the same address".into(),
+            );
+        }
+        Ok(AddressTemplate {
+            local: local.to_string(),
+            domain,
+        })
+    }
+
+    /// The address for `source`, or `None` when a value it needs is empty (then the default
+    /// policy applies). Names are folded to ASCII: `Müller` -> `muller`.
+    pub fn render(&self, source: &SourceMailbox) -> Option<String> {
+        let mut local = self.local.clone();
+        for (p, value) in [
+            ("{local}", local_part(&source.primary_smtp).to_string()),
+            ("{alias}", source.alias.clone()),
+            ("{first}", ascii_fold(&source.first_name)),
+            ("{last}", ascii_fold(&source.last_name)),
+        ] {
+            if local.contains(p) {
+                if value.is_empty() {
+                    return None;
+                }
+                local = local.replace(p, &value);
+            }
+        }
+        Some(format!("{local}@{}", self.domain))
+    }
+}
 
 /// Addresses xtenant plans to stamp on one source mailbox's target.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,13 +90,16 @@ pub fn planned(
     target: Option<&TargetRecipient>,
     creates: bool,
     domains: &Domains,
+    template: Option<&AddressTemplate>,
 ) -> Planned {
     match target {
         None if creates => Planned {
-            primary: domains
-                .primary
-                .as_ref()
-                .map(|d| format!("{}@{d}", new_local_part(source))),
+            primary: template.and_then(|t| t.render(source)).or_else(|| {
+                domains
+                    .primary
+                    .as_ref()
+                    .map(|d| format!("{}@{d}", new_local_part(source)))
+            }),
             delivery_proxy: domains
                 .delivery
                 .as_ref()
@@ -89,5 +152,52 @@ pub fn new_alias(source: &SourceMailbox) -> String {
         local_part(&source.primary_smtp).to_string()
     } else {
         source.alias.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(first: &str, last: &str) -> SourceMailbox {
+        SourceMailbox {
+            primary_smtp: "lara.newton@contoso.com".into(),
+            alias: "LaraN".into(),
+            first_name: first.into(),
+            last_name: last.into(),
+            ..SourceMailbox::default()
+        }
+    }
+
+    #[test]
+    fn templates_fill_placeholders_and_fold_names() {
+        let t = AddressTemplate::parse("{first}.{last}@NorthwindTraders.com").unwrap();
+        assert_eq!(
+            t.render(&source("Zoë", "Müller")).as_deref(),
+            Some("zoe.muller@northwindtraders.com")
+        );
+        assert_eq!(
+            t.render(&source("", "Müller")),
+            None,
+            "a missing name falls back to the default policy"
+        );
+        let t = AddressTemplate::parse("{alias}@northwindtraders.com").unwrap();
+        assert_eq!(
+            t.render(&source("", "")).as_deref(),
+            Some("LaraN@northwindtraders.com")
+        );
+    }
+
+    #[test]
+    fn bad_templates_are_refused() {
+        for (t, why) in [
+            ("first.last@northwindtraders.com", "needs a placeholder"),
+            ("{given}@northwindtraders.com", "unknown placeholder"),
+            ("{first}", "expected <local part>@<domain>"),
+            ("{first}@", "not a domain"),
+        ] {
+            let e = AddressTemplate::parse(t).unwrap_err();
+            assert!(e.contains(why), "{t}: {e}");
+        }
     }
 }

@@ -65,6 +65,9 @@ pub struct SourceMailbox {
     pub persisted_capabilities: Vec<String>,
     pub move_remote_host: String,
     pub office: String,
+    /// From Get-User, when the export joined it in (address templates use them).
+    pub first_name: String,
+    pub last_name: String,
     /// CustomAttribute1-15 that have a value, as (number, value).
     pub custom_attributes: Vec<(u8, String)>,
     pub stats: Option<MailboxStats>,

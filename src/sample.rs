@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
-use crate::input::values::split_proxies;
+use crate::input::values::{ascii_fold as ascii, split_proxies};
 use crate::write::Staging;
 
 const SRC: &str = "contoso.com";
@@ -582,27 +582,6 @@ impl Person {
 
 fn zero() -> String {
     "00000000-0000-0000-0000-000000000000".into()
-}
-
-/// Folds a name to the ASCII an alias can hold: `Müller` -> `muller`, `O'Brien` -> `obrien`.
-fn ascii(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| {
-            let c = match c {
-                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-                'é' | 'è' | 'ê' | 'ë' => 'e',
-                'í' | 'ì' | 'î' | 'ï' => 'i',
-                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ø' => 'o',
-                'ú' | 'ù' | 'û' | 'ü' => 'u',
-                'ç' => 'c',
-                'ñ' => 'n',
-                'ł' | 'Ł' => 'l',
-                'š' => 's',
-                c => c,
-            };
-            c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase())
-        })
-        .collect()
 }
 
 pub fn generate(opts: &Options) -> Tenants {

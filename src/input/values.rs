@@ -178,6 +178,27 @@ pub fn domain_of(address: &str) -> Option<String> {
         .filter(|d| !d.is_empty())
 }
 
+/// Folds a name to the ASCII an alias can hold: `Müller` -> `muller`, `O'Brien` -> `obrien`.
+pub fn ascii_fold(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            let c = match c {
+                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ø' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ç' => 'c',
+                'ñ' => 'n',
+                'ł' | 'Ł' => 'l',
+                'š' => 's',
+                c => c,
+            };
+            c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase())
+        })
+        .collect()
+}
+
 /// A lower-cased domain name, or `None` when the text cannot be one.
 pub fn domain_name(s: &str) -> Option<String> {
     let d = s.trim().trim_start_matches('@').to_lowercase();

@@ -100,6 +100,7 @@ impl<'a> Context<'a> {
                     m.target.map(|t| &inputs.targets[t]),
                     creates,
                     &domains,
+                    config.address_template.as_ref(),
                 )
             })
             .collect();

@@ -372,3 +372,47 @@ fn every_delegate_of_a_moving_mailbox_is_listed_for_restamping_or_with_its_reaso
         &std::fs::read(out.join("scripts/Restamp-SendOnBehalf.ps1")).unwrap(),
     );
 }
+
+#[test]
+fn an_address_template_names_new_mailusers() {
+    let dir = Dir::new("template");
+    let s = dir.write(
+        "source.csv",
+        "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,Alias,FirstName,LastName\r\n\
+         lara@contoso.com,SMTP:lara@contoso.com;smtp:lara@contoso.onmicrosoft.com,1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=X/cn=lara,lara,Lara,Müller\r\n\
+         shared@contoso.com,SMTP:shared@contoso.com,2ec059c7-8396-4d0b-af4e-d6bd4c12a8d8,/o=X/cn=shared,shared,,\r\n",
+    );
+    let t = dir.write(
+        "target.csv",
+        "PrimarySmtpAddress,EmailAddresses,ExchangeGuid\r\n",
+    );
+    let mut a = crate::util::args(&s, &t, &dir.join("out"));
+    a.address_template = Some("{first}.{last}@northwindtraders.com".into());
+    crate::util::plan(&a);
+    let created: Vec<(String, String, String)> = rows(&dir.join("out/stamping/mailusers.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                r["PrimarySmtpAddress"].clone(),
+                r["MicrosoftOnlineServicesID"].clone(),
+                r["LastName"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        created,
+        [
+            (
+                "lara.muller@northwindtraders.com".into(),
+                "lara.muller@northwindtraders.com".into(),
+                "Müller".into()
+            ),
+            // No first or last name: the default policy.
+            (
+                "shared@northwindtraders.com".into(),
+                "shared@northwindtraders.com".into(),
+                String::new()
+            ),
+        ]
+    );
+}
