@@ -83,6 +83,21 @@ impl SourceMailbox {
         self.email_addresses.iter().filter(move |p| p.kind == kind)
     }
 
+    /// The identities a tenant keeps unique, as exports write them: addresses (primary and
+    /// every SMTP proxy), UPN, alias, Name and ExternalDirectoryObjectId. Empty ones are skipped.
+    pub fn unique_identities(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.upn,
+            &self.alias,
+            &self.name,
+            &self.external_directory_object_id,
+        ]
+        .into_iter()
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .chain(self.smtp_addresses())
+    }
+
     /// Every SMTP address of the mailbox: the primary and each smtp proxy.
     pub fn smtp_addresses(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.primary_smtp.as_str())

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::input::values::{ProxyKind, address_key, strip_smtp_prefix};
+use crate::input::values::{address_key, strip_smtp_prefix};
 use crate::model::SourceMailbox;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,22 +33,8 @@ impl Resolver {
             }
         };
         for (i, s) in sources.iter().enumerate() {
-            let guid = s.exchange_guid.map(|g| g.to_string()).unwrap_or_default();
-            let ids = [
-                &s.primary_smtp,
-                &s.upn,
-                &s.alias,
-                &s.name,
-                &s.external_directory_object_id,
-                &guid,
-            ];
-            let smtp = s.proxies(ProxyKind::Smtp).map(|p| &*p.value);
-            for id in ids
-                .into_iter()
-                .map(String::as_str)
-                .chain(smtp)
-                .filter(|v| !v.is_empty())
-            {
+            let guid = s.exchange_guid.map(|g| g.to_string());
+            for id in s.unique_identities().chain(guid.as_deref()) {
                 add(&mut by_key, id, i);
             }
             if !s.display_name.is_empty() {

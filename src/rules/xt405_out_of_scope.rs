@@ -31,18 +31,9 @@ impl super::Rule for Rule {
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         let Some(scope) = &cx.cx.scope else { return };
         let s = cx.source;
-        let ids = [
-            &s.primary_smtp,
-            &s.upn,
-            &s.alias,
-            &s.name,
-            &s.external_directory_object_id,
-        ];
-        let in_scope = ids
-            .iter()
-            .filter(|v| !v.is_empty())
-            .any(|v| scope.contains(&address_key(v)))
-            || s.smtp_addresses().any(|a| scope.contains(&address_key(a)));
+        let in_scope = s
+            .unique_identities()
+            .any(|id| scope.contains(&address_key(id)));
         if in_scope {
             return;
         }

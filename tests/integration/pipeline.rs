@@ -4,19 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use xtenant::cli::PlanArgs;
 use xtenant::config::Config;
 
-use crate::util::{Dir, rows};
-
-fn sample_args(dir: &Path, out: &Path) -> PlanArgs {
-    PlanArgs {
-        config: Some(dir.join("xtenant.toml")),
-        out: Some(out.to_path_buf()),
-        quiet: true,
-        ..PlanArgs::default()
-    }
-}
+use crate::util::{Dir, rows, samples, tenant_args};
 
 /// Every planted problem is reported with its code, every status matches the key, and no clean
 /// mailbox is anything but Ready.
@@ -61,7 +51,7 @@ fn generated_tenants_match_their_answer_key_at_20000_users() {
     xtenant::sample::write(&xtenant::sample::Options::new(20_000, 42), &dir.path).unwrap();
     let out = dir.join("plan");
     let summary =
-        xtenant::plan(&Config::from_args(&sample_args(&dir.path, &out)).unwrap()).unwrap();
+        xtenant::plan(&Config::from_args(&tenant_args(&dir.path, &out)).unwrap()).unwrap();
     assert!(
         summary.ready > 10_000 && summary.blocked > 2_000 && summary.needs_stamping > 4_000,
         "{summary:?}"
@@ -71,16 +61,16 @@ fn generated_tenants_match_their_answer_key_at_20000_users() {
 
 #[test]
 fn bundled_samples_match_their_answer_key() {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind");
+    let samples = samples();
     let dir = Dir::new("samples");
     let out = dir.join("plan");
-    xtenant::plan(&Config::from_args(&sample_args(&samples, &out)).unwrap()).unwrap();
+    xtenant::plan(&Config::from_args(&tenant_args(&samples, &out)).unwrap()).unwrap();
     check_answer_key(&samples, &out);
 }
 
 #[test]
 fn the_committed_samples_are_what_the_generator_writes() {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind");
+    let samples = samples();
     let dir = Dir::new("regen");
     xtenant::sample::write(&xtenant::sample::Options::new(2000, 2026), &dir.path).unwrap();
     for entry in std::fs::read_dir(&dir.path).unwrap() {
@@ -100,7 +90,7 @@ fn output_bytes_do_not_depend_on_the_thread_count() {
     xtenant::sample::write(&xtenant::sample::Options::new(5_000, 9), &dir.path).unwrap();
     let run = |threads: usize| {
         let out = dir.join(&format!("plan-{threads}"));
-        let config = Config::from_args(&sample_args(&dir.path, &out)).unwrap();
+        let config = Config::from_args(&tenant_args(&dir.path, &out)).unwrap();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -120,7 +110,7 @@ fn output_never_overwrites_an_input_and_leaves_no_temporary_files() {
     // An input named like an output, in the output folder itself.
     std::fs::rename(dir.join("source-mailboxes.csv"), dir.join("readiness.csv")).unwrap();
     let before = std::fs::read(dir.join("readiness.csv")).unwrap();
-    let mut args = sample_args(&dir.path, &dir.path);
+    let mut args = tenant_args(&dir.path, &dir.path);
     args.source_mailboxes = Some(dir.join("readiness.csv"));
     let e = xtenant::plan(&Config::from_args(&args).unwrap())
         .unwrap_err()
@@ -144,7 +134,7 @@ fn outputs_are_sorted_and_reconcile_with_the_inputs() {
     xtenant::sample::write(&xtenant::sample::Options::new(1_000, 3), &dir.path).unwrap();
     let out = dir.join("plan");
     let summary =
-        xtenant::plan(&Config::from_args(&sample_args(&dir.path, &out)).unwrap()).unwrap();
+        xtenant::plan(&Config::from_args(&tenant_args(&dir.path, &out)).unwrap()).unwrap();
     let readiness = rows(&out.join("readiness.csv"));
     assert_eq!(readiness.len(), 1_000, "every source row appears once");
     // Statistics are keyed by MailboxGuid: every mailbox with a readable ExchangeGuid has them.

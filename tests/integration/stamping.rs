@@ -10,7 +10,7 @@ use xtenant::config::Config;
 use xtenant::input::table::read_raw;
 use xtenant::sample::{Shape, TARGET_HEADER};
 
-use crate::util::{Dir, rows};
+use crate::util::{Dir, rows, samples, tenant_args};
 
 /// The target export as rows keyed by column name, indexed by UPN and primary address as
 /// they were before stamping (the identities the rows use).
@@ -245,7 +245,7 @@ fn round_trip(tenant: &Path, dir: &Dir) {
 
 #[test]
 fn stamping_makes_the_bundled_samples_ready() {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind");
+    let samples = samples();
     round_trip(&samples, &Dir::new("roundtrip-samples"));
 }
 
@@ -263,12 +263,7 @@ fn x500_values_are_copied_byte_exact() {
     let tenant = dir.join("tenant");
     xtenant::sample::write(&xtenant::sample::Options::new(300, 4), &tenant).unwrap();
     let out = dir.join("plan");
-    let args = PlanArgs {
-        config: Some(tenant.join("xtenant.toml")),
-        out: Some(out.clone()),
-        quiet: true,
-        ..PlanArgs::default()
-    };
+    let args = tenant_args(&tenant, &out);
     xtenant::plan(&Config::from_args(&args).unwrap()).unwrap();
     let source = read_raw(&tenant.join("source-mailboxes.csv")).unwrap();
     let dn_col = source
@@ -306,15 +301,10 @@ fn snapshot(name: &str, actual: &[u8]) {
 
 #[test]
 fn apply_stamping_script_for_the_samples_matches_its_snapshot() {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind");
+    let samples = samples();
     let dir = Dir::new("script-snapshot");
     let out = dir.join("plan");
-    let args = PlanArgs {
-        config: Some(samples.join("xtenant.toml")),
-        out: Some(out.clone()),
-        quiet: true,
-        ..PlanArgs::default()
-    };
+    let args = tenant_args(&samples, &out);
     xtenant::plan(&Config::from_args(&args).unwrap()).unwrap();
     let script = std::fs::read(out.join("scripts/Apply-Stamping.ps1")).unwrap();
     snapshot("Apply-Stamping.samples.ps1", &script);
@@ -328,15 +318,10 @@ fn apply_stamping_script_for_the_samples_matches_its_snapshot() {
 
 #[test]
 fn every_delegate_of_a_moving_mailbox_is_listed_for_restamping_or_with_its_reason() {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind");
+    let samples = samples();
     let dir = Dir::new("send-on-behalf");
     let out = dir.join("plan");
-    let args = PlanArgs {
-        config: Some(samples.join("xtenant.toml")),
-        out: Some(out.clone()),
-        quiet: true,
-        ..PlanArgs::default()
-    };
+    let args = tenant_args(&samples, &out);
     xtenant::plan(&Config::from_args(&args).unwrap()).unwrap();
     let statuses: BTreeMap<String, String> = rows(&out.join("readiness.csv"))
         .into_iter()

@@ -58,6 +58,21 @@ pub fn args(source: &Path, target: &Path, out: &Path) -> PlanArgs {
     }
 }
 
+/// Plan arguments for a tenant folder with its xtenant.toml (as `xtenant sample` writes one).
+pub fn tenant_args(tenant: &Path, out: &Path) -> PlanArgs {
+    PlanArgs {
+        config: Some(tenant.join("xtenant.toml")),
+        out: Some(out.to_path_buf()),
+        quiet: true,
+        ..PlanArgs::default()
+    }
+}
+
+/// The bundled samples.
+pub fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso-to-northwind")
+}
+
 pub fn plan(args: &PlanArgs) -> xtenant::PlanSummary {
     xtenant::plan(&Config::from_args(args).unwrap()).unwrap()
 }
