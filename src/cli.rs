@@ -73,6 +73,21 @@ pub struct PlanArgs {
     /// {local} (source primary local part), {alias}, {first}, {last} [default: {local}@<primary domain>].
     #[arg(long, value_name = "TEMPLATE")]
     pub address_template: Option<String>,
+    /// Number of main waves [default: 1; or [waves] count in the config].
+    #[arg(long, value_name = "N")]
+    pub waves: Option<usize>,
+    /// Users per main wave (instead of a number of waves).
+    #[arg(long, value_name = "N")]
+    pub users_per_wave: Option<usize>,
+    /// Cut-over date of the first main wave (YYYY-MM-DD); later waves follow the cadence.
+    #[arg(long, value_name = "DATE")]
+    pub first_cutover: Option<String>,
+    /// Mailboxes per migration batch, at most 2,000 [default: 2000].
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<usize>,
+    /// A previous plan (its folder or plan.json): mailboxes keep their wave and batch.
+    #[arg(long, value_name = "PATH")]
+    pub previous_plan: Option<PathBuf>,
     /// Never match by alias or address local part (level 5), even onto placeholder MailUsers.
     #[arg(long)]
     pub no_name_match: bool,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::cli::PlanArgs;
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::identity::AddressTemplate;
 use crate::input::values::domain_name as domain;
@@ -57,9 +58,116 @@ pub struct Config {
     pub name_match: bool,
     /// The address of new MailUsers; `None`: the source local part at the primary domain.
     pub address_template: Option<AddressTemplate>,
+    pub waves: WaveSettings,
+    /// A previous plan (its folder or plan.json) whose placements are kept.
+    pub previous_plan: Option<PathBuf>,
     pub fail_on: Option<Severity>,
     pub quiet: bool,
     pub timings: bool,
+}
+
+/// How mailboxes are grouped into waves and batches.
+#[derive(Debug, Clone)]
+pub struct WaveSettings {
+    /// Number of main waves (default 1), or
+    pub waves: Option<usize>,
+    /// users per main wave (wins over `waves`).
+    pub users_per_wave: Option<usize>,
+    pub first_cutover: Option<Date>,
+    pub cadence_days: i64,
+    pub group_by: Option<GroupBy>,
+    /// Users in a pilot wave before the main waves (0: none).
+    pub pilot: usize,
+    pub max_gb_per_wave: Option<f64>,
+    /// At most 2,000: Microsoft's limit per migration batch.
+    pub batch_size: usize,
+    /// Batches start syncing this many days before their wave's cut-over.
+    pub start_days_before: i64,
+    /// Throughput model: GB per hour one mailbox move achieves, and moves running at once.
+    pub gb_per_hour: f64,
+    pub concurrency: usize,
+    /// A mailbox tied to more than this many others is planned on its own (a hub).
+    pub hub_degree: usize,
+}
+
+impl Default for WaveSettings {
+    fn default() -> Self {
+        WaveSettings {
+            waves: None,
+            users_per_wave: None,
+            first_cutover: None,
+            cadence_days: 7,
+            group_by: None,
+            pilot: 0,
+            max_gb_per_wave: None,
+            batch_size: MAX_BATCH,
+            start_days_before: 14,
+            gb_per_hour: 1.0,
+            concurrency: 100,
+            hub_degree: 200,
+        }
+    }
+}
+
+/// Microsoft: "Don't exceed 2,000 mailboxes per batch".
+pub const MAX_BATCH: usize = 2000;
+
+impl WaveSettings {
+    /// Sync time of a batch: the larger of the biggest mailbox alone at `gb_per_hour`, and all
+    /// its data through `concurrency` moves at once.
+    pub fn estimate_hours(&self, bytes: u64, largest: u64, members: usize) -> f64 {
+        let gb = |b: u64| b as f64 / (1u64 << 30) as f64;
+        let lanes = self.concurrency.min(members).max(1) as f64;
+        (gb(largest) / self.gb_per_hour).max(gb(bytes) / (self.gb_per_hour * lanes))
+    }
+}
+
+/// The attribute that keeps a department together in one wave where capacity allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    CustomAttribute(u8),
+    Office,
+}
+
+impl GroupBy {
+    pub fn parse(s: &str) -> Option<GroupBy> {
+        let lower = s.trim().to_ascii_lowercase();
+        if lower == "office" {
+            return Some(GroupBy::Office);
+        }
+        let n: u8 = lower.strip_prefix("customattribute")?.parse().ok()?;
+        (1..=15).contains(&n).then_some(GroupBy::CustomAttribute(n))
+    }
+
+    pub fn value(self, s: &crate::model::SourceMailbox) -> String {
+        match self {
+            GroupBy::Office => s.office.clone(),
+            GroupBy::CustomAttribute(n) => s
+                .custom_attributes
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `[waves]` in the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct FileWaves {
+    count: Option<usize>,
+    users_per_wave: Option<usize>,
+    first_cutover: Option<String>,
+    cadence_days: Option<i64>,
+    group_by: Option<String>,
+    pilot: Option<usize>,
+    max_gb: Option<f64>,
+    batch_size: Option<usize>,
+    start_days_before: Option<i64>,
+    gb_per_hour: Option<f64>,
+    concurrency: Option<usize>,
+    hub_degree: Option<usize>,
 }
 
 /// The TOML file: the same names as the flags.
@@ -83,6 +191,9 @@ struct FileConfig {
     name_match: Option<bool>,
     address_template: Option<String>,
     fail_on: Option<String>,
+    previous_plan: Option<PathBuf>,
+    #[serde(default)]
+    waves: FileWaves,
 }
 
 impl Config {
@@ -171,7 +282,10 @@ impl Config {
                 ))
             })?),
         };
+        let waves = wave_settings(args, &file.waves).map_err(&cfg_err)?;
         Ok(Config {
+            waves,
+            previous_plan: pick(&args.previous_plan, &file.previous_plan),
             inputs,
             out,
             accepted_domains,
@@ -201,6 +315,60 @@ impl Config {
             timings: args.timings,
         })
     }
+}
+
+fn wave_settings(args: &PlanArgs, file: &FileWaves) -> std::result::Result<WaveSettings, String> {
+    let d = WaveSettings::default();
+    let positive = |name: &str, v: Option<usize>| match v {
+        Some(0) => Err(format!("{name} must be at least 1")),
+        v => Ok(v),
+    };
+    let batch_size =
+        positive("batch-size", args.batch_size.or(file.batch_size))?.unwrap_or(MAX_BATCH);
+    if batch_size > MAX_BATCH {
+        return Err(format!(
+            "batch-size {batch_size} is over Microsoft's limit of {MAX_BATCH} mailboxes per batch"
+        ));
+    }
+    let first_cutover = match args
+        .first_cutover
+        .as_deref()
+        .or(file.first_cutover.as_deref())
+    {
+        Some(text) => Some(
+            Date::parse(text)
+                .ok_or_else(|| format!("first-cutover {text:?} is not a date (YYYY-MM-DD)"))?,
+        ),
+        None => None,
+    };
+    let group_by = match &file.group_by {
+        Some(g) => Some(
+            GroupBy::parse(g)
+                .ok_or_else(|| format!("group-by {g:?}: use Office or CustomAttribute1..15"))?,
+        ),
+        None => None,
+    };
+    let gb_per_hour = file.gb_per_hour.unwrap_or(d.gb_per_hour);
+    if !(gb_per_hour.is_finite() && gb_per_hour > 0.0) {
+        return Err("gb-per-hour must be a positive number".into());
+    }
+    Ok(WaveSettings {
+        waves: positive("waves", args.waves.or(file.count))?,
+        users_per_wave: positive(
+            "users-per-wave",
+            args.users_per_wave.or(file.users_per_wave),
+        )?,
+        first_cutover,
+        cadence_days: file.cadence_days.unwrap_or(d.cadence_days),
+        group_by,
+        pilot: file.pilot.unwrap_or(0),
+        max_gb_per_wave: file.max_gb,
+        batch_size,
+        start_days_before: file.start_days_before.unwrap_or(d.start_days_before),
+        gb_per_hour,
+        concurrency: positive("concurrency", file.concurrency)?.unwrap_or(d.concurrency),
+        hub_degree: file.hub_degree.unwrap_or(d.hub_degree),
+    })
 }
 
 fn read_file(path: &Path) -> Result<FileConfig> {

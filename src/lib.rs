@@ -5,11 +5,13 @@
 
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod error;
 pub mod identity;
 pub mod input;
 pub mod join;
 pub mod model;
+pub mod plan;
 pub mod ps;
 pub mod report;
 pub mod resolve;
@@ -115,6 +117,32 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
 
     let stamping = stamp::plan(&cx, &report);
     lap("stamp");
+    let previous = config
+        .previous_plan
+        .as_deref()
+        .map(plan::load_previous)
+        .transpose()?;
+    let wave_plan = plan::plan(
+        &cx,
+        &report,
+        &config.waves,
+        previous
+            .as_ref()
+            .map(|p| &p.0)
+            .unwrap_or(&Default::default()),
+    );
+    let mut report = report;
+    report.extend(&cx, wave_plan.findings.clone());
+    let addresses = plan::target_addresses(&cx, &stamping);
+    let plan_file = plan::plan_file(&cx, &wave_plan, &addresses, &report.order);
+    let moves = previous.as_ref().map(|(_, before)| {
+        let blocked = (0..inputs.sources.len())
+            .filter(|&i| report.statuses[i] == Status::Blocked)
+            .map(|i| plan::mailbox_key(&cx, i))
+            .collect();
+        plan::moves(before, &plan_file, &blocked)
+    });
+    lap("plan");
 
     let mut staging = write::Staging::new(&config.out, config.inputs.all())?;
     staging.write("readiness.csv", |w| write::csv::readiness(&report, w))?;
@@ -137,8 +165,35 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     staging.write("scripts/Apply-Stamping.ps1", |w| {
         write::ps1::apply_stamping(&stamping, cx.domains.delivery.as_deref(), w)
     })?;
+    for wave in &wave_plan.waves {
+        for b in &wave.batches {
+            let list: Vec<&str> = b.members.iter().map(|&m| addresses[m].as_str()).collect();
+            staging.write(&format!("batches/{}/{}.csv", wave.name, b.name), |w| {
+                write::batches::batch_csv(&list, w)
+            })?;
+        }
+    }
+    staging.write("batches/batches.csv", |w| {
+        write::batches::batch_list(&wave_plan, &config.waves, w)
+    })?;
+    staging.write("batches/held-back.csv", |w| {
+        write::batches::held_back(&report, w)
+    })?;
+    staging.write("batches/permissions-unresolved.csv", |w| {
+        write::batches::unresolved(&wave_plan, w)
+    })?;
+    staging.write("plan.json", |w| write::batches::plan_json(&plan_file, w))?;
+    if let Some(moves) = &moves {
+        staging.write("replan.csv", |w| write::batches::replan(moves, w))?;
+    }
+    staging.write("scripts/New-MigrationBatches.ps1", |w| {
+        write::ps1::new_migration_batches(cx.domains.delivery.as_deref(), w)
+    })?;
+    staging.write("scripts/Complete-MigrationBatches.ps1", |w| {
+        write::ps1::complete_migration_batches(w)
+    })?;
     let written = staging.commit()?;
-    lap("csv");
+    lap("write");
 
     let mut text = Vec::new();
     let _ = write::console::summary(&report, &written, &mut text);

@@ -25,17 +25,7 @@ impl<'a> Report<'a> {
         let findings = rules::evaluate(cx);
         let n = cx.inputs.sources.len();
         let statuses = rules::statuses(n, &findings);
-        let mut codes: Vec<Vec<&'static str>> = vec![Vec::new(); n];
-        for f in &findings {
-            if let Some(s) = f.source
-                && !codes[s].contains(&f.code)
-            {
-                codes[s].push(f.code);
-            }
-        }
-        for c in &mut codes {
-            c.sort_unstable();
-        }
+        let codes = codes(n, &findings);
         let mut order = vec![0; n];
         for (i, &r) in cx.source_rank().iter().enumerate() {
             order[r] = i;
@@ -51,6 +41,14 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// Adds the planner's findings (warnings and info: statuses do not change).
+    pub fn extend(&mut self, cx: &Context<'a>, more: Vec<Finding>) {
+        self.findings.extend(more);
+        rules::sort(cx, &mut self.findings);
+        self.statuses = rules::statuses(self.statuses.len(), &self.findings);
+        self.codes = codes(self.statuses.len(), &self.findings);
+    }
+
     /// The most severe finding of the run, if any.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).min()
@@ -59,4 +57,20 @@ impl<'a> Report<'a> {
     pub fn count(&self, status: Status) -> usize {
         self.statuses.iter().filter(|&&s| s == status).count()
     }
+}
+
+/// The distinct codes of each source mailbox's findings, sorted.
+fn codes(n: usize, findings: &[Finding]) -> Vec<Vec<&'static str>> {
+    let mut codes: Vec<Vec<&'static str>> = vec![Vec::new(); n];
+    for f in findings {
+        if let Some(s) = f.source
+            && !codes[s].contains(&f.code)
+        {
+            codes[s].push(f.code);
+        }
+    }
+    for c in &mut codes {
+        c.sort_unstable();
+    }
+    codes
 }

@@ -38,6 +38,10 @@ mod xt405_out_of_scope;
 mod xt406_large_mailbox;
 mod xt407_dumpster_over_target_quota;
 mod xt408_move_remote_host_leftover;
+mod xt501_delegates_split;
+mod xt502_send_on_behalf_restamp;
+mod xt503_delegate_not_migrating;
+mod xt504_permission_hub;
 mod xt601_source_value_invalid;
 mod xt602_duplicate_source_key;
 mod xt603_target_value_invalid;
@@ -157,6 +161,10 @@ pub static ALL: &[&dyn Rule] = &[
     &xt406_large_mailbox::Rule,
     &xt407_dumpster_over_target_quota::Rule,
     &xt408_move_remote_host_leftover::Rule,
+    &xt501_delegates_split::Rule,
+    &xt502_send_on_behalf_restamp::Rule,
+    &xt503_delegate_not_migrating::Rule,
+    &xt504_permission_hub::Rule,
     &xt601_source_value_invalid::Rule,
     &xt602_duplicate_source_key::Rule,
     &xt603_target_value_invalid::Rule,
@@ -191,6 +199,13 @@ pub fn evaluate(cx: &Context<'_>) -> Vec<Finding> {
     for rule in ALL {
         rule.check_org(cx, &mut findings);
     }
+    sort(cx, &mut findings);
+    findings
+}
+
+/// Sorts findings on a total order: org findings first, then by mailbox in output order, then
+/// by code, message and fix. Every writer sees this order, whatever the thread count.
+pub fn sort(cx: &Context<'_>, findings: &mut [Finding]) {
     let rank = cx.source_rank();
     findings.par_sort_by(|a, b| {
         let key = |f: &Finding| f.source.map(|s| rank[s]);
@@ -201,7 +216,6 @@ pub fn evaluate(cx: &Context<'_>) -> Vec<Finding> {
             .then_with(|| a.message.cmp(&b.message))
             .then_with(|| a.fix.cmp(&b.fix))
     });
-    findings
 }
 
 /// One line per rule that could not run for lack of an input, for the run summary.

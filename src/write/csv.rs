@@ -45,7 +45,9 @@ fn writer(w: &mut dyn Write) -> std::io::Result<::csv::Writer<&mut dyn Write>> {
 
 /// The stamping files are read by Import-Csv on Windows PowerShell 5.1 and 7: BOM, CRLF, and
 /// every field quoted, as Export-Csv itself writes them.
-fn import_csv_writer(w: &mut dyn Write) -> std::io::Result<::csv::Writer<&mut dyn Write>> {
+pub(crate) fn import_csv_writer(
+    w: &mut dyn Write,
+) -> std::io::Result<::csv::Writer<&mut dyn Write>> {
     w.write_all(b"\xEF\xBB\xBF")?;
     Ok(::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)

@@ -1,6 +1,7 @@
 //! Output files: staged as hidden temporary files in the output folder and renamed into place
 //! only when every one is complete, so a failed run leaves the previous plan untouched.
 
+pub mod batches;
 pub mod console;
 pub mod csv;
 pub mod ps1;

@@ -9,6 +9,28 @@ use crate::stamp::Stamping;
 
 const APPLY_STAMPING: &str = include_str!("templates/Apply-Stamping.ps1");
 const RESTAMP_SEND_ON_BEHALF: &str = include_str!("templates/Restamp-SendOnBehalf.ps1");
+const NEW_MIGRATION_BATCHES: &str = include_str!("templates/New-MigrationBatches.ps1");
+const COMPLETE_MIGRATION_BATCHES: &str = include_str!("templates/Complete-MigrationBatches.ps1");
+
+/// scripts/New-MigrationBatches.ps1.
+pub fn new_migration_batches(
+    delivery_domain: Option<&str>,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let text = fill(
+        NEW_MIGRATION_BATCHES,
+        &[(
+            "!DELIVERY_DOMAIN!",
+            quote(delivery_domain.unwrap_or_default()),
+        )],
+    );
+    write_script(&text, w)
+}
+
+/// scripts/Complete-MigrationBatches.ps1.
+pub fn complete_migration_batches(w: &mut dyn Write) -> std::io::Result<()> {
+    write_script(COMPLETE_MIGRATION_BATCHES, w)
+}
 
 /// scripts/Apply-Stamping.ps1.
 pub fn apply_stamping(

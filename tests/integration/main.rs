@@ -4,6 +4,7 @@ mod catalogue;
 mod cli;
 mod matching;
 mod pipeline;
+mod planning;
 mod readers;
 mod real_world;
 mod rules;

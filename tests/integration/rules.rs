@@ -10,7 +10,7 @@ use crate::util::{Dir, args, plan, rows};
 
 type Row = BTreeMap<&'static str, String>;
 
-const SOURCE_COLUMNS: [&str; 19] = [
+const SOURCE_COLUMNS: [&str; 20] = [
     "PrimarySmtpAddress",
     "EmailAddresses",
     "ExchangeGuid",
@@ -30,6 +30,7 @@ const SOURCE_COLUMNS: [&str; 19] = [
     "MailboxLocations",
     "AutoExpandingArchiveEnabled",
     "MailboxMoveRemoteHostName",
+    "GrantSendOnBehalfTo",
 ];
 const TARGET_COLUMNS: [&str; 13] = [
     "PrimarySmtpAddress",
@@ -55,6 +56,11 @@ struct Fixture {
     mapping: Option<Vec<(String, String)>>,
     /// (source alias, TotalItemSize GB, TotalDeletedItemSize GB)
     stats: Option<Vec<(&'static str, u64, u64)>>,
+    /// FullAccess grants: (mailbox Name, trustee UPN).
+    perms: Vec<(&'static str, String)>,
+    /// Extra settings in xtenant.toml (e.g. `[waves]`).
+    toml: Option<&'static str>,
+    batch_size: Option<usize>,
     accepted: Vec<String>,
 }
 
@@ -176,6 +182,24 @@ impl Fixture {
             a.scope_members =
                 Some(dir.write("scope.csv", format!("Name\r\n{}\r\n", scope.join("\r\n"))));
         }
+        if !self.perms.is_empty() {
+            let body: Vec<String> = self
+                .perms
+                .iter()
+                .map(|(m, t)| format!("{m},{t},FullAccess,False,False"))
+                .collect();
+            a.mailbox_permissions = Some(dir.write(
+                "perms.csv",
+                format!(
+                    "Identity,User,AccessRights,IsInherited,Deny\r\n{}\r\n",
+                    body.join("\r\n")
+                ),
+            ));
+        }
+        if let Some(toml) = self.toml {
+            a.config = Some(dir.write("xtenant.toml", toml));
+        }
+        a.batch_size = self.batch_size;
         if let Some(stats) = &self.stats {
             let gb = |n: u64| format!("\"{n} GB ({} bytes)\"", n << 30);
             let body: Vec<String> = stats
@@ -550,6 +574,44 @@ const CASES: &[Case] = &[
         f.source("fire")
             .insert("MailboxMoveRemoteHostName", "hybrid.contoso.com".into());
         (f, vec![FIRE])
+    }),
+    ("XT501", || {
+        let mut f = Fixture::with(&["fire", "fire2", "fire3", "calm"]);
+        // A chain fire <- fire2 <- fire3 is one cluster of 3; batches of 2 must cut it once.
+        f.perms = vec![
+            ("fire", "fire2@contoso.com".into()),
+            ("fire2", "fire3@contoso.com".into()),
+        ];
+        f.batch_size = Some(2);
+        (f, vec!["fire2@contoso.com"])
+    }),
+    ("XT502", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.source("fire")
+            .insert("GrantSendOnBehalfTo", "calm".into());
+        (f, vec![FIRE])
+    }),
+    ("XT503", || {
+        let mut f = Fixture::with(&["fire", "fire2", "held", "calm"]);
+        f.source("held")
+            .insert("LitigationHoldEnabled", "True".into());
+        f.source("fire")
+            .insert("GrantSendOnBehalfTo", "held".into());
+        f.perms = vec![
+            ("fire2", "ghost@contoso.com".into()),
+            ("calm", "fire@contoso.com".into()),
+        ];
+        (f, vec![FIRE, "fire2@contoso.com"])
+    }),
+    ("XT504", || {
+        let mut f = Fixture::with(&["hub", "a", "b", "c", "calm"]);
+        f.perms = ["a", "b", "c"]
+            .iter()
+            .map(|t| ("hub", format!("{t}@contoso.com")))
+            .collect();
+        f.perms.push(("calm", "a@contoso.com".into()));
+        f.toml = Some("[waves]\nhub-degree = 2\n");
+        (f, vec!["hub@contoso.com"])
     }),
     ("XT601", || {
         let mut f = Fixture::with(&["fire", "calm"]);

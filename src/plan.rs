@@ -1,0 +1,852 @@
+//! Waves and batches: the permission graph between mailboxes, clusters that must move
+//! together (union-find), waves filled by group and capacity, and batches of at most 2,000
+//! balanced by size. Also the planner's findings (XT501-XT504), which need the batches.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::WaveSettings;
+use crate::date::Date;
+use crate::input::values::address_key;
+use crate::model::PermissionRow;
+use crate::report::Report;
+use crate::resolve::{Resolved, Resolver};
+use crate::rules::{Context, Finding, Severity, Status};
+use crate::stamp::Stamping;
+use crate::write::batches::{Move, PlanFile, PlannedMailbox};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EdgeKind {
+    FullAccess,
+    SendAs,
+    SendOnBehalf,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::FullAccess => "FullAccess",
+            EdgeKind::SendAs => "SendAs",
+            EdgeKind::SendOnBehalf => "SendOnBehalf",
+        }
+    }
+}
+
+/// `trustee` holds `kind` on `mailbox` (both source mailbox indices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edge {
+    pub mailbox: usize,
+    pub trustee: usize,
+    pub kind: EdgeKind,
+}
+
+/// A permission whose mailbox or trustee is not a source mailbox (a group, a user without a
+/// mailbox, a typo): listed, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unresolved {
+    /// The mailbox side when it resolved.
+    pub mailbox: Option<usize>,
+    pub mailbox_text: String,
+    pub trustee_text: String,
+    pub kind: EdgeKind,
+    pub why: &'static str,
+}
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub edges: Vec<Edge>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// Builds the graph from FullAccess (Get-EXOMailboxPermission), SendAs
+/// (Get-EXORecipientPermission) and GrantSendOnBehalfTo.
+pub fn graph(cx: &Context<'_>) -> Graph {
+    let inputs = cx.inputs;
+    let resolver = Resolver::new(&inputs.sources);
+    let mut g = Graph::default();
+    let add = |g: &mut Graph, mailbox: &str, trustee: &str, kind: EdgeKind| {
+        let m = resolver.resolve(mailbox);
+        let t = resolver.resolve(trustee);
+        match (m, t) {
+            (Resolved::One(m), Resolved::One(t)) if m != t => g.edges.push(Edge {
+                mailbox: m,
+                trustee: t,
+                kind,
+            }),
+            (Resolved::One(_), Resolved::One(_)) => {}
+            (m, t) => {
+                let why = |r: &Resolved| match r {
+                    Resolved::Ambiguous(_) => "ambiguous",
+                    _ => "not a source mailbox",
+                };
+                let (mailbox_idx, why) = match (&m, &t) {
+                    (Resolved::One(i), other) => (Some(*i), why(other)),
+                    (other, _) => (None, why(other)),
+                };
+                g.unresolved.push(Unresolved {
+                    mailbox: mailbox_idx,
+                    mailbox_text: mailbox.to_string(),
+                    trustee_text: trustee.to_string(),
+                    kind,
+                    why,
+                });
+            }
+        }
+    };
+    let has = |rights: &[String], right: &str| rights.iter().any(|r| r.eq_ignore_ascii_case(right));
+    for p in inputs
+        .mailbox_permissions
+        .iter()
+        .flatten()
+        .filter(|p| counts(p) && has(&p.access_rights, "FullAccess"))
+    {
+        add(&mut g, &p.identity, &p.trustee, EdgeKind::FullAccess);
+    }
+    for p in inputs
+        .recipient_permissions
+        .iter()
+        .flatten()
+        .filter(|p| counts(p) && has(&p.access_rights, "SendAs"))
+    {
+        add(&mut g, &p.identity, &p.trustee, EdgeKind::SendAs);
+    }
+    for s in &inputs.sources {
+        for d in &s.grant_send_on_behalf_to {
+            add(&mut g, s.label(), d, EdgeKind::SendOnBehalf);
+        }
+    }
+    g.edges.sort_unstable();
+    g.edges.dedup();
+    g.unresolved.sort();
+    g.unresolved.dedup();
+    g
+}
+
+/// Explicit grants between people: not the mailbox's own SELF entry, not inherited (admin
+/// groups), not Deny, not well-known system principals.
+fn counts(p: &PermissionRow) -> bool {
+    let t = p.trustee.trim();
+    let system = t
+        .get(..13)
+        .is_some_and(|h| h.eq_ignore_ascii_case("NT AUTHORITY\\"))
+        || t.get(..6).is_some_and(|h| h.eq_ignore_ascii_case("S-1-5-"));
+    !p.inherited && !p.deny && !system && !t.is_empty()
+}
+
+/// A group of mailboxes that moves together: a cluster, or a piece of one over the cap.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub members: Vec<usize>,
+    pub bytes: u64,
+    /// The whole cluster's identity across runs (see `cluster_signature`).
+    pub signature: String,
+}
+
+/// The plan: every Ready or NeedsStamping mailbox in exactly one batch of one wave.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub waves: Vec<Wave>,
+    /// Per source mailbox: (wave, batch) indices, `None` when held back or not migrating.
+    pub placement: Vec<Option<(usize, usize)>>,
+    /// Per source mailbox: its cluster id (smallest member index), for re-planning.
+    pub cluster_of: Vec<Option<usize>>,
+    /// Mailboxes kept out of clustering because too many others are tied to them.
+    pub hubs: Vec<usize>,
+    pub graph: Graph,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Wave {
+    pub name: String,
+    pub cutover: Option<Date>,
+    pub batches: Vec<Batch>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub name: String,
+    /// Source mailbox indices, in output order.
+    pub members: Vec<usize>,
+    pub bytes: u64,
+    pub estimated_hours: f64,
+}
+
+impl Wave {
+    pub fn users(&self) -> usize {
+        self.batches.iter().map(|b| b.members.len()).sum()
+    }
+    pub fn bytes(&self) -> u64 {
+        self.batches.iter().map(|b| b.bytes).sum()
+    }
+}
+
+fn size_of(cx: &Context<'_>, i: usize) -> u64 {
+    cx.inputs.sources[i].stats.as_ref().map_or(0, |s| {
+        s.total_item_size.unwrap_or(0) + s.archive_size.unwrap_or(0)
+    })
+}
+
+/// Plans waves and batches for every mailbox that is not Blocked. `previous` pins mailboxes to
+/// the wave and batch names a previous plan gave them (see `replan`).
+pub fn plan(
+    cx: &Context<'_>,
+    report: &Report<'_>,
+    settings: &WaveSettings,
+    previous: &Previous,
+) -> Plan {
+    let n = cx.inputs.sources.len();
+    let moving: Vec<bool> = report
+        .statuses
+        .iter()
+        .map(|s| *s != Status::Blocked)
+        .collect();
+    let graph = graph(cx);
+
+    // Degree over distinct migrating neighbours; hubs stay out of the union.
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in graph
+        .edges
+        .iter()
+        .filter(|e| moving[e.mailbox] && moving[e.trustee])
+    {
+        neighbours[e.mailbox].push(e.trustee);
+        neighbours[e.trustee].push(e.mailbox);
+    }
+    for list in &mut neighbours {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let hubs: Vec<usize> = (0..n)
+        .filter(|&i| moving[i] && neighbours[i].len() > settings.hub_degree)
+        .collect();
+    let is_hub: Vec<bool> = {
+        let mut v = vec![false; n];
+        hubs.iter().for_each(|&h| v[h] = true);
+        v
+    };
+
+    let mut uf = UnionFind::new(n);
+    for e in &graph.edges {
+        let (a, b) = (e.mailbox, e.trustee);
+        if moving[a] && moving[b] && !is_hub[a] && !is_hub[b] {
+            uf.union(a, b);
+        }
+    }
+    let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in (0..n).filter(|&i| moving[i]) {
+        clusters.entry(uf.find(i)).or_default().push(i);
+    }
+    let rank = cx.source_rank();
+    let mut cluster_of = vec![None; n];
+    let mut units: Vec<Unit> = Vec::new();
+    for members in clusters.into_values() {
+        let id = members[0];
+        for &m in &members {
+            cluster_of[m] = Some(id);
+        }
+        let signature = cluster_signature(cx, &members);
+        for piece in split(&members, &neighbours, &is_hub, settings.batch_size) {
+            let bytes = piece.iter().map(|&m| size_of(cx, m)).sum();
+            units.push(Unit {
+                members: piece,
+                bytes,
+                signature: signature.clone(),
+            });
+        }
+    }
+
+    let waves = fill_waves(cx, units, settings, previous, rank);
+    let mut placement = vec![None; n];
+    for (w, wave) in waves.iter().enumerate() {
+        for (b, batch) in wave.batches.iter().enumerate() {
+            for &m in &batch.members {
+                placement[m] = Some((w, b));
+            }
+        }
+    }
+    let findings = findings(cx, report, &graph, &placement, &hubs, &neighbours);
+    Plan {
+        waves,
+        placement,
+        cluster_of,
+        hubs,
+        graph,
+        findings,
+    }
+}
+
+/// Splits a cluster into pieces of at most `cap`, following breadth-first order from its first
+/// member so that neighbours tend to share a piece (few cut edges). A cluster that fits is one
+/// piece, never split.
+fn split(
+    members: &[usize],
+    neighbours: &[Vec<usize>],
+    is_hub: &[bool],
+    cap: usize,
+) -> Vec<Vec<usize>> {
+    if members.len() <= cap {
+        return vec![members.to_vec()];
+    }
+    let inside: std::collections::HashSet<usize> = members.iter().copied().collect();
+    let mut seen: std::collections::HashSet<usize> =
+        std::collections::HashSet::with_capacity(members.len());
+    let mut order = Vec::with_capacity(members.len());
+    for &start in members {
+        if !seen.insert(start) {
+            continue;
+        }
+        let mut queue = std::collections::VecDeque::from([start]);
+        while let Some(x) = queue.pop_front() {
+            order.push(x);
+            for &y in &neighbours[x] {
+                if inside.contains(&y) && !is_hub[y] && seen.insert(y) {
+                    queue.push_back(y);
+                }
+            }
+        }
+    }
+    order
+        .chunks(cap)
+        .map(|c| {
+            let mut c = c.to_vec();
+            c.sort_unstable();
+            c
+        })
+        .collect()
+}
+
+/// What a previous plan pinned: mailbox key -> (wave name, batch name, cluster signature).
+#[derive(Debug, Default, Clone)]
+pub struct Previous {
+    pub pinned: HashMap<String, (String, String, String)>,
+}
+
+/// The key that identifies a mailbox across runs: its ExchangeGuid, else its primary address.
+pub fn mailbox_key(cx: &Context<'_>, i: usize) -> String {
+    let s = &cx.inputs.sources[i];
+    s.exchange_guid
+        .map(|g| g.to_string())
+        .unwrap_or_else(|| address_key(&s.primary_smtp))
+}
+
+/// A cluster's identity across runs: its members' keys, sorted.
+pub fn cluster_signature(cx: &Context<'_>, members: &[usize]) -> String {
+    let mut keys: Vec<String> = members.iter().map(|&m| mailbox_key(cx, m)).collect();
+    keys.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&keys, &mut h);
+    format!("{:016x}", std::hash::Hasher::finish(&h))
+}
+
+fn fill_waves(
+    cx: &Context<'_>,
+    units: Vec<Unit>,
+    s: &WaveSettings,
+    previous: &Previous,
+    rank: &[usize],
+) -> Vec<Wave> {
+    let total: usize = units.iter().map(|u| u.members.len()).sum();
+    let wave_names = |count: usize| -> Vec<String> {
+        let mut names = Vec::new();
+        if s.pilot > 0 {
+            names.push("W00-pilot".to_string());
+        }
+        names.extend((1..=count).map(|w| format!("W{w:02}")));
+        names
+    };
+    let main_total = total.saturating_sub(s.pilot.min(total));
+    let per_wave = s
+        .users_per_wave
+        .unwrap_or_else(|| main_total.div_ceil(s.waves.unwrap_or(1).max(1)).max(1));
+    let count = main_total.div_ceil(per_wave).max(1);
+    let names = wave_names(count);
+    let mut waves: Vec<(String, Vec<Unit>, usize, u64)> =
+        names.into_iter().map(|n| (n, Vec::new(), 0, 0)).collect();
+
+    // Units a previous plan placed stay where they were, if their cluster is unchanged.
+    let mut free = Vec::new();
+    for u in units {
+        // Pinned when every member was in one wave of the previous plan, in the same cluster.
+        let wave = u
+            .members
+            .first()
+            .and_then(|&m| previous.pinned.get(&mailbox_key(cx, m)))
+            .and_then(|(wave, _, sig)| {
+                let same = u.members.iter().all(|&m| {
+                    previous
+                        .pinned
+                        .get(&mailbox_key(cx, m))
+                        .is_some_and(|p| p.0 == *wave && p.2 == u.signature)
+                });
+                (same && *sig == u.signature).then(|| wave.clone())
+            });
+        match wave {
+            Some(wave) => {
+                let w = match waves.iter().position(|x| x.0 == wave) {
+                    Some(w) => w,
+                    None => {
+                        waves.push((wave, Vec::new(), 0, 0));
+                        waves.len() - 1
+                    }
+                };
+                waves[w].2 += u.members.len();
+                waves[w].3 += u.bytes;
+                waves[w].1.push(u);
+            }
+            None => free.push(u),
+        }
+    }
+
+    // Groups move together: order units by their group, then by their first mailbox.
+    let group = |u: &Unit| -> String {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for &m in &u.members {
+            *counts
+                .entry(
+                    s.group_by
+                        .map(|g| g.value(&cx.inputs.sources[m]))
+                        .unwrap_or_default(),
+                )
+                .or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(k, c)| (*c, std::cmp::Reverse(k.clone())))
+            .map(|(k, _)| k)
+            .unwrap_or_default()
+    };
+    let mut keyed: Vec<(String, usize, Unit)> = free
+        .into_iter()
+        .map(|u| {
+            (
+                group(&u),
+                u.members.iter().map(|&m| rank[m]).min().unwrap_or(0),
+                u,
+            )
+        })
+        .collect();
+    keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+
+    let cap_bytes = s
+        .max_gb_per_wave
+        .map(|gb| (gb * (1u64 << 30) as f64) as u64);
+    let first_main = usize::from(s.pilot > 0);
+    // The pilot takes the smallest units first, up to its size.
+    if s.pilot > 0 {
+        keyed.sort_by_key(|(g, r, u)| (u.members.len(), g.clone(), *r));
+    }
+    let mut w = 0;
+    let mut rest = Vec::new();
+    for (_, _, u) in keyed {
+        if s.pilot > 0 && waves[0].2 + u.members.len() <= s.pilot {
+            waves[0].2 += u.members.len();
+            waves[0].3 += u.bytes;
+            waves[0].1.push(u);
+        } else {
+            rest.push(u);
+        }
+    }
+    if s.pilot > 0 {
+        // Back to group order for the main waves.
+        rest.sort_by_cached_key(|u| {
+            (
+                group(u),
+                u.members.iter().map(|&m| rank[m]).min().unwrap_or(0),
+            )
+        });
+    }
+    w = w.max(first_main);
+    for u in rest {
+        loop {
+            if w >= waves.len() {
+                waves.push((
+                    format!("W{:02}", waves.len() + 1 - first_main),
+                    Vec::new(),
+                    0,
+                    0,
+                ));
+            }
+            let (_, _, users, bytes) = &waves[w];
+            let fits_users = users + u.members.len() <= per_wave;
+            let fits_bytes = cap_bytes.is_none_or(|c| bytes + u.bytes <= c);
+            if *users == 0 || (fits_users && fits_bytes) {
+                break;
+            }
+            w += 1;
+        }
+        waves[w].2 += u.members.len();
+        waves[w].3 += u.bytes;
+        waves[w].1.push(u);
+    }
+
+    waves
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (_, units, _, _))| !units.is_empty())
+        .map(|(idx, (name, units, _, _))| {
+            let main_index = idx as i64 - first_main as i64;
+            let cutover = s
+                .first_cutover
+                .map(|d| d.add_days(main_index.max(0) * s.cadence_days));
+            let batches = batches(cx, &name, units, s, previous, rank);
+            Wave {
+                name,
+                cutover,
+                batches,
+            }
+        })
+        .collect()
+}
+
+/// Packs a wave's units into batches of at most `batch_size`, largest first into the batch with
+/// the least data that has room, so batches carry similar sizes and sync in similar times.
+fn batches(
+    cx: &Context<'_>,
+    wave: &str,
+    mut units: Vec<Unit>,
+    s: &WaveSettings,
+    previous: &Previous,
+    rank: &[usize],
+) -> Vec<Batch> {
+    let users: usize = units.iter().map(|u| u.members.len()).sum();
+    let count = users.div_ceil(s.batch_size).max(1);
+    let mut bins: Vec<(Vec<usize>, u64)> = vec![(Vec::new(), 0); count];
+    // Units pinned to a batch by a previous plan go there first.
+    let mut named: BTreeMap<String, usize> = BTreeMap::new();
+    units.sort_by(|a, b| {
+        b.bytes
+            .cmp(&a.bytes)
+            .then_with(|| rank[a.members[0]].cmp(&rank[b.members[0]]))
+    });
+    let mut loose = Vec::new();
+    for u in units {
+        let pinned = previous
+            .pinned
+            .get(&mailbox_key(cx, u.members[0]))
+            .map(|p| p.1.clone());
+        match pinned {
+            Some(batch) if batch.starts_with(wave) => {
+                let b = *named.entry(batch).or_insert_with(|| {
+                    bins.push((Vec::new(), 0));
+                    bins.len() - 1
+                });
+                if bins[b].0.len() + u.members.len() <= s.batch_size {
+                    bins[b].0.extend(&u.members);
+                    bins[b].1 += u.bytes;
+                } else {
+                    loose.push(u);
+                }
+            }
+            _ => loose.push(u),
+        }
+    }
+    for u in loose {
+        let target = (0..bins.len())
+            .filter(|&b| bins[b].0.len() + u.members.len() <= s.batch_size)
+            .min_by_key(|&b| (bins[b].1, bins[b].0.len(), b));
+        let b = target.unwrap_or_else(|| {
+            bins.push((Vec::new(), 0));
+            bins.len() - 1
+        });
+        bins[b].0.extend(&u.members);
+        bins[b].1 += u.bytes;
+    }
+    let pinned_names: BTreeMap<usize, String> =
+        named.into_iter().map(|(name, b)| (b, name)).collect();
+    let mut taken: Vec<String> = pinned_names.values().cloned().collect();
+    let mut next = 1;
+    bins.into_iter()
+        .enumerate()
+        .filter(|(_, (m, _))| !m.is_empty())
+        .map(|(b, (mut members, bytes))| {
+            members.sort_by_key(|&m| rank[m]);
+            let name = pinned_names.get(&b).cloned().unwrap_or_else(|| {
+                loop {
+                    let candidate = format!("{wave}-B{next:03}");
+                    next += 1;
+                    if !taken.contains(&candidate) {
+                        taken.push(candidate.clone());
+                        break candidate;
+                    }
+                }
+            });
+            let largest = members.iter().map(|&m| size_of(cx, m)).max().unwrap_or(0);
+            Batch {
+                name,
+                estimated_hours: s.estimate_hours(bytes, largest, members.len()),
+                members,
+                bytes,
+            }
+        })
+        .collect()
+}
+
+/// XT501 (cut edges), XT502 (send-on-behalf), XT503 (delegate not migrating), XT504 (hubs).
+fn findings(
+    cx: &Context<'_>,
+    report: &Report<'_>,
+    graph: &Graph,
+    placement: &[Option<(usize, usize)>],
+    hubs: &[usize],
+    neighbours: &[Vec<usize>],
+) -> Vec<Finding> {
+    let sources = &cx.inputs.sources;
+    // The severity comes from the catalogue entry, so it is defined in one place.
+    let finding = |code: &'static str, source: usize, message: String, fix: &str| Finding {
+        code,
+        severity: crate::rules::find(code).map_or(Severity::Info, |r| r.meta().severity),
+        source: Some(source),
+        target: cx.joined.matches[source].target,
+        message,
+        fix: fix.to_string(),
+    };
+    let mut out = Vec::new();
+    for e in &graph.edges {
+        let (m, t) = (e.mailbox, e.trustee);
+        let (mlabel, tlabel) = (sources[m].label(), sources[t].label());
+        match (placement[m], placement[t]) {
+            (Some(a), Some(b)) if a != b => out.push(finding(
+                "XT501",
+                m,
+                format!(
+                    "{tlabel} ({}) and {mlabel} are in different batches",
+                    e.kind.as_str()
+                ),
+                "move them into one batch, or accept the gap between their moves",
+            )),
+            _ => {}
+        }
+        if e.kind == EdgeKind::SendOnBehalf && placement[m].is_some() {
+            out.push(finding(
+                "XT502",
+                m,
+                format!("{tlabel} sends on behalf of {mlabel}: grant it again after the move"),
+                "scripts/Restamp-SendOnBehalf.ps1 after the wave (stamping/send-on-behalf.csv)",
+            ));
+        }
+        let blocked = |i: usize| report.statuses[i] == Status::Blocked;
+        if placement[m].is_some() && blocked(t) {
+            out.push(finding(
+                "XT503",
+                m,
+                format!(
+                    "{tlabel} holds {} on {mlabel} but is Blocked and will not move with it",
+                    e.kind.as_str()
+                ),
+                "fix the delegate's blockers, or tell both users the permission stops working",
+            ));
+        } else if placement[t].is_some() && blocked(m) {
+            out.push(finding(
+                "XT503",
+                t,
+                format!(
+                    "{tlabel} holds {} on {mlabel}, which is Blocked and will not move",
+                    e.kind.as_str()
+                ),
+                "fix the mailbox's blockers, or tell both users the permission stops working",
+            ));
+        }
+    }
+    for u in &graph.unresolved {
+        if let Some(m) = u.mailbox.filter(|&m| placement[m].is_some()) {
+            out.push(finding(
+                "XT503",
+                m,
+                format!(
+                    "{} holds {} on it but is {} ({})",
+                    u.trustee_text,
+                    u.kind.as_str(),
+                    u.why,
+                    u.mailbox_text
+                ),
+                "grant the permission again in the target to the right object after the move",
+            ));
+        }
+    }
+    for &h in hubs {
+        out.push(finding(
+            "XT504",
+            h,
+            format!("{} other mailboxes hold permissions with it: planned on its own, not with all of them", neighbours[h].len()),
+            "expect XT501 for its delegates; move it early or late, as its users need",
+        ));
+    }
+    out
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    /// Joins the sets; the smaller index becomes the root, so roots do not depend on edge order.
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi] = lo;
+        }
+    }
+}
+
+/// The target address of every mailbox, for the batch CSV's EmailAddress: the primary the
+/// target will have after stamping.
+pub fn target_addresses(cx: &Context<'_>, stamping: &Stamping) -> Vec<String> {
+    let mut out: Vec<String> = (0..cx.inputs.sources.len())
+        .map(|i| match cx.joined.matches[i].target {
+            Some(t) => cx.inputs.targets[t].primary_smtp.clone(),
+            None => cx.planned[i].primary.clone().unwrap_or_default(),
+        })
+        .collect();
+    for row in stamping
+        .mailusers
+        .iter()
+        .filter(|r| !r.primary_smtp_address.is_empty())
+    {
+        out[row.source] = row.primary_smtp_address.clone();
+    }
+    out
+}
+
+/// Reads a previous plan (its folder, or its plan.json).
+pub fn load_previous(path: &std::path::Path) -> crate::error::Result<(Previous, PlanFile)> {
+    let file = if path.is_dir() {
+        path.join("plan.json")
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&file).map_err(|source| crate::error::Error::Read {
+        path: file.clone(),
+        source,
+    })?;
+    let plan: PlanFile = serde_json::from_str(&text).map_err(|e| crate::error::Error::Input {
+        path: file.clone(),
+        detail: format!(
+            "not a plan.json written by xtenant: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        ),
+    })?;
+    let pinned = plan
+        .mailboxes
+        .iter()
+        .map(|m| {
+            (
+                m.key.clone(),
+                (m.wave.clone(), m.batch.clone(), m.cluster.clone()),
+            )
+        })
+        .collect();
+    Ok((Previous { pinned }, plan))
+}
+
+/// plan.json for this plan.
+pub fn plan_file(cx: &Context<'_>, plan: &Plan, addresses: &[String], order: &[usize]) -> PlanFile {
+    let signatures = cluster_signatures(cx, plan);
+    let mailboxes = order
+        .iter()
+        .filter_map(|&i| {
+            let (w, b) = plan.placement[i]?;
+            Some(PlannedMailbox {
+                key: mailbox_key(cx, i),
+                source: cx.inputs.sources[i].label().to_string(),
+                target: addresses[i].clone(),
+                wave: plan.waves[w].name.clone(),
+                batch: plan.waves[w].batches[b].name.clone(),
+                cluster: signatures
+                    .get(&plan.cluster_of[i]?)
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    PlanFile {
+        version: 1,
+        mailboxes,
+    }
+}
+
+fn cluster_signatures(cx: &Context<'_>, plan: &Plan) -> HashMap<usize, String> {
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, c) in plan.cluster_of.iter().enumerate() {
+        if let Some(c) = c {
+            members.entry(*c).or_default().push(i);
+        }
+    }
+    members
+        .into_iter()
+        .map(|(c, m)| (c, cluster_signature(cx, &m)))
+        .collect()
+}
+
+/// Who is placed differently from the previous plan, and why.
+pub fn moves(
+    previous: &PlanFile,
+    now: &PlanFile,
+    blocked: &std::collections::HashSet<String>,
+) -> Vec<Move> {
+    let before: HashMap<&str, &PlannedMailbox> = previous
+        .mailboxes
+        .iter()
+        .map(|m| (m.key.as_str(), m))
+        .collect();
+    let after: HashMap<&str, &PlannedMailbox> =
+        now.mailboxes.iter().map(|m| (m.key.as_str(), m)).collect();
+    let place = |m: &PlannedMailbox| format!("{}/{}", m.wave, m.batch);
+    let mut out = Vec::new();
+    for m in &now.mailboxes {
+        match before.get(m.key.as_str()) {
+            None => out.push(Move {
+                key: m.key.clone(),
+                source: m.source.clone(),
+                before: String::new(),
+                after: place(m),
+                why: "new mailbox",
+            }),
+            Some(p) if place(p) != place(m) => out.push(Move {
+                key: m.key.clone(),
+                source: m.source.clone(),
+                before: place(p),
+                after: place(m),
+                why: if p.cluster != m.cluster {
+                    "its permission cluster changed"
+                } else {
+                    "capacity (re-balanced)"
+                },
+            }),
+            _ => {}
+        }
+    }
+    for p in &previous.mailboxes {
+        if !after.contains_key(p.key.as_str()) {
+            let why = if blocked.contains(&p.key) {
+                "now Blocked: held back"
+            } else {
+                "no longer in the source export"
+            };
+            out.push(Move {
+                key: p.key.clone(),
+                source: p.source.clone(),
+                before: place(p),
+                after: String::new(),
+                why,
+            });
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,134 @@
+//! The plan's files: one CSV per migration batch (only `EmailAddress`, the target address, so
+//! New-MigrationBatch accepts it), the batch list the scripts read, the mailboxes held back,
+//! the permissions that could not be resolved, plan.json and the re-planning report.
+
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::WaveSettings;
+use crate::plan::Plan;
+use crate::report::Report;
+use crate::rules::Status;
+
+/// A batch file exactly as New-MigrationBatch -CSVData expects it: the header `EmailAddress`,
+/// one target address per line, CRLF, UTF-8 without BOM, nothing else (unknown columns fail the
+/// batch unless -AllowUnknownColumnsInCsv).
+pub fn batch_csv(addresses: &[&str], w: &mut dyn Write) -> std::io::Result<()> {
+    w.write_all(b"EmailAddress\r\n")?;
+    for a in addresses {
+        w.write_all(a.as_bytes())?;
+        w.write_all(b"\r\n")?;
+    }
+    Ok(())
+}
+
+pub const BATCHES_HEADER: [&str; 9] = [
+    "Wave",
+    "Batch",
+    "File",
+    "Users",
+    "SizeBytes",
+    "EstimatedHours",
+    "CutOver",
+    "StartAfter",
+    "CompleteAfter",
+];
+
+/// batches/batches.csv: what scripts/New-MigrationBatches.ps1 submits.
+pub fn batch_list(plan: &Plan, settings: &WaveSettings, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = super::csv::import_csv_writer(w)?;
+    out.write_record(BATCHES_HEADER)?;
+    for wave in &plan.waves {
+        let date = |d: Option<crate::date::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        for b in &wave.batches {
+            out.write_record([
+                wave.name.as_str(),
+                &b.name,
+                &format!("{}/{}.csv", wave.name, b.name),
+                &b.members.len().to_string(),
+                &b.bytes.to_string(),
+                &format!("{:.1}", b.estimated_hours),
+                &date(wave.cutover),
+                &date(
+                    wave.cutover
+                        .map(|c| c.add_days(-settings.start_days_before)),
+                ),
+                &date(wave.cutover),
+            ])?;
+        }
+    }
+    out.flush()
+}
+
+/// batches/held-back.csv: the Blocked mailboxes, with why.
+pub fn held_back(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = super::csv::import_csv_writer(w)?;
+    out.write_record(["SourcePrimarySmtpAddress", "Codes"])?;
+    for &i in report
+        .order
+        .iter()
+        .filter(|&&i| report.statuses[i] == Status::Blocked)
+    {
+        out.write_record([report.inputs.sources[i].label(), &report.codes[i].join(";")])?;
+    }
+    out.flush()
+}
+
+/// batches/permissions-unresolved.csv.
+pub fn unresolved(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = super::csv::import_csv_writer(w)?;
+    out.write_record(["Mailbox", "Trustee", "Permission", "Why"])?;
+    for u in &plan.graph.unresolved {
+        out.write_record([
+            u.mailbox_text.as_str(),
+            &u.trustee_text,
+            u.kind.as_str(),
+            u.why,
+        ])?;
+    }
+    out.flush()
+}
+
+/// plan.json: each planned mailbox's wave and batch, for `--previous-plan`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PlanFile {
+    pub version: u32,
+    pub mailboxes: Vec<PlannedMailbox>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PlannedMailbox {
+    /// ExchangeGuid, else the primary address.
+    pub key: String,
+    pub source: String,
+    pub target: String,
+    pub wave: String,
+    pub batch: String,
+    /// The cluster's identity: when it changes, the mailbox may move.
+    pub cluster: String,
+}
+
+pub fn plan_json(file: &PlanFile, w: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, file)?;
+    w.write_all(b"\n")
+}
+
+/// One line of replan.csv: a mailbox whose place differs from the previous plan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Move {
+    pub key: String,
+    pub source: String,
+    pub before: String,
+    pub after: String,
+    pub why: &'static str,
+}
+
+pub fn replan(moves: &[Move], w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = super::csv::import_csv_writer(w)?;
+    out.write_record(["SourcePrimarySmtpAddress", "Key", "Before", "After", "Why"])?;
+    for m in moves {
+        out.write_record([m.source.as_str(), &m.key, &m.before, &m.after, m.why])?;
+    }
+    out.flush()
+}
