@@ -9,7 +9,7 @@ use crate::date::Date;
 use crate::input::values::address_key;
 use crate::model::PermissionRow;
 use crate::report::Report;
-use crate::resolve::{Resolved, Resolver};
+use crate::resolve::Resolved;
 use crate::rules::{Context, Finding, Severity, Status};
 use crate::stamp::Stamping;
 use crate::write::batches::{Move, PlanFile, PlannedMailbox};
@@ -61,7 +61,7 @@ pub struct Graph {
 /// (Get-EXORecipientPermission) and GrantSendOnBehalfTo.
 pub fn graph(cx: &Context<'_>) -> Graph {
     let inputs = cx.inputs;
-    let resolver = Resolver::new(&inputs.sources);
+    let resolver = cx.resolver();
     let mut g = Graph::default();
     let add = |g: &mut Graph, mailbox: &str, trustee: &str, kind: EdgeKind| {
         let m = resolver.resolve(mailbox);

@@ -6,7 +6,7 @@ use crate::identity;
 use crate::input::values::{ProxyKind, address_key, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::report::Report;
-use crate::resolve::{Resolved, Resolver};
+use crate::resolve::Resolved;
 use crate::rules::{Context, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +126,7 @@ fn target_identity(cx: &Context<'_>, i: usize) -> Option<String> {
 /// Delegates of every mailbox that will move, in target terms; the ones that cannot be granted
 /// are listed with the reason, never dropped.
 fn send_on_behalf(cx: &Context<'_>, report: &Report<'_>) -> Vec<SendOnBehalfRow> {
-    let resolver = Resolver::new(&cx.inputs.sources);
+    let resolver = cx.resolver();
     let mut rows = Vec::new();
     for &i in &report.order {
         let source = &cx.inputs.sources[i];

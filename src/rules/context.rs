@@ -14,6 +14,7 @@ use crate::input::values::address_key;
 use crate::join::{Joined, Match};
 use crate::model::{Inputs, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
+use crate::resolve::Resolver;
 
 use super::{Finding, RuleMeta};
 
@@ -77,6 +78,8 @@ pub struct Context<'a> {
     target_owners: HashMap<String, Vec<usize>>,
     /// Address (lower-cased) -> how many source mailboxes it is planned for.
     planned_count: HashMap<String, usize>,
+    /// Built on first use: stamping and planning share it.
+    resolver: std::sync::OnceLock<Resolver>,
 }
 
 /// Who else holds an address xtenant plans to give a target.
@@ -125,7 +128,14 @@ impl<'a> Context<'a> {
             target_owners: target_owners(&inputs.targets),
             planned,
             planned_count,
+            resolver: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Resolves the identities exports write (delegates, permission trustees) to mailboxes.
+    pub fn resolver(&self) -> &Resolver {
+        self.resolver
+            .get_or_init(|| Resolver::new(&self.inputs.sources))
     }
 
     /// Who else holds the addresses planned for `source`: another target object, or the plan of
