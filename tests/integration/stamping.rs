@@ -300,14 +300,20 @@ fn snapshot(name: &str, actual: &[u8]) {
 }
 
 #[test]
-fn apply_stamping_script_for_the_samples_matches_its_snapshot() {
+fn generated_scripts_for_the_samples_match_their_snapshots() {
     let samples = samples();
     let dir = Dir::new("script-snapshot");
     let out = dir.join("plan");
     let args = tenant_args(&samples, &out);
     xtenant::plan(&Config::from_args(&args).unwrap()).unwrap();
-    let script = std::fs::read(out.join("scripts/Apply-Stamping.ps1")).unwrap();
-    snapshot("Apply-Stamping.samples.ps1", &script);
+    for script in [
+        "Apply-Stamping",
+        "New-MigrationBatches",
+        "Complete-MigrationBatches",
+    ] {
+        let text = std::fs::read(out.join(format!("scripts/{script}.ps1"))).unwrap();
+        snapshot(&format!("{script}.samples.ps1"), &text);
+    }
     let head: Vec<String> = rows(&out.join("stamping/mailusers.csv"))
         .into_iter()
         .take(3)
