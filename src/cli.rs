@@ -116,6 +116,9 @@ pub struct SampleArgs {
     /// Random seed: the same seed gives the same files.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+    /// Extra FullAccess rows between random users (dense permission graphs for benchmarks).
+    #[arg(long, default_value_t = 0)]
+    pub extra_permissions: usize,
 }
 
 #[derive(Debug, Args)]

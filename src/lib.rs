@@ -53,7 +53,9 @@ pub fn run(command: Command) -> Result<Outcome> {
             Ok(Outcome { failed })
         }
         Command::Sample(args) => {
-            let written = sample::write(&sample::Options::new(args.users, args.seed), &args.out)?;
+            let options = sample::Options::new(args.users, args.seed)
+                .with_extra_permissions(args.extra_permissions);
+            let written = sample::write(&options, &args.out)?;
             eprintln!("wrote {} files to {}", written.len(), args.out.display());
             Ok(Outcome::default())
         }

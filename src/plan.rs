@@ -360,8 +360,7 @@ fn fill_waves(
         .unwrap_or_else(|| main_total.div_ceil(s.waves.unwrap_or(1).max(1)).max(1));
     let count = main_total.div_ceil(per_wave).max(1);
     let names = wave_names(count);
-    let mut waves: Vec<(String, Vec<Unit>, usize, u64)> =
-        names.into_iter().map(|n| (n, Vec::new(), 0, 0)).collect();
+    let mut waves: Vec<Filling> = names.into_iter().map(Filling::new).collect();
 
     // Units a previous plan placed stay where they were, if their cluster is unchanged.
     let mut free = Vec::new();
@@ -382,16 +381,14 @@ fn fill_waves(
             });
         match wave {
             Some(wave) => {
-                let w = match waves.iter().position(|x| x.0 == wave) {
+                let w = match waves.iter().position(|x| x.name == wave) {
                     Some(w) => w,
                     None => {
-                        waves.push((wave, Vec::new(), 0, 0));
+                        waves.push(Filling::new(wave));
                         waves.len() - 1
                     }
                 };
-                waves[w].2 += u.members.len();
-                waves[w].3 += u.bytes;
-                waves[w].1.push(u);
+                waves[w].add(u);
             }
             None => free.push(u),
         }
@@ -435,13 +432,10 @@ fn fill_waves(
     if s.pilot > 0 {
         keyed.sort_by_key(|(g, r, u)| (u.members.len(), g.clone(), *r));
     }
-    let mut w = 0;
     let mut rest = Vec::new();
     for (_, _, u) in keyed {
-        if s.pilot > 0 && waves[0].2 + u.members.len() <= s.pilot {
-            waves[0].2 += u.members.len();
-            waves[0].3 += u.bytes;
-            waves[0].1.push(u);
+        if s.pilot > 0 && waves[0].users + u.members.len() <= s.pilot {
+            waves[0].add(u);
         } else {
             rest.push(u);
         }
@@ -455,35 +449,31 @@ fn fill_waves(
             )
         });
     }
-    w = w.max(first_main);
+    let mut w = first_main;
     for u in rest {
         loop {
             if w >= waves.len() {
-                waves.push((
-                    format!("W{:02}", waves.len() + 1 - first_main),
-                    Vec::new(),
-                    0,
-                    0,
-                ));
+                waves.push(Filling::new(format!(
+                    "W{:02}",
+                    waves.len() + 1 - first_main
+                )));
             }
-            let (_, _, users, bytes) = &waves[w];
-            let fits_users = users + u.members.len() <= per_wave;
-            let fits_bytes = cap_bytes.is_none_or(|c| bytes + u.bytes <= c);
-            if *users == 0 || (fits_users && fits_bytes) {
+            let f = &waves[w];
+            let fits_users = f.users + u.members.len() <= per_wave;
+            let fits_bytes = cap_bytes.is_none_or(|c| f.bytes + u.bytes <= c);
+            if f.users == 0 || (fits_users && fits_bytes) {
                 break;
             }
             w += 1;
         }
-        waves[w].2 += u.members.len();
-        waves[w].3 += u.bytes;
-        waves[w].1.push(u);
+        waves[w].add(u);
     }
 
     waves
         .into_iter()
         .enumerate()
-        .filter(|(_, (_, units, _, _))| !units.is_empty())
-        .map(|(idx, (name, units, _, _))| {
+        .filter(|(_, f)| !f.units.is_empty())
+        .map(|(idx, Filling { name, units, .. })| {
             let main_index = idx as i64 - first_main as i64;
             let cutover = s
                 .first_cutover
@@ -496,6 +486,31 @@ fn fill_waves(
             }
         })
         .collect()
+}
+
+/// A wave being filled.
+struct Filling {
+    name: String,
+    units: Vec<Unit>,
+    users: usize,
+    bytes: u64,
+}
+
+impl Filling {
+    fn new(name: String) -> Filling {
+        Filling {
+            name,
+            units: Vec::new(),
+            users: 0,
+            bytes: 0,
+        }
+    }
+
+    fn add(&mut self, u: Unit) {
+        self.users += u.members.len();
+        self.bytes += u.bytes;
+        self.units.push(u);
+    }
 }
 
 /// Packs a wave's units into batches of at most `batch_size`, largest first into the batch with

@@ -90,11 +90,22 @@ const KEY_HEADER: [&str; 3] = ["SourcePrimarySmtpAddress", "ExpectedStatus", "Pl
 pub struct Options {
     pub users: usize,
     pub seed: u64,
+    /// FullAccess rows to add between random user mailboxes, for dense permission graphs.
+    pub extra_permissions: usize,
 }
 
 impl Options {
     pub fn new(users: usize, seed: u64) -> Options {
-        Options { users, seed }
+        Options {
+            users,
+            seed,
+            extra_permissions: 0,
+        }
+    }
+
+    pub fn with_extra_permissions(mut self, rows: usize) -> Options {
+        self.extra_permissions = rows;
+        self
     }
 }
 
@@ -655,6 +666,7 @@ pub fn generate(opts: &Options) -> Tenants {
         targets_for(p, plant, second, partner, &mut rng, &mut t.target);
     }
     permissions(&people, &mut rng, &mut t);
+    extra_permissions(&people, opts, &mut t);
     native_targets(opts.users / 10, &mut rng, &mut t.target);
     t.domains = [
         (TGT, "Authoritative", "True"),
@@ -1075,6 +1087,28 @@ fn permissions(people: &[Person], rng: &mut Rng, t: &mut Tenants) {
     }
 }
 
+/// Random FullAccess grants between user mailboxes, from a generator of their own so that the
+/// default tenants (no extra rows) stay byte-identical.
+fn extra_permissions(people: &[Person], opts: &Options, t: &mut Tenants) {
+    let users: Vec<&Person> = people.iter().filter(|p| p.rtd == "UserMailbox").collect();
+    if users.len() < 2 {
+        return;
+    }
+    let mut rng = Rng(opts.seed ^ 0x5EED_0F9E_2A11);
+    for _ in 0..opts.extra_permissions {
+        let (m, d) = (users[rng.below(users.len())], users[rng.below(users.len())]);
+        if m.alias != d.alias {
+            t.mailbox_permissions.push(vec![
+                m.name.clone(),
+                d.upn.clone(),
+                "FullAccess".into(),
+                "False".into(),
+                "False".into(),
+            ]);
+        }
+    }
+}
+
 /// The target's own staff: mailboxes unrelated to the migration. Their names have two dots,
 /// so no source name (at most one) can equal them.
 fn native_targets(n: usize, rng: &mut Rng, out: &mut Vec<Vec<String>>) {
@@ -1120,6 +1154,14 @@ mod tests {
                 .any(|r| !r[GRANT_SEND_ON_BEHALF_TO].is_empty()),
             "some delegates"
         );
+    }
+
+    #[test]
+    fn extra_permissions_add_rows_and_change_nothing_else() {
+        let plain = generate(&Options::new(300, 3));
+        let dense = generate(&Options::new(300, 3).with_extra_permissions(900));
+        assert!(dense.mailbox_permissions.len() > plain.mailbox_permissions.len() + 850);
+        assert_eq!((plain.source, plain.target), (dense.source, dense.target));
     }
 
     #[test]
