@@ -198,7 +198,9 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     lap("write");
 
     let mut text = Vec::new();
-    let _ = write::console::summary(&report, &written, &mut text);
+    let _ = write::console::summary(&report, &mut text);
+    let _ = write::console::plan(&wave_plan, report.count(Status::Blocked), &mut text);
+    let _ = write::console::written(&written, &mut text);
     if config.timings {
         let _ = write::console::timings(&timings, &mut text);
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::report::Report;
 use crate::rules::{Severity, Status};
 
-pub fn summary(report: &Report<'_>, written: &[PathBuf], w: &mut dyn Write) -> std::io::Result<()> {
+pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     for f in &report.inputs.files {
         writeln!(
             w,
@@ -53,7 +53,12 @@ pub fn summary(report: &Report<'_>, written: &[PathBuf], w: &mut dyn Write) -> s
         let list: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} x{n}")).collect();
         writeln!(w, "findings: {}", list.join(", "))?;
     }
-    for p in written {
+    Ok(())
+}
+
+/// The files written, one a line.
+pub fn written(paths: &[PathBuf], w: &mut dyn Write) -> std::io::Result<()> {
+    for p in paths {
         writeln!(w, "wrote {}", p.display())?;
     }
     Ok(())
@@ -71,5 +76,23 @@ pub fn timings(stages: &[(&str, Duration)], w: &mut dyn Write) -> std::io::Resul
         "timings: {} (total {:.3} s)",
         parts.join(", "),
         total.as_secs_f64()
+    )
+}
+
+/// One line on the waves and batches written.
+pub fn plan(plan: &crate::plan::Plan, held_back: usize, w: &mut dyn Write) -> std::io::Result<()> {
+    let batches: usize = plan.waves.iter().map(|w| w.batches.len()).sum();
+    let planned: usize = plan.waves.iter().map(|w| w.users()).sum();
+    let largest = plan
+        .waves
+        .iter()
+        .flat_map(|w| &w.batches)
+        .map(|b| b.members.len())
+        .max()
+        .unwrap_or(0);
+    writeln!(
+        w,
+        "plan: {planned} mailboxes in {} wave(s) and {batches} batch(es) of at most {largest}; {held_back} held back",
+        plan.waves.len()
     )
 }
