@@ -267,34 +267,34 @@ target-recipients = \"target-recipients.csv\"
 accepted-domains = \"target-accepted-domains.csv\"
 ";
 
-/// splitmix64: small, fast, and the same sequence on every platform.
-struct Rng(u64);
+/// splitmix64: small, fast, and the same sequence on every platform (tests use it too).
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
     fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
     fn guid(&mut self) -> String {
         let mut b = [0u8; 16];
-        b[..8].copy_from_slice(&self.next().to_le_bytes());
-        b[8..].copy_from_slice(&self.next().to_le_bytes());
+        b[..8].copy_from_slice(&self.next_u64().to_le_bytes());
+        b[8..].copy_from_slice(&self.next_u64().to_le_bytes());
         uuid::Builder::from_random_bytes(b).into_uuid().to_string()
     }
     fn hex32(&mut self) -> String {
-        format!("{:016x}{:016x}", self.next(), self.next())
+        format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
     }
 }
 

@@ -7,24 +7,9 @@ use std::path::Path;
 
 use xtenant::config::Config;
 use xtenant::input::table::read_raw;
-use xtenant::sample::{SOURCE_HEADER, Shape};
+use xtenant::sample::{Rng, SOURCE_HEADER, Shape};
 
 use crate::util::{Dir, rows, tenant_args};
-
-/// splitmix64, as the generator uses.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Replaces the sample's permissions with clusters: chains of FullAccess (plus a few chords)
 /// over runs of mailboxes, sizes 2-10 mostly, some 50-500, and a few 2,000-3,000.
