@@ -116,7 +116,8 @@ pub struct RuleMeta {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Why the rule cannot run on these inputs (an optional file was not given), if so.
+    /// Why the rule cannot run on these inputs (an optional file was not given), if so. A rule
+    /// that is skipped is not run, so its checks need not test the same condition again.
     fn skipped(&self, _cx: &Context<'_>) -> Option<&'static str> {
         None
     }
@@ -182,6 +183,12 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
 /// order of `cx.order`), then by code and message, so the output is the same whatever the
 /// number of threads.
 pub fn evaluate(cx: &Context<'_>) -> Vec<Finding> {
+    // A rule whose input is missing does not run at all; the summary says so (`skipped`).
+    let active: Vec<&dyn Rule> = ALL
+        .iter()
+        .copied()
+        .filter(|r| r.skipped(cx).is_none())
+        .collect();
     let mut findings: Vec<Finding> = cx
         .inputs
         .sources
@@ -190,13 +197,13 @@ pub fn evaluate(cx: &Context<'_>) -> Vec<Finding> {
         .flat_map_iter(|(i, _)| {
             let mcx = cx.mailbox(i);
             let mut out = Vec::new();
-            for rule in ALL {
+            for rule in &active {
                 rule.check_mailbox(&mcx, &mut out);
             }
             out
         })
         .collect();
-    for rule in ALL {
+    for rule in &active {
         rule.check_org(cx, &mut findings);
     }
     sort(cx, &mut findings);

@@ -52,9 +52,6 @@ impl super::Rule for Rule {
     }
 
     fn check_org(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if cx.domains.accepted.is_empty() {
-            return;
-        }
         let mut users: BTreeMap<String, usize> = BTreeMap::new();
         for s in &cx.inputs.sources {
             let mut seen: Vec<String> = s.smtp_addresses().filter_map(domain_of).collect();

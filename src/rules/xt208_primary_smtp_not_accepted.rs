@@ -35,7 +35,7 @@ impl super::Rule for Rule {
         let Some(domain) = domain_of(&t.primary_smtp) else {
             return;
         };
-        if domains.accepted.is_empty() || domains.accepts(&domain) {
+        if domains.accepts(&domain) {
             return;
         }
         let fix = match &domains.primary {

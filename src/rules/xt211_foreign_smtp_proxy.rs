@@ -30,9 +30,6 @@ impl super::Rule for Rule {
         let Some(t) = cx.mail_user_target() else {
             return;
         };
-        if domains.accepted.is_empty() {
-            return;
-        }
         let foreign: Vec<String> = t
             .email_addresses
             .iter()

@@ -33,7 +33,7 @@ impl super::Rule for Rule {
         let Some(domain) = domain_of(&t.upn) else {
             return;
         };
-        if domains.accepted.is_empty() || domains.accepts(&domain) {
+        if domains.accepts(&domain) {
             return;
         }
         out.push(cx.finding(

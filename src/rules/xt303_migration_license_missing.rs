@@ -31,11 +31,10 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        if self.skipped(cx.cx).is_some()
-            || !cx
-                .source
-                .recipient_type_details
-                .eq_ignore_ascii_case("UserMailbox")
+        if !cx
+            .source
+            .recipient_type_details
+            .eq_ignore_ascii_case("UserMailbox")
         {
             return;
         }
