@@ -149,6 +149,8 @@ pub struct Plan {
     pub placement: Vec<Option<(usize, usize)>>,
     /// Per source mailbox: its cluster id (smallest member index), for re-planning.
     pub cluster_of: Vec<Option<usize>>,
+    /// Cluster id -> the cluster's identity across runs (`cluster_signature`).
+    pub signatures: HashMap<usize, String>,
     /// Mailboxes kept out of clustering because too many others are tied to them.
     pub hubs: Vec<usize>,
     pub graph: Graph,
@@ -238,6 +240,7 @@ pub fn plan(
     }
     let rank = cx.source_rank();
     let mut cluster_of = vec![None; n];
+    let mut signatures = HashMap::new();
     let mut units: Vec<Unit> = Vec::new();
     for members in clusters.into_values() {
         let id = members[0];
@@ -245,6 +248,7 @@ pub fn plan(
             cluster_of[m] = Some(id);
         }
         let signature = cluster_signature(cx, &members);
+        signatures.insert(id, signature.clone());
         for piece in split(&members, &neighbours, &is_hub, settings.batch_size) {
             let bytes = piece.iter().map(|&m| size_of(cx, m)).sum();
             units.push(Unit {
@@ -269,6 +273,7 @@ pub fn plan(
         waves,
         placement,
         cluster_of,
+        signatures,
         hubs,
         graph,
         findings,
@@ -771,7 +776,6 @@ pub fn load_previous(path: &std::path::Path) -> crate::error::Result<(Previous, 
 
 /// plan.json for this plan.
 pub fn plan_file(cx: &Context<'_>, plan: &Plan, addresses: &[String], order: &[usize]) -> PlanFile {
-    let signatures = cluster_signatures(cx, plan);
     let mailboxes = order
         .iter()
         .filter_map(|&i| {
@@ -782,7 +786,8 @@ pub fn plan_file(cx: &Context<'_>, plan: &Plan, addresses: &[String], order: &[u
                 target: addresses[i].clone(),
                 wave: plan.waves[w].name.clone(),
                 batch: plan.waves[w].batches[b].name.clone(),
-                cluster: signatures
+                cluster: plan
+                    .signatures
                     .get(&plan.cluster_of[i]?)
                     .cloned()
                     .unwrap_or_default(),
@@ -793,19 +798,6 @@ pub fn plan_file(cx: &Context<'_>, plan: &Plan, addresses: &[String], order: &[u
         version: 1,
         mailboxes,
     }
-}
-
-fn cluster_signatures(cx: &Context<'_>, plan: &Plan) -> HashMap<usize, String> {
-    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, c) in plan.cluster_of.iter().enumerate() {
-        if let Some(c) = c {
-            members.entry(*c).or_default().push(i);
-        }
-    }
-    members
-        .into_iter()
-        .map(|(c, m)| (c, cluster_signature(cx, &m)))
-        .collect()
 }
 
 /// Who is placed differently from the previous plan, and why.
