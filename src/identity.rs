@@ -146,6 +146,15 @@ pub fn new_local_part(source: &SourceMailbox) -> String {
     }
 }
 
+/// The Name of a new target: the source's Name, else its display name, else the new alias.
+pub fn new_name(source: &SourceMailbox) -> String {
+    [&source.name, &source.display_name]
+        .into_iter()
+        .find(|n| !n.is_empty())
+        .cloned()
+        .unwrap_or_else(|| new_alias(source))
+}
+
 /// The alias of a new target: the source's alias, else its primary local part.
 pub fn new_alias(source: &SourceMailbox) -> String {
     if source.alias.is_empty() {

@@ -188,11 +188,7 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
         return;
     };
     let alias = identity::new_alias(source);
-    let name = [&source.name, &source.display_name, &alias]
-        .into_iter()
-        .find(|n| !n.is_empty())
-        .cloned()
-        .unwrap_or_default();
+    let name = identity::new_name(source);
     out.mailusers.push(MailUserRow {
         source: i,
         action: Some(Action::New),

@@ -31,10 +31,9 @@ impl super::Rule for Rule {
         let planned = &cx.cx.planned[cx.index];
         let fix = match &planned.primary {
             Some(upn) => {
-                let name = [&s.name, &s.display_name, &s.alias]
-                    .into_iter()
-                    .find(|n| !n.is_empty())
-                    .map_or(upn.as_str(), |n| n.as_str());
+                // The same Name stamping gives the new object.
+                let name = identity::new_name(s);
+                let name = if name.is_empty() { upn.as_str() } else { name.as_str() };
                 format!(
                     "New-MailUser -Name {} -DisplayName {} -Alias {} -MicrosoftOnlineServicesID {} -PrimarySmtpAddress {} -ExternalEmailAddress {} -Password (Read-Host -AsSecureString -Prompt 'Password'); then stamp ExchangeGuid, ArchiveGuid and x500 (XT201-XT206)",
                     quote(name),
