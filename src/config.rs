@@ -64,6 +64,9 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     pub quiet: bool,
     pub timings: bool,
+    /// Data rows per workbook sheet before it continues on `Mailboxes (2)`...: Excel's limit;
+    /// tests lower it to see the continuation without a million rows.
+    pub sheet_rows: usize,
 }
 
 /// How mailboxes are grouped into waves and batches.
@@ -313,6 +316,7 @@ impl Config {
             fail_on,
             quiet: args.quiet,
             timings: args.timings,
+            sheet_rows: crate::write::xlsx::SHEET_ROWS,
         })
     }
 }

@@ -24,6 +24,11 @@ impl Date {
         Some(Date(days_from_civil(y, m, d)))
     }
 
+    /// The day `days` after 1970-01-01 (a Unix time divided by 86,400).
+    pub fn from_unix_days(days: i64) -> Date {
+        Date(days)
+    }
+
     pub fn add_days(self, days: i64) -> Date {
         Date(self.0 + days)
     }

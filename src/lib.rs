@@ -194,8 +194,22 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     staging.write("scripts/Complete-MigrationBatches.ps1", |w| {
         write::ps1::complete_migration_batches(w)
     })?;
+    lap("csv");
+
+    let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
+    let mut workbook = write::xlsx::build(&write::xlsx::Data {
+        report: &report,
+        plan: &wave_plan,
+        broken: &broken,
+        domains: &cx.domains,
+        settings: &config.waves,
+        sheet_rows: config.sheet_rows,
+        tempdir: &config.out,
+    })
+    .map_err(|e| Error::Output(format!("readiness.xlsx: {e}")))?;
+    staging.write("readiness.xlsx", |w| write::xlsx::save(&mut workbook, w))?;
     let written = staging.commit()?;
-    lap("write");
+    lap("xlsx");
 
     let mut text = Vec::new();
     let _ = write::console::summary(&report, &mut text);

@@ -479,10 +479,11 @@ fn fill_waves(
         .enumerate()
         .filter(|(_, f)| !f.units.is_empty())
         .map(|(idx, Filling { name, units, .. })| {
+            // The pilot (index -1) cuts over one cadence before the first main wave.
             let main_index = idx as i64 - first_main as i64;
             let cutover = s
                 .first_cutover
-                .map(|d| d.add_days(main_index.max(0) * s.cadence_days));
+                .map(|d| d.add_days(main_index * s.cadence_days));
             let batches = batches(cx, &name, units, s, previous, rank);
             Wave {
                 name,
@@ -601,6 +602,100 @@ fn batches(
         .collect()
 }
 
+/// One side of a broken permission: a source mailbox, or the text of an identity that did not
+/// resolve to one.
+#[derive(Debug, Clone, Copy)]
+pub enum Side<'g> {
+    Mailbox(usize),
+    Unresolved(&'g str),
+}
+
+/// Why a permission stops working across the move.
+#[derive(Debug, Clone, Copy)]
+pub enum Problem<'g> {
+    /// Both sides move, in different batches (XT501).
+    Split,
+    /// The holder is Blocked and stays behind (XT503).
+    TrusteeBlocked,
+    /// The mailbox is Blocked and stays behind (XT503).
+    MailboxBlocked,
+    /// The holder is not a source mailbox: a group, a user without a mailbox... (XT503).
+    Unresolved(&'g Unresolved),
+}
+
+impl Problem<'_> {
+    pub fn code(self) -> &'static str {
+        match self {
+            Problem::Split => "XT501",
+            _ => "XT503",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Problem::Split => "in different batches",
+            Problem::TrusteeBlocked => "the holder is Blocked and will not move",
+            Problem::MailboxBlocked => "the mailbox is Blocked and will not move",
+            Problem::Unresolved(u) => u.why,
+        }
+    }
+}
+
+/// A permission the plan does not keep working across the move. The findings XT501 and XT503
+/// are worded from this list, and the workbook's Permissions sheet lists it so a planner can
+/// fix the plan by hand.
+#[derive(Debug, Clone, Copy)]
+pub struct Broken<'g> {
+    pub kind: EdgeKind,
+    pub mailbox: Side<'g>,
+    pub trustee: Side<'g>,
+    /// The migrating mailbox the finding is reported on.
+    pub about: usize,
+    pub problem: Problem<'g>,
+}
+
+/// Every permission the plan breaks, in graph order.
+pub fn broken<'g>(
+    graph: &'g Graph,
+    placement: &[Option<(usize, usize)>],
+    statuses: &[Status],
+) -> Vec<Broken<'g>> {
+    let blocked = |i: usize| statuses[i] == Status::Blocked;
+    let mut out = Vec::new();
+    for e in &graph.edges {
+        let (m, t) = (e.mailbox, e.trustee);
+        let edge = |about, problem| Broken {
+            kind: e.kind,
+            mailbox: Side::Mailbox(m),
+            trustee: Side::Mailbox(t),
+            about,
+            problem,
+        };
+        if let (Some(a), Some(b)) = (placement[m], placement[t])
+            && a != b
+        {
+            out.push(edge(m, Problem::Split));
+        }
+        if placement[m].is_some() && blocked(t) {
+            out.push(edge(m, Problem::TrusteeBlocked));
+        } else if placement[t].is_some() && blocked(m) {
+            out.push(edge(t, Problem::MailboxBlocked));
+        }
+    }
+    for u in &graph.unresolved {
+        if let Some(m) = u.mailbox.filter(|&m| placement[m].is_some()) {
+            out.push(Broken {
+                kind: u.kind,
+                mailbox: Side::Mailbox(m),
+                trustee: Side::Unresolved(&u.trustee_text),
+                about: m,
+                problem: Problem::Unresolved(u),
+            });
+        }
+    }
+    out
+}
+
 /// XT501 (cut edges), XT502 (send-on-behalf), XT503 (delegate not migrating), XT504 (hubs).
 fn findings(
     cx: &Context<'_>,
@@ -623,65 +718,49 @@ fn findings(
     let mut out = Vec::new();
     for e in &graph.edges {
         let (m, t) = (e.mailbox, e.trustee);
-        let (mlabel, tlabel) = (sources[m].label(), sources[t].label());
-        match (placement[m], placement[t]) {
-            (Some(a), Some(b)) if a != b => out.push(finding(
-                "XT501",
-                m,
-                format!(
-                    "{tlabel} ({}) and {mlabel} are in different batches",
-                    e.kind.as_str()
-                ),
-                "move them into one batch, or accept the gap between their moves",
-            )),
-            _ => {}
-        }
         if e.kind == EdgeKind::SendOnBehalf && placement[m].is_some() {
             out.push(finding(
                 "XT502",
                 m,
-                format!("{tlabel} sends on behalf of {mlabel}: grant it again after the move"),
+                format!(
+                    "{} sends on behalf of {}: grant it again after the move",
+                    sources[t].label(),
+                    sources[m].label()
+                ),
                 "scripts/Restamp-SendOnBehalf.ps1 after the wave (stamping/send-on-behalf.csv)",
             ));
         }
-        let blocked = |i: usize| report.statuses[i] == Status::Blocked;
-        if placement[m].is_some() && blocked(t) {
-            out.push(finding(
-                "XT503",
-                m,
+    }
+    let label = |side: Side<'_>| match side {
+        Side::Mailbox(i) => sources[i].label().to_string(),
+        Side::Unresolved(text) => text.to_string(),
+    };
+    for b in broken(graph, placement, &report.statuses) {
+        let (mlabel, tlabel, kind) = (label(b.mailbox), label(b.trustee), b.kind.as_str());
+        let (message, fix) = match b.problem {
+            Problem::Split => (
+                format!("{tlabel} ({kind}) and {mlabel} are in different batches"),
+                "move them into one batch, or accept the gap between their moves",
+            ),
+            Problem::TrusteeBlocked => (
                 format!(
-                    "{tlabel} holds {} on {mlabel} but is Blocked and will not move with it",
-                    e.kind.as_str()
+                    "{tlabel} holds {kind} on {mlabel} but is Blocked and will not move with it"
                 ),
                 "fix the delegate's blockers, or tell both users the permission stops working",
-            ));
-        } else if placement[t].is_some() && blocked(m) {
-            out.push(finding(
-                "XT503",
-                t,
-                format!(
-                    "{tlabel} holds {} on {mlabel}, which is Blocked and will not move",
-                    e.kind.as_str()
-                ),
+            ),
+            Problem::MailboxBlocked => (
+                format!("{tlabel} holds {kind} on {mlabel}, which is Blocked and will not move"),
                 "fix the mailbox's blockers, or tell both users the permission stops working",
-            ));
-        }
-    }
-    for u in &graph.unresolved {
-        if let Some(m) = u.mailbox.filter(|&m| placement[m].is_some()) {
-            out.push(finding(
-                "XT503",
-                m,
+            ),
+            Problem::Unresolved(u) => (
                 format!(
-                    "{} holds {} on it but is {} ({})",
-                    u.trustee_text,
-                    u.kind.as_str(),
-                    u.why,
-                    u.mailbox_text
+                    "{tlabel} holds {kind} on it but is {} ({})",
+                    u.why, u.mailbox_text
                 ),
                 "grant the permission again in the target to the right object after the move",
-            ));
-        }
+            ),
+        };
+        out.push(finding(b.problem.code(), b.about, message, fix));
     }
     for &h in hubs {
         out.push(finding(

@@ -2,6 +2,7 @@
 //! the shapes real exports come in, with planted problems and an answer key that tests use.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
@@ -265,6 +266,13 @@ recipient-permissions = \"recipient-permissions.csv\"
 scope-members = \"scope-members.csv\"
 target-recipients = \"target-recipients.csv\"
 accepted-domains = \"target-accepted-domains.csv\"
+
+[waves]
+# A pilot wave, then about 400 users a week by office, cut-overs on Saturdays.
+first-cutover = \"2027-01-16\"
+pilot = 50
+users-per-wave = 400
+group-by = \"office\"
 ";
 
 /// splitmix64: small, fast, and the same sequence on every platform (tests use it too).

@@ -228,6 +228,8 @@ pub struct FileInfo {
     pub format: String,
     /// The canonical names of the columns the file had.
     pub columns: Vec<&'static str>,
+    /// When the file was last written: the export date, as near as the files tell it.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// Reads every configured input, in parallel, into typed and normalised rows.
@@ -320,6 +322,9 @@ pub(crate) fn map_rows<T: Send>(
             .filter(|(_, p)| **p)
             .map(|(c, _)| c.name)
             .collect(),
+        modified: std::fs::metadata(&table.path)
+            .and_then(|m| m.modified())
+            .ok(),
     };
     (rows, vec![info], table.notices.clone())
 }

@@ -5,9 +5,10 @@ pub mod batches;
 pub mod console;
 pub mod csv;
 pub mod ps1;
+pub mod xlsx;
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -40,7 +41,7 @@ impl Staging {
     pub fn write(
         &mut self,
         name: &str,
-        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        fill: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
     ) -> Result<()> {
         let target = self.dir.join(name);
         if let Some(parent) = target.parent() {

@@ -10,3 +10,4 @@ mod real_world;
 mod rules;
 mod stamping;
 mod util;
+mod workbook;
