@@ -25,6 +25,11 @@ use crate::rules::{self, Domains, RuleMeta, Severity, Status};
 /// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
 pub const SHEET_ROWS: usize = 1_048_575;
 
+/// Sheets up to this many rows are Excel tables; longer ones get an autofilter on a styled
+/// header instead. rust_xlsxwriter records every cell of a table in a hash map to check for
+/// overlaps (about 40 bytes and 100 ns a cell): 15 million cells for 1,000,000 mailboxes.
+pub const TABLE_ROWS: usize = 100_000;
+
 /// Excel's limit on one cell, in UTF-16 units.
 const CELL_CHARS: usize = 32_767;
 
@@ -71,6 +76,12 @@ pub fn build(data: &Data<'_>) -> Result<Workbook, XlsxError> {
     }
 
     let counts = Counts::new(data.report);
+    if data.report.order.len() + data.report.findings.len() > TABLE_ROWS {
+        // Deflate is single-threaded and, at level 6, most of the save: level 1 saves three
+        // times faster for files about 1.6 times larger (measured at 200,000 mailboxes:
+        // 0.7 s and 62 MB against 2.4 s and 37 MB).
+        wb.set_zip_compression_level(1);
+    }
     let rows = [
         ("Mailboxes", data.report.order.len()),
         ("Findings", data.report.findings.len()),
@@ -314,12 +325,16 @@ fn prepare(
     sheet.set_landscape();
     sheet.set_repeat_rows(0, 0)?;
     let last_col = columns.len() as u16 - 1;
-    if rows == 0 {
-        // Excel tables need a data row; an empty sheet keeps its header and says so.
+    if rows == 0 || rows > TABLE_ROWS {
         for (c, (title, _)) in columns.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, *title, &f.header)?;
         }
-        sheet.write_string(1, 0, "(none)")?;
+        if rows == 0 {
+            // Excel tables need a data row; an empty sheet keeps its header and says so.
+            sheet.write_string(1, 0, "(none)")?;
+        } else {
+            sheet.autofilter(0, 0, rows as u32, last_col)?;
+        }
         return Ok(());
     }
     let table = Table::new()
@@ -1204,6 +1219,29 @@ mod tests {
         assert_eq!(page_ranges(11, 10), vec![0..10, 10..11]);
         assert_eq!(page_name("Findings", 0), "Findings");
         assert_eq!(page_name("Findings", 2), "Findings (3)");
+    }
+
+    /// Tables up to `TABLE_ROWS`, a plain autofilter above (no rows need writing to see it).
+    #[test]
+    fn long_sheets_get_an_autofilter_instead_of_a_table() {
+        use calamine::Reader;
+        let f = Formats::new();
+        let mut wb = Workbook::new();
+        for (name, rows) in [("Small", 10), ("Big", TABLE_ROWS + 1)] {
+            let sheet = wb.add_worksheet();
+            sheet.set_name(name).unwrap();
+            prepare(sheet, name, &MAILBOX_COLUMNS, rows, &f).unwrap();
+            sheet.write_string(1, 0, "x").unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut xlsx = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        xlsx.load_tables().unwrap();
+        assert_eq!(xlsx.table_names(), ["Small"]);
+        let big = xlsx.worksheet_range("Big").unwrap();
+        assert_eq!(
+            big.get((0, 0)),
+            Some(&calamine::Data::String("Source address".into()))
+        );
     }
 
     #[test]
