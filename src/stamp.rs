@@ -3,7 +3,7 @@
 //! from finding codes, so the rows and the checks cannot drift apart.
 
 use crate::identity;
-use crate::input::values::{ProxyKind, address_key, domain_of};
+use crate::input::values::{ProxyKind, ProxySet, address_key, dedup_ignore_case, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::report::Report;
 use crate::resolve::Resolved;
@@ -164,11 +164,7 @@ fn send_on_behalf(cx: &Context<'_>, report: &Report<'_>) -> Vec<SendOnBehalfRow>
 /// case-insensitive repeats.
 fn source_proxies(source: &SourceMailbox) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut push = |p: String| {
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(&p)) {
-            out.push(p);
-        }
-    };
+    let mut push = |p: String| out.push(p);
     if !source.legacy_dn.is_empty() {
         push(format!("x500:{}", source.legacy_dn));
     }
@@ -179,6 +175,7 @@ fn source_proxies(source: &SourceMailbox) -> Vec<String> {
             _ => {}
         }
     }
+    dedup_ignore_case(&mut out);
     out
 }
 
@@ -290,6 +287,7 @@ impl Change {
                 .map(|p| format!("smtp:{}", p.value))
                 .collect();
         }
+        let has = ProxySet::new(&t.email_addresses);
         c.proxies = source_proxies(source)
             .into_iter()
             .filter(|p| {
@@ -299,7 +297,7 @@ impl Change {
                 } else {
                     ProxyKind::X500
                 };
-                !t.has_proxy(kind, value)
+                !has.contains(&kind, value)
             })
             .collect();
         c

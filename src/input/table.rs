@@ -277,8 +277,10 @@ fn start_csv<'t>(
             detail: format!("the file is empty: expected {what} with a header row"),
         });
     }
-    for (i, n) in names.iter().enumerate() {
-        if names[..i].iter().any(|m| m.eq_ignore_ascii_case(n)) {
+    // A set, not a scan of the names before: a header may have 100,000 columns.
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    for n in &names {
+        if !seen.insert(n.to_ascii_lowercase()) {
             return Err(Error::DuplicateColumn {
                 location: Location {
                     path: path.to_path_buf(),

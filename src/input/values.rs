@@ -1,6 +1,8 @@
 //! Pure parsers for the value shapes PowerShell writes: flattened lists (prefix-aware for proxy
 //! addresses), GUIDs, ByteQuantifiedSize strings, booleans, and unflattened .NET type names.
 
+use std::collections::HashSet;
+
 use uuid::Uuid;
 
 use super::ValueKind;
@@ -84,6 +86,45 @@ pub struct Proxy {
     /// Upper-case `SMTP:` marks the primary address.
     pub primary: bool,
     pub value: Box<str>,
+}
+
+/// Case-insensitive membership in one recipient's proxy list. A scan for the usual handful; a
+/// hash set once the list is long, so checking every source proxy against a target's list is
+/// never the product of two hostile 100,000-entry lists.
+pub struct ProxySet<'a> {
+    proxies: &'a [Proxy],
+    index: Option<HashSet<(&'a ProxyKind, String)>>,
+}
+
+impl<'a> ProxySet<'a> {
+    /// Longer lists than this are indexed.
+    const SCAN: usize = 32;
+
+    pub fn new(proxies: &'a [Proxy]) -> ProxySet<'a> {
+        let index = (proxies.len() > Self::SCAN).then(|| {
+            proxies
+                .iter()
+                .map(|p| (&p.kind, p.value.to_ascii_lowercase()))
+                .collect()
+        });
+        ProxySet { proxies, index }
+    }
+
+    pub fn contains(&self, kind: &ProxyKind, value: &str) -> bool {
+        match &self.index {
+            Some(set) => set.contains(&(kind, value.to_ascii_lowercase())),
+            None => self
+                .proxies
+                .iter()
+                .any(|p| &p.kind == kind && p.value.eq_ignore_ascii_case(value)),
+        }
+    }
+}
+
+/// Keeps the first of values equal but for ASCII case, in order; linear, however long.
+pub fn dedup_ignore_case(values: &mut Vec<String>) {
+    let mut seen = HashSet::with_capacity(values.len());
+    values.retain(|v| seen.insert(v.to_ascii_lowercase()));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,7 +1,7 @@
 //! XT206 `source-x500-missing`: the target lacks some of the source's X500 proxy addresses.
 
 use super::{Finding, MailboxCx, ProxyEdit, RuleMeta, Severity};
-use crate::input::values::ProxyKind;
+use crate::input::values::{ProxyKind, ProxySet};
 
 pub struct Rule;
 
@@ -26,11 +26,12 @@ impl super::Rule for Rule {
             return;
         };
         let dn = &cx.source.legacy_dn;
+        let has = ProxySet::new(&t.email_addresses);
         let mut missing: Vec<String> = cx
             .source
             .proxies(ProxyKind::X500)
             .filter(|p| {
-                !p.value.eq_ignore_ascii_case(dn) && !t.has_proxy(ProxyKind::X500, &p.value)
+                !p.value.eq_ignore_ascii_case(dn) && !has.contains(&ProxyKind::X500, &p.value)
             })
             .map(|p| format!("x500:{}", p.value))
             .collect();

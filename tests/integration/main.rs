@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod cli;
+mod hostile;
 mod matching;
 mod pipeline;
 mod planning;
