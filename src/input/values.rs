@@ -36,19 +36,47 @@ pub fn split_proxies(cell: &str) -> Vec<&str> {
     if !starts_with_prefix(cell) {
         return split_on(cell, |c| matches!(c, ';' | '|' | ',') || c.is_whitespace());
     }
+    // A blank separates too: `"$($_.EmailAddresses)"` joins with spaces. DNs contain blanks,
+    // but never one followed by `word:`.
+    let separator = |b: u8| matches!(b, b';' | b'|' | b',' | b'\n' | b'\r' | b' ' | b'\t');
     let bytes = cell.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        // A blank separates too: `"$($_.EmailAddresses)"` joins with spaces. DNs contain blanks,
-        // but never one followed by `word:`.
-        let separator = matches!(b, b';' | b'|' | b',' | b'\n' | b'\r' | b' ' | b'\t');
-        if separator && starts_with_prefix(&cell[i + 1..]) {
-            push_trimmed(&mut out, &cell[start..i]);
-            start = i + 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !separator(bytes[i]) {
+            i += 1;
+            continue;
         }
+        // Where the next non-blank text starts. The scan resumes from there, so a million
+        // blanks in a row cost linear time.
+        let rest = &cell[i + 1..];
+        let word = i + 1 + (rest.len() - rest.trim_start().len());
+        if !starts_with_prefix(&cell[word..]) {
+            i += 1;
+            continue;
+        }
+        // An X400 address ends with its own `;`: in `...;s=Doe; SMTP:b` it is the blank that
+        // separates, and the `;` stays with the address (in `...;s=Doe ; SMTP:b` it separates).
+        let piece = &cell[start..i];
+        let mut cut = i;
+        if bytes[i] == b';'
+            && !piece.ends_with(char::is_whitespace)
+            && piece
+                .trim_start()
+                .get(..5)
+                .is_some_and(|p| p.eq_ignore_ascii_case("x400:"))
+            && let Some(next) = (i + 1..word).find(|&j| separator(bytes[j]))
+        {
+            cut = next;
+        }
+        push_trimmed(&mut out, &cell[start..cut]);
+        start = cut + 1;
+        i = word.max(start);
     }
-    push_trimmed(&mut out, &cell[start..]);
+    if start < cell.len() {
+        push_trimmed(&mut out, &cell[start..]);
+    }
     out
 }
 
@@ -60,7 +88,7 @@ fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
     let s = if x400 {
         s
     } else {
-        s.trim_end_matches([';', '|', ',']).trim_end()
+        s.trim_end_matches(|c: char| matches!(c, ';' | '|' | ',') || c.is_whitespace())
     };
     if !s.is_empty() {
         out.push(s);
@@ -71,7 +99,12 @@ fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
 /// skipped, so a run of separators costs linear time: `;;smtp:` splits at the second `;`.
 fn starts_with_prefix(s: &str) -> bool {
     let s = s.trim_start();
-    let head = s.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    // A prefix is at most 16 characters: never scan further.
+    let head = s
+        .bytes()
+        .take(17)
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
     (1..=16).contains(&head)
         && s.as_bytes()[0].is_ascii_alphabetic()
         && s.as_bytes().get(head) == Some(&b':')
@@ -566,5 +599,129 @@ mod tests {
             "LaraN@contoso.onmicrosoft.com"
         );
         assert_eq!(domain_of("a@Contoso.COM").as_deref(), Some("contoso.com"));
+    }
+}
+
+/// Property tests: the splitter and the parsers on generated input, hostile and well-formed.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A proxy as Exchange writes one, with the characters that make splitting hard: blanks
+    /// and commas in X500 DNs, `;` (and a trailing `;`) in X400 addresses.
+    fn proxy() -> impl Strategy<Value = String> {
+        let smtp = ("(SMTP|smtp|SIP|SPO|sip)", "[a-z0-9.]{1,12}", "[a-z]{1,8}")
+            .prop_map(|(p, l, d)| format!("{p}:{l}@{d}.com"));
+        let x500 = (
+            "(X500|x500)",
+            "[A-Za-z ]{1,10}",
+            "[A-Za-z0-9 ()]{1,20}",
+            "[a-z0-9,-]{0,11}[a-z0-9]",
+        )
+            .prop_map(|(p, o, ou, cn)| format!("{p}:/o={o}/ou={ou}/cn=Recipients/cn={cn}"));
+        let x400 = ("[A-Z]{2}", "[A-Za-z]{1,8}", "[A-Za-z]{1,8}", any::<bool>()).prop_map(
+            |(c, p, s, trailing)| {
+                format!(
+                    "X400:c={c};a= ;p={p};o=Exchange;s={s}{}",
+                    if trailing { ";" } else { "" }
+                )
+            },
+        );
+        prop_oneof![smtp, x500, x400]
+    }
+
+    fn with_commas(n: u64, sep: char) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn split_returns_the_joined_proxies(
+            list in prop::collection::vec(proxy(), 1..8),
+            sep in "(;|\\||, | |\r\n)",
+        ) {
+            let cell = list.join(&sep);
+            prop_assert_eq!(split_proxies(&cell), list.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn split_never_panics_and_returns_trimmed_pieces(cell in any::<String>()) {
+            let pieces = split_proxies(&cell);
+            let total: usize = pieces.iter().map(|p| p.len()).sum();
+            prop_assert!(total <= cell.len());
+            for p in pieces {
+                prop_assert!(!p.is_empty() && p.trim() == p);
+            }
+        }
+
+        #[test]
+        fn guids_parse_in_every_spelling(n in any::<u128>()) {
+            let g = Uuid::from_u128(n);
+            let want = if n == 0 { None } else { Some(g) };
+            for text in [
+                g.hyphenated().to_string(),
+                g.hyphenated().to_string().to_uppercase(),
+                g.braced().to_string(),
+                g.simple().to_string(),
+                format!("  {g}  "),
+            ] {
+                prop_assert_eq!(parse_guid(&text), Ok(want), "{}", text);
+            }
+        }
+
+        #[test]
+        fn guid_and_size_parsers_never_panic(s in any::<String>()) {
+            let _ = parse_guid(&s);
+            let _ = parse_bool(&s);
+            if let Ok(Some(n)) = parse_size(&s) {
+                prop_assert!(n < u64::MAX || s.contains('('));
+            }
+        }
+
+        #[test]
+        fn sizes_take_the_exact_byte_count_in_any_culture(bytes in any::<u64>()) {
+            let gb = bytes as f64 / (1u64 << 30) as f64;
+            for (text, sep) in [
+                (format!("{gb:.3} GB"), ','),
+                (format!("{gb:.3} GB").replace('.', ","), '.'),
+                (format!("{gb:.3} GB"), '\u{202F}'),
+            ] {
+                let cell = format!("{text} ({} bytes)", with_commas(bytes, sep));
+                prop_assert_eq!(parse_size(&cell), Ok(Some(bytes)), "{}", cell);
+            }
+            prop_assert_eq!(parse_size(&bytes.to_string()), Ok(Some(bytes)));
+            prop_assert_eq!(parse_size(&with_commas(bytes, ',')), Ok(Some(bytes)));
+        }
+    }
+
+    #[test]
+    fn a_million_blanks_split_in_linear_time() {
+        // Each blank is a separator candidate; finding the next word from each of them again
+        // would be a trillion steps.
+        let cell = format!(
+            "SMTP:a@contoso.com{}smtp:b@contoso.com",
+            " ".repeat(1_000_000)
+        );
+        assert_eq!(
+            split_proxies(&cell),
+            ["SMTP:a@contoso.com", "smtp:b@contoso.com"]
+        );
+        let cell = format!("SMTP:a@contoso.com{}", "; ".repeat(500_000));
+        let pieces = split_proxies(&cell);
+        // Not an assert_eq!: a failure would print the million-character cell.
+        assert!(
+            pieces.len() == 1 && pieces[0].len() < 100,
+            "{} pieces",
+            pieces.len()
+        );
     }
 }
