@@ -1,0 +1,22 @@
+//! Any text through the proxy-list splitter and the proxy parser. Every piece is a non-empty,
+//! trimmed slice of the input, and together they are no longer than it.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use xtenant::input::values::{Proxy, split_proxies};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(cell) = std::str::from_utf8(data) else {
+        return;
+    };
+    let pieces = split_proxies(cell);
+    let total: usize = pieces.iter().map(|p| p.len()).sum();
+    assert!(total <= cell.len());
+    for p in pieces {
+        assert!(!p.is_empty() && p.trim() == p);
+        let range = cell.as_ptr() as usize..cell.as_ptr() as usize + cell.len();
+        assert!(range.contains(&(p.as_ptr() as usize)));
+        let parsed = Proxy::parse(p);
+        assert!(parsed.render().len() <= p.len() + 8);
+    }
+});
