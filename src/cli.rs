@@ -97,6 +97,10 @@ pub struct PlanArgs {
     /// Exit with 1 when a finding of this severity or worse exists [default: never].
     #[arg(long, value_name = "SEVERITY", value_parser = ["blocker", "fix", "warning", "never"])]
     pub fail_on: Option<String>,
+    /// Write into an --out folder that holds the plan of other exports, or files xtenant did not
+    /// write (inputs are still never overwritten).
+    #[arg(long)]
+    pub force: bool,
     /// Print no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,

@@ -62,6 +62,8 @@ pub struct Config {
     /// A previous plan (its folder or plan.json) whose placements are kept.
     pub previous_plan: Option<PathBuf>,
     pub fail_on: Option<Severity>,
+    /// Write into a folder holding another plan or foreign files.
+    pub force: bool,
     pub quiet: bool,
     pub timings: bool,
     /// Data rows per workbook sheet before it continues on `Mailboxes (2)`...: Excel's limit;
@@ -314,6 +316,7 @@ impl Config {
                 })
                 .transpose()?,
             fail_on,
+            force: args.force,
             quiet: args.quiet,
             timings: args.timings,
             sheet_rows: crate::write::xlsx::SHEET_ROWS,

@@ -100,6 +100,13 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         timings.push((stage, now - clock));
         clock = now;
     };
+    // Before any work: a run of minutes is not refused at its end.
+    let claim = write::Claim::new(
+        &config.out,
+        &config.inputs.source_mailboxes,
+        &config.inputs.target_recipients,
+        config.force,
+    )?;
     let mut inputs = input::load(config)?;
     if let Some(rows) = inputs.statistics.take() {
         input::statistics::attach(&mut inputs.sources, &rows);
@@ -147,7 +154,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     lap(&mut timings, "plan");
 
     let write_start = Instant::now();
-    let mut staging = write::Staging::new(&config.out, config.inputs.all())?;
+    let mut staging = write::Staging::new(&config.out, config.inputs.all())?.for_plan(claim);
     let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
     let files = Files {
         report: &report,

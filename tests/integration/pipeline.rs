@@ -138,6 +138,16 @@ fn output_never_overwrites_an_input_and_leaves_no_temporary_files() {
     let before = std::fs::read(dir.join("readiness.csv")).unwrap();
     let mut args = tenant_args(&dir.path, &dir.path);
     args.source_mailboxes = Some(dir.join("readiness.csv"));
+    // The inputs' folder is not empty and holds no plan: refused unless --force...
+    let e = xtenant::plan(&Config::from_args(&args).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("holds no xtenant plan") && e.contains("--force"),
+        "{e}"
+    );
+    // ...and even with it, an input is never overwritten.
+    args.force = true;
     let e = xtenant::plan(&Config::from_args(&args).unwrap())
         .unwrap_err()
         .to_string();
@@ -201,4 +211,67 @@ fn outputs_are_sorted_and_reconcile_with_the_inputs() {
         distinct.len(),
         "Codes in readiness.csv are the codes in findings.csv"
     );
+}
+
+/// Every file under `dir`, relative and `/`-separated, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    every_file(dir)
+        .into_keys()
+        .map(|k| k.replace('\\', "/"))
+        .collect()
+}
+
+#[test]
+fn an_output_folder_belongs_to_one_plan_and_holds_only_its_files() {
+    let dir = Dir::new("claim");
+    let (a, b) = (dir.join("tenant-a"), dir.join("tenant-b"));
+    xtenant::sample::write(&xtenant::sample::Options::new(300, 1), &a).unwrap();
+    xtenant::sample::write(&xtenant::sample::Options::new(300, 2), &b).unwrap();
+    let out = dir.join("plan");
+    let run = |tenant: &std::path::Path, tweak: &dyn Fn(&mut xtenant::cli::PlanArgs)| {
+        let mut args = tenant_args(tenant, &out);
+        tweak(&mut args);
+        xtenant::plan(&Config::from_args(&args).unwrap()).map_err(|e| e.to_string())
+    };
+
+    // Waves of 50 users, then of 1,000: the files of waves 2 and up go; the manifest lists
+    // what is there.
+    run(&a, &|args| args.users_per_wave = Some(50)).unwrap();
+    assert!(names(&out).iter().any(|n| n.starts_with("batches/W03/")));
+    run(&a, &|args| args.users_per_wave = Some(1000)).unwrap();
+    let files = names(&out);
+    assert!(
+        !files
+            .iter()
+            .any(|n| n.starts_with("batches/W02/") || n.starts_with("batches/W03/"))
+    );
+    assert!(!out.join("batches/W03").exists(), "emptied folders go too");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let mut listed: Vec<String> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    listed.push("manifest.json".into());
+    listed.sort();
+    assert_eq!(listed, files);
+
+    // Another tenant's exports into the same folder: refused, and the folder is untouched.
+    let before = every_file(&out);
+    let e = run(&b, &|_| {}).unwrap_err();
+    assert!(
+        e.contains("holds the plan made from other exports") && e.contains("--force"),
+        "{e}"
+    );
+    assert!(e.contains("tenant-a"), "{e}");
+    assert_eq!(every_file(&out), before);
+
+    // With --force it is replaced; a file the user put there is left alone.
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    run(&b, &|args| args.force = true).unwrap();
+    assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"mine");
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("tenant-b") && !manifest.contains("tenant-a"));
 }
