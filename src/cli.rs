@@ -101,10 +101,13 @@ pub struct PlanArgs {
     /// write (inputs are still never overwritten).
     #[arg(long)]
     pub force: bool,
-    /// Print no summary on stderr.
+    /// Print no summary or progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print the wall time of each stage (read, join, rules, csv) with the summary.
+    /// Print the run summary as JSON on stdout (for automation).
+    #[arg(long)]
+    pub json: bool,
+    /// Print the wall time of each stage (read, join, rules, stamp, plan, write: csv | xlsx).
     #[arg(long)]
     pub timings: bool,
 }

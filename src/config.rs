@@ -65,6 +65,7 @@ pub struct Config {
     /// Write into a folder holding another plan or foreign files.
     pub force: bool,
     pub quiet: bool,
+    pub json: bool,
     pub timings: bool,
     /// Data rows per workbook sheet before it continues on `Mailboxes (2)`...: Excel's limit;
     /// tests lower it to see the continuation without a million rows.
@@ -318,6 +319,7 @@ impl Config {
             fail_on,
             force: args.force,
             quiet: args.quiet,
+            json: args.json,
             timings: args.timings,
             sheet_rows: crate::write::xlsx::SHEET_ROWS,
         })

@@ -12,6 +12,7 @@ pub mod input;
 pub mod join;
 pub mod model;
 pub mod plan;
+pub mod progress;
 pub mod ps;
 pub mod report;
 pub mod resolve;
@@ -50,6 +51,12 @@ pub fn run(command: Command) -> Result<Outcome> {
                 (Some(limit), Some(worst)) => worst <= limit,
                 _ => false,
             };
+            if let Some(mut json) = summary.json {
+                json["fail-on-met"] = serde_json::Value::Bool(failed);
+                let mut out = std::io::stdout().lock();
+                let _ = serde_json::to_writer_pretty(&mut out, &json);
+                let _ = out.write_all(b"\n");
+            }
             Ok(Outcome { failed })
         }
         Command::Sample(args) => {
@@ -89,17 +96,13 @@ pub struct PlanSummary {
     pub timings: Vec<(&'static str, Duration)>,
     /// The summary for stderr.
     pub text: String,
+    /// The run summary for `--json` (stdout).
+    pub json: Option<serde_json::Value>,
 }
 
 /// The whole `xtenant plan` pipeline.
 pub fn plan(config: &Config) -> Result<PlanSummary> {
-    let mut timings: Vec<(&'static str, Duration)> = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |timings: &mut Vec<_>, stage: &'static str| {
-        let now = Instant::now();
-        timings.push((stage, now - clock));
-        clock = now;
-    };
+    let mut stages = Stages::new(progress::Progress::new(config.quiet));
     // Before any work: a run of minutes is not refused at its end.
     let claim = write::Claim::new(
         &config.out,
@@ -107,25 +110,31 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         &config.inputs.target_recipients,
         config.force,
     )?;
+    stages.start("read");
     let mut inputs = input::load(config)?;
     if let Some(rows) = inputs.statistics.take() {
         input::statistics::attach(&mut inputs.sources, &rows);
         inputs.statistics = Some(rows);
     }
-    lap(&mut timings, "read");
+    let n = inputs.sources.len();
+    stages.end(inputs.files.iter().map(|f| f.rows).sum());
+    stages.start("join");
     let joined = join::join(
         &inputs,
         join::JoinOptions {
             name_match: config.name_match,
         },
     );
-    lap(&mut timings, "join");
+    stages.end(n);
+    stages.start("rules");
     let cx = Context::new(&inputs, &joined, config);
     let report = Report::build(&cx);
-    lap(&mut timings, "rules");
+    stages.end(n);
 
+    stages.start("stamp");
     let stamping = stamp::plan(&cx, &report);
-    lap(&mut timings, "stamp");
+    stages.end(n);
+    stages.start("plan");
     let previous = config
         .previous_plan
         .as_deref()
@@ -151,9 +160,9 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
             .collect();
         plan::moves(before, &plan_file, &blocked)
     });
-    lap(&mut timings, "plan");
+    stages.end(n + wave_plan.graph.edges.len() + wave_plan.graph.unresolved.len());
 
-    let write_start = Instant::now();
+    stages.start("write");
     let mut staging = write::Staging::new(&config.out, config.inputs.all())?.for_plan(claim);
     let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
     let files = Files {
@@ -201,11 +210,11 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     }
     xlsx += save.elapsed();
     let written = staging.commit()?;
-    let wall = write_start.elapsed();
-    timings.push(("csv", csv));
-    timings.push(("xlsx", xlsx));
-    // The two ran side by side: the stage's wall time is what the total counts.
-    timings.push(("write", wall));
+    // The two ran side by side inside `write`, whose wall time is what the total counts.
+    stages.timings.push(("csv", csv));
+    stages.timings.push(("xlsx", xlsx));
+    stages.end(n + report.findings.len());
+    let timings = stages.timings;
 
     let mut text = Vec::new();
     let _ = write::console::summary(&report, &mut text);
@@ -214,6 +223,9 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     if config.timings {
         let _ = write::console::timings(&timings, &mut text);
     }
+    let json = config
+        .json
+        .then(|| write::json::summary(&report, &wave_plan, &written, &timings));
     Ok(PlanSummary {
         written,
         ready: report.count(Status::Ready),
@@ -222,7 +234,37 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         worst: report.worst(),
         timings,
         text: String::from_utf8_lossy(&text).into_owned(),
+        json,
     })
+}
+
+/// Each stage's wall time (for --timings) and its progress line.
+struct Stages {
+    progress: progress::Progress,
+    timings: Vec<(&'static str, Duration)>,
+    current: Option<(&'static str, Instant, progress::Stage)>,
+}
+
+impl Stages {
+    fn new(progress: progress::Progress) -> Stages {
+        Stages {
+            progress,
+            timings: Vec::new(),
+            current: None,
+        }
+    }
+
+    fn start(&mut self, name: &'static str) {
+        self.current = Some((name, Instant::now(), self.progress.stage(name)));
+    }
+
+    /// Ends the running stage, which handled `rows`.
+    fn end(&mut self, rows: usize) {
+        if let Some((name, start, stage)) = self.current.take() {
+            self.timings.push((name, start.elapsed()));
+            stage.done(rows);
+        }
+    }
 }
 
 /// Every output file but the workbook, from what the pipeline computed.

@@ -4,6 +4,7 @@
 pub mod batches;
 pub mod console;
 pub mod csv;
+pub mod json;
 pub mod ps1;
 pub mod xlsx;
 

@@ -56,9 +56,38 @@ fn plan_runs_on_flags_and_exit_codes_follow_fail_on() {
     );
     assert!(dir.join("plan/readiness.csv").exists());
 
+    // stderr is a pipe here, not a terminal: no progress spinner, no escape codes.
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\r'),
+        "progress drawn on a pipe: {stderr:?}"
+    );
+
     let failing = xtenant(&[&base[..], &["--fail-on", "blocker", "--quiet"]].concat());
     assert_eq!(failing.status.code(), Some(1));
     assert!(failing.stderr.is_empty(), "--quiet prints nothing");
+
+    // --json: the run summary on stdout, agreeing with the files.
+    let json = xtenant(&[&base[..], &["--json", "--quiet", "--fail-on", "blocker"]].concat());
+    assert_eq!(json.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let readiness = crate::util::rows(&dir.join("plan/readiness.csv"));
+    let count = |s: &str| readiness.iter().filter(|r| r["Status"] == s).count();
+    assert_eq!(v["mailboxes"]["total"], 200);
+    assert_eq!(v["mailboxes"]["ready"], count("Ready"));
+    assert_eq!(v["mailboxes"]["needs-stamping"], count("NeedsStamping"));
+    assert_eq!(v["mailboxes"]["blocked"], count("Blocked"));
+    let findings = crate::util::rows(&dir.join("plan/findings.csv"));
+    assert_eq!(v["findings"]["total"], findings.len());
+    assert_eq!(v["fail-on-met"], true);
+    assert_eq!(v["inputs"][0]["kind"], "source-mailboxes");
+    assert!(v["timings"]["write"].as_f64().unwrap() > 0.0);
+    assert!(
+        v["written"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p.as_str().unwrap().ends_with("readiness.xlsx"))
+    );
 }
 
 #[test]
