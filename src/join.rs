@@ -9,6 +9,7 @@ use std::fmt;
 use rayon::prelude::*;
 use uuid::Uuid;
 
+use crate::index::{KeyIndex, RowIndex};
 use crate::input::values::{ProxyKind, address_key, domain_of, local_part};
 use crate::model::{Inputs, MappingRow, SourceMailbox, TargetRecipient};
 
@@ -39,8 +40,10 @@ pub struct Match {
     /// The target, when exactly one candidate was found at the deciding level.
     pub target: Option<usize>,
     pub by: Option<MatchedBy>,
-    /// Every candidate at the deciding level when there were several (sorted).
+    /// The candidates at the deciding level when there were several (sorted; at most
+    /// `LISTED`, with `more_candidates` set when there were more).
     pub ambiguous: Vec<usize>,
+    pub more_candidates: bool,
     /// A mapping row named this mailbox but its target side found nothing.
     pub unresolved_mapping: Option<usize>,
 }
@@ -81,72 +84,106 @@ impl Default for JoinOptions {
     }
 }
 
-type Index<K> = HashMap<K, Vec<usize>>;
+/// Candidates kept for an ambiguous match: enough to name in a message, and a bound on the
+/// work when a hostile export gives thousands of targets one key.
+pub const LISTED: usize = 20;
 
-fn push<K: std::hash::Hash + Eq>(index: &mut Index<K>, key: K, i: usize) {
-    let v = index.entry(key).or_default();
-    if v.last() != Some(&i) {
-        v.push(i);
+/// Distinct candidates, in arrival order, at most `LISTED + 1` (the extra one says "more").
+#[derive(Default)]
+struct Candidates(Vec<usize>);
+
+impl Candidates {
+    fn extend(&mut self, rows: &[u32]) {
+        for &r in rows {
+            if self.0.len() > LISTED {
+                return;
+            }
+            let r = r as usize;
+            if !self.0.contains(&r) {
+                self.0.push(r);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
 /// The target side, indexed once.
-struct TargetIndex {
-    by_guid: Index<Uuid>,
-    by_external: Index<String>,
-    by_x500: Index<String>,
+struct TargetIndex<'a> {
+    by_guid: RowIndex<Uuid>,
+    by_external: KeyIndex<'a>,
+    by_x500: KeyIndex<'a>,
     /// Every identity a mapping file may use: addresses, UPN, alias, proxies, GUID.
-    by_identity: Index<String>,
+    by_identity: KeyIndex<'a>,
     /// Alias, UPN local part and primary local part of placeholder MailUsers only.
-    by_placeholder_name: Index<String>,
+    by_placeholder_name: KeyIndex<'a>,
 }
 
-impl TargetIndex {
-    fn build(targets: &[TargetRecipient], source_domains: &HashSet<String>) -> TargetIndex {
-        let mut ix = TargetIndex {
-            by_guid: Index::new(),
-            by_external: Index::new(),
-            by_x500: Index::new(),
-            by_identity: Index::new(),
-            by_placeholder_name: Index::new(),
-        };
-        for (i, t) in targets.iter().enumerate() {
-            if let Some(g) = t.exchange_guid {
-                push(&mut ix.by_guid, g, i);
-                push(&mut ix.by_identity, g.to_string(), i);
-            }
-            if !t.external_email_address.is_empty() {
-                push(
-                    &mut ix.by_external,
-                    address_key(&t.external_email_address),
-                    i,
-                );
-            }
-            for p in &t.email_addresses {
-                match p.kind {
-                    ProxyKind::X500 => push(&mut ix.by_x500, p.value.to_lowercase(), i),
-                    ProxyKind::Smtp => push(&mut ix.by_identity, address_key(&p.value), i),
-                    _ => {}
-                }
-            }
-            for id in [&t.primary_smtp, &t.upn, &t.alias] {
-                if !id.is_empty() {
-                    push(&mut ix.by_identity, address_key(id), i);
-                }
-            }
-            if is_placeholder(t, source_domains) {
-                for name in [
-                    t.alias.as_str(),
-                    local_part(&t.upn),
-                    local_part(&t.primary_smtp),
-                ] {
-                    if !name.is_empty() {
-                        push(&mut ix.by_placeholder_name, name.to_lowercase(), i);
+impl<'a> TargetIndex<'a> {
+    fn build(targets: &'a [TargetRecipient], source_domains: &HashSet<String>) -> TargetIndex<'a> {
+        let n = targets.len();
+        let mut by_guid = RowIndex::with_capacity(n);
+        let mut by_external = KeyIndex::with_capacity(n);
+        let mut by_x500 = KeyIndex::with_capacity(n);
+        let mut by_identity = KeyIndex::with_capacity(4 * n);
+        let mut by_placeholder_name = KeyIndex::with_capacity(n / 8);
+        // Four maps filled side by side: each is one thread's work, no locks.
+        rayon::scope(|scope| {
+            scope.spawn(|_| {
+                for (i, t) in targets.iter().enumerate() {
+                    if let Some(g) = t.exchange_guid {
+                        by_guid.add(g, i);
+                    }
+                    by_external.add(&t.external_email_address, i);
+                    for p in t
+                        .email_addresses
+                        .iter()
+                        .filter(|p| p.kind == ProxyKind::X500)
+                    {
+                        by_x500.add(&p.value, i);
                     }
                 }
-            }
+            });
+            scope.spawn(|_| {
+                for (i, t) in targets.iter().enumerate() {
+                    if let Some(g) = t.exchange_guid {
+                        by_identity.add_owned(g.to_string(), i);
+                    }
+                    for p in t
+                        .email_addresses
+                        .iter()
+                        .filter(|p| p.kind == ProxyKind::Smtp)
+                    {
+                        by_identity.add(&p.value, i);
+                    }
+                    for id in [&t.primary_smtp, &t.upn, &t.alias] {
+                        by_identity.add(id, i);
+                    }
+                }
+            });
+            scope.spawn(|_| {
+                for (i, t) in targets.iter().enumerate() {
+                    if is_placeholder(t, source_domains) {
+                        for name in [
+                            t.alias.as_str(),
+                            local_part(&t.upn),
+                            local_part(&t.primary_smtp),
+                        ] {
+                            by_placeholder_name.add(name, i);
+                        }
+                    }
+                }
+            });
+        });
+        TargetIndex {
+            by_guid,
+            by_external,
+            by_x500,
+            by_identity,
+            by_placeholder_name,
         }
-        ix
     }
 }
 
@@ -194,13 +231,11 @@ pub fn join(inputs: &Inputs, options: JoinOptions) -> Joined {
         .par_iter()
         .enumerate()
         .map(|(i, s)| match mapped.get(&i) {
-            Some(&(row, ref targets)) => match targets.as_slice() {
-                [] => Match {
-                    unresolved_mapping: Some(row),
-                    ..Match::default()
-                },
-                _ => decide(MatchedBy::Mapping, targets.clone()),
+            Some((row, targets)) if targets.is_empty() => Match {
+                unresolved_mapping: Some(*row),
+                ..Match::default()
             },
+            Some((_, targets)) => decide(MatchedBy::Mapping, Candidates(targets.0.clone())),
             None => match_one(s, &ix, options),
         })
         .collect();
@@ -219,76 +254,70 @@ pub fn join(inputs: &Inputs, options: JoinOptions) -> Joined {
     }
 }
 
-fn match_one(s: &SourceMailbox, ix: &TargetIndex, options: JoinOptions) -> Match {
-    let lookup = |index: &Index<String>, keys: &mut dyn Iterator<Item = String>| -> Vec<usize> {
-        keys.filter_map(|k| index.get(&k))
-            .flatten()
-            .copied()
-            .collect()
+fn match_one(s: &SourceMailbox, ix: &TargetIndex<'_>, options: JoinOptions) -> Match {
+    let from = |index: &KeyIndex<'_>, keys: &mut dyn Iterator<Item = &str>| {
+        let mut c = Candidates::default();
+        for k in keys {
+            c.extend(index.get(k));
+        }
+        c
     };
-    let levels: [(MatchedBy, Vec<usize>); 4] = [
-        (
-            MatchedBy::ExchangeGuid,
-            s.exchange_guid
-                .and_then(|g| ix.by_guid.get(&g))
-                .cloned()
-                .unwrap_or_default(),
-        ),
-        (
-            MatchedBy::ExternalEmailAddress,
-            lookup(&ix.by_external, &mut s.smtp_addresses().map(address_key)),
-        ),
-        (
-            MatchedBy::LegacyExchangeDN,
-            lookup(
-                &ix.by_x500,
-                &mut std::iter::once(s.legacy_dn.to_lowercase()).filter(|k| !k.is_empty()),
-            ),
-        ),
-        (
-            MatchedBy::Name,
-            if options.name_match {
-                let names = [
-                    s.alias.as_str(),
-                    local_part(&s.upn),
-                    local_part(&s.primary_smtp),
-                ];
-                let mut keys = names
-                    .into_iter()
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_lowercase);
-                lookup(&ix.by_placeholder_name, &mut keys)
-            } else {
-                Vec::new()
-            },
-        ),
+    let guid = || {
+        let mut c = Candidates::default();
+        if let Some(g) = s.exchange_guid {
+            c.extend(ix.by_guid.get(&g));
+        }
+        c
+    };
+    let external = || from(&ix.by_external, &mut s.smtp_addresses());
+    let x500 = || from(&ix.by_x500, &mut std::iter::once(s.legacy_dn.as_str()));
+    let name = || {
+        if !options.name_match {
+            return Candidates::default();
+        }
+        let names = [
+            s.alias.as_str(),
+            local_part(&s.upn),
+            local_part(&s.primary_smtp),
+        ];
+        from(&ix.by_placeholder_name, &mut names.into_iter())
+    };
+    // The strongest level that finds anything decides; weaker ones are not even looked up.
+    let levels: [(MatchedBy, &dyn Fn() -> Candidates); 4] = [
+        (MatchedBy::ExchangeGuid, &guid),
+        (MatchedBy::ExternalEmailAddress, &external),
+        (MatchedBy::LegacyExchangeDN, &x500),
+        (MatchedBy::Name, &name),
     ];
     levels
         .into_iter()
-        .find(|(_, candidates)| !candidates.is_empty())
-        .map_or_else(Match::default, |(by, candidates)| decide(by, candidates))
+        .map(|(by, find)| (by, find()))
+        .find(|(_, c)| !c.is_empty())
+        .map_or_else(Match::default, |(by, c)| decide(by, c))
 }
 
-fn decide(by: MatchedBy, mut candidates: Vec<usize>) -> Match {
-    candidates.sort_unstable();
-    candidates.dedup();
+fn decide(by: MatchedBy, candidates: Candidates) -> Match {
+    let mut candidates = candidates.0;
     if let [only] = candidates[..] {
-        Match {
+        return Match {
             target: Some(only),
             by: Some(by),
             ..Match::default()
-        }
-    } else {
-        Match {
-            by: Some(by),
-            ambiguous: candidates,
-            ..Match::default()
-        }
+        };
+    }
+    let more = candidates.len() > LISTED;
+    candidates.truncate(LISTED);
+    candidates.sort_unstable();
+    Match {
+        by: Some(by),
+        ambiguous: candidates,
+        more_candidates: more,
+        ..Match::default()
     }
 }
 
 /// Source index -> (mapping row, target candidates).
-type Mapped = HashMap<usize, (usize, Vec<usize>)>;
+type Mapped = HashMap<usize, (usize, Candidates)>;
 
 /// Resolves the mapping file's rows against both exports. A mapping row that names no source, or whose
 /// target side finds nothing, is a problem to report.
@@ -296,24 +325,17 @@ fn resolve_mapping(inputs: &Inputs, ix: &TargetIndex) -> (Mapped, Vec<MappingPro
     let Some(rows) = inputs.mapping.as_deref() else {
         return (HashMap::new(), Vec::new());
     };
-    let mut by_identity: Index<String> = Index::new();
+    let mut by_identity = KeyIndex::with_capacity(4 * inputs.sources.len());
     for (i, s) in inputs.sources.iter().enumerate() {
         for id in source_identities(s) {
-            push(&mut by_identity, id, i);
+            by_identity.add_owned(id, i);
         }
     }
     let mut mapped = HashMap::new();
     let mut problems = Vec::new();
     for (r, MappingRow { source, target, .. }) in rows.iter().enumerate() {
-        let sources = by_identity
-            .get(&mapping_key(source))
-            .cloned()
-            .unwrap_or_default();
-        let targets = ix
-            .by_identity
-            .get(&mapping_key(target))
-            .cloned()
-            .unwrap_or_default();
+        let sources = by_identity.get(&mapping_key(source));
+        let targets = ix.by_identity.get(&mapping_key(target));
         if sources.is_empty() || targets.is_empty() {
             problems.push(MappingProblem {
                 row: r,
@@ -321,11 +343,13 @@ fn resolve_mapping(inputs: &Inputs, ix: &TargetIndex) -> (Mapped, Vec<MappingPro
                 target_found: !targets.is_empty(),
             });
         }
-        for s in sources {
+        for &s in sources {
             // Two rows naming different targets for one mailbox: all of them are candidates at
             // the mapping level, which makes an ambiguity (XT102), not a silent first pick.
-            let entry = mapped.entry(s).or_insert((r, Vec::new()));
-            entry.1.extend(targets.iter().copied());
+            let entry = mapped
+                .entry(s as usize)
+                .or_insert((r, Candidates::default()));
+            entry.1.extend(targets);
         }
     }
     (mapped, problems)

@@ -8,6 +8,7 @@ pub mod config;
 pub mod date;
 pub mod error;
 pub mod identity;
+pub mod index;
 pub mod input;
 pub mod join;
 pub mod model;
@@ -132,7 +133,10 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     stages.end(n);
 
     stages.start("stamp");
-    let stamping = stamp::plan(&cx, &report);
+    // Delegates and permission trustees name mailboxes in every form exports use: one index
+    // of all of them, for stamping and planning.
+    let resolver = resolve::Resolver::new(&inputs.sources);
+    let stamping = stamp::plan(&cx, &report, &resolver);
     stages.end(n);
     stages.start("plan");
     let previous = config
@@ -143,6 +147,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let wave_plan = plan::plan(
         &cx,
         &report,
+        &resolver,
         &config.waves,
         previous
             .as_ref()

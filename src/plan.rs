@@ -9,7 +9,7 @@ use crate::date::Date;
 use crate::input::values::address_key;
 use crate::model::PermissionRow;
 use crate::report::Report;
-use crate::resolve::Resolved;
+use crate::resolve::{Resolved, Resolver};
 use crate::rules::{Context, Finding, Severity, Status};
 use crate::stamp::Stamping;
 use crate::write::batches::{Move, PlanFile, PlannedMailbox};
@@ -59,9 +59,8 @@ pub struct Graph {
 
 /// Builds the graph from FullAccess (Get-EXOMailboxPermission), SendAs
 /// (Get-EXORecipientPermission) and GrantSendOnBehalfTo.
-pub fn graph(cx: &Context<'_>) -> Graph {
+pub fn graph(cx: &Context<'_>, resolver: &Resolver<'_>) -> Graph {
     let inputs = cx.inputs;
-    let resolver = cx.resolver();
     let mut g = Graph::default();
     let add = |g: &mut Graph, mailbox: &str, trustee: &str, kind: EdgeKind| {
         let m = resolver.resolve(mailbox);
@@ -193,6 +192,7 @@ fn size_of(cx: &Context<'_>, i: usize) -> u64 {
 pub fn plan(
     cx: &Context<'_>,
     report: &Report<'_>,
+    resolver: &Resolver<'_>,
     settings: &WaveSettings,
     previous: &Previous,
 ) -> Plan {
@@ -202,7 +202,7 @@ pub fn plan(
         .iter()
         .map(|s| *s != Status::Blocked)
         .collect();
-    let graph = graph(cx);
+    let graph = graph(cx, resolver);
 
     // Degree over distinct migrating neighbours; hubs stay out of the union.
     let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];

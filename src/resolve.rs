@@ -2,9 +2,8 @@
 //! display name, canonical name `domain/OU/Name`, DN `CN=Name,OU=...`, GUID) to source mailboxes.
 //! Used for delegates (GrantSendOnBehalfTo) and, later, permission trustees.
 
-use std::collections::HashMap;
-
-use crate::input::values::{address_key, strip_smtp_prefix};
+use crate::index::KeyIndex;
+use crate::input::values::strip_smtp_prefix;
 use crate::model::SourceMailbox;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,32 +14,35 @@ pub enum Resolved {
     None,
 }
 
-pub struct Resolver {
+pub struct Resolver<'a> {
     /// Identities unique in a tenant: addresses, UPN, alias, Name, object ids.
-    by_key: HashMap<String, Vec<usize>>,
+    by_key: KeyIndex<'a>,
     /// Display names, which two people may share: consulted only when nothing else answers.
-    by_display_name: HashMap<String, Vec<usize>>,
+    by_display_name: KeyIndex<'a>,
 }
 
-impl Resolver {
-    pub fn new(sources: &[SourceMailbox]) -> Resolver {
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_display_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let add = |map: &mut HashMap<String, Vec<usize>>, id: &str, i: usize| {
-            let v = map.entry(address_key(id)).or_default();
-            if v.last() != Some(&i) {
-                v.push(i);
-            }
-        };
-        for (i, s) in sources.iter().enumerate() {
-            let guid = s.exchange_guid.map(|g| g.to_string());
-            for id in s.unique_identities().chain(guid.as_deref()) {
-                add(&mut by_key, id, i);
-            }
-            if !s.display_name.is_empty() {
-                add(&mut by_display_name, &s.display_name, i);
-            }
-        }
+impl<'a> Resolver<'a> {
+    pub fn new(sources: &'a [SourceMailbox]) -> Resolver<'a> {
+        let mut by_key = KeyIndex::with_capacity(6 * sources.len());
+        let mut by_display_name = KeyIndex::with_capacity(sources.len());
+        // Two maps, two threads.
+        rayon::join(
+            || {
+                for (i, s) in sources.iter().enumerate() {
+                    for id in s.unique_identities() {
+                        by_key.add(id, i);
+                    }
+                    if let Some(g) = s.exchange_guid {
+                        by_key.add_owned(g.to_string(), i);
+                    }
+                }
+            },
+            || {
+                for (i, s) in sources.iter().enumerate() {
+                    by_display_name.add(&s.display_name, i);
+                }
+            },
+        );
         Resolver {
             by_key,
             by_display_name,
@@ -52,10 +54,12 @@ impl Resolver {
         let candidates = [Some(id), canonical_name_leaf(id), dn_common_name(id)];
         for index in [&self.by_key, &self.by_display_name] {
             for key in candidates.iter().flatten() {
-                match index.get(&address_key(key)).map(Vec::as_slice) {
-                    Some([one]) => return Resolved::One(*one),
-                    Some(many) if many.len() > 1 => return Resolved::Ambiguous(many.to_vec()),
-                    _ => {}
+                match index.get(key) {
+                    [one] => return Resolved::One(*one as usize),
+                    [] => {}
+                    many => {
+                        return Resolved::Ambiguous(many.iter().map(|&m| m as usize).collect());
+                    }
                 }
             }
         }
@@ -102,11 +106,12 @@ mod tests {
 
     #[test]
     fn every_identity_form_resolves() {
-        let r = Resolver::new(&[
+        let sources = [
             mailbox("lara@contoso.com", "Lara Newton", "Newton, Lara"),
             mailbox("john@contoso.com", "John Smith", "Smith, John"),
             mailbox("john2@contoso.com", "John Smith2", "Smith, John"),
-        ]);
+        ];
+        let r = Resolver::new(&sources);
         assert_eq!(r.resolve("LARA@contoso.com"), Resolved::One(0));
         assert_eq!(r.resolve("SMTP:lara@contoso.com"), Resolved::One(0));
         assert_eq!(r.resolve("Lara Newton"), Resolved::One(0));

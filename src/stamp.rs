@@ -6,7 +6,7 @@ use crate::identity;
 use crate::input::values::{ProxyKind, ProxySet, address_key, dedup_ignore_case, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::report::Report;
-use crate::resolve::Resolved;
+use crate::resolve::{Resolved, Resolver};
 use crate::rules::{Context, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,7 @@ pub struct Stamping {
 }
 
 /// The stamping for every NeedsStamping mailbox, in the report's output order.
-pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
+pub fn plan(cx: &Context<'_>, report: &Report<'_>, resolver: &Resolver<'_>) -> Stamping {
     let mut out = Stamping::default();
     for &i in &report.order {
         if report.statuses[i] != Status::NeedsStamping {
@@ -110,7 +110,7 @@ pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
             }
         }
     }
-    out.send_on_behalf = send_on_behalf(cx, report);
+    out.send_on_behalf = send_on_behalf(cx, report, resolver);
     out
 }
 
@@ -125,8 +125,11 @@ fn target_identity(cx: &Context<'_>, i: usize) -> Option<String> {
 
 /// Delegates of every mailbox that will move, in target terms; the ones that cannot be granted
 /// are listed with the reason, never dropped.
-fn send_on_behalf(cx: &Context<'_>, report: &Report<'_>) -> Vec<SendOnBehalfRow> {
-    let resolver = cx.resolver();
+fn send_on_behalf(
+    cx: &Context<'_>,
+    report: &Report<'_>,
+    resolver: &Resolver<'_>,
+) -> Vec<SendOnBehalfRow> {
     let mut rows = Vec::new();
     for &i in &report.order {
         let source = &cx.inputs.sources[i];

@@ -3,18 +3,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use uuid::Uuid;
-
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::identity::{self, Planned};
+use crate::index::{FastMap, KeyIndex, RowIndex, key};
 use crate::input::values::ProxyKind;
 use crate::input::values::address_key;
 use crate::join::{Joined, Match};
 use crate::model::{Inputs, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
-use crate::resolve::Resolver;
 
 use super::{Finding, RuleMeta};
 
@@ -70,16 +68,14 @@ pub struct Context<'a> {
     pub scope: Option<HashSet<String>>,
     /// Position of each source mailbox in the output order.
     rank: Vec<usize>,
-    /// Source rows whose ExchangeGuid or PrimarySmtpAddress repeats: row -> (column, other rows).
-    duplicates: HashMap<usize, Vec<(&'static str, Vec<usize>)>>,
+    /// Source rows whose ExchangeGuid or PrimarySmtpAddress repeats.
+    duplicates: Duplicates,
     /// Per source mailbox, the addresses xtenant plans to give its target.
     pub planned: Vec<Planned>,
-    /// Address (lower-cased) -> the target objects that hold it as primary, UPN or proxy.
-    target_owners: HashMap<String, Vec<usize>>,
+    /// Address -> the target objects that hold it as primary, UPN or proxy.
+    target_owners: KeyIndex<'a>,
     /// Address (lower-cased) -> how many source mailboxes it is planned for.
-    planned_count: HashMap<String, usize>,
-    /// Built on first use: stamping and planning share it.
-    resolver: std::sync::OnceLock<Resolver>,
+    planned_count: FastMap<String, usize>,
 }
 
 /// Who else holds an address xtenant plans to give a target.
@@ -107,9 +103,9 @@ impl<'a> Context<'a> {
                 )
             })
             .collect();
-        let mut planned_count: HashMap<String, usize> = HashMap::new();
+        let mut planned_count: FastMap<String, usize> = FastMap::default();
         for a in planned.iter().flat_map(Planned::addresses) {
-            *planned_count.entry(address_key(a)).or_default() += 1;
+            *planned_count.entry(key(a).into_owned()).or_default() += 1;
         }
         let scope = inputs.scope_members.as_ref().map(|members| {
             members
@@ -128,14 +124,7 @@ impl<'a> Context<'a> {
             target_owners: target_owners(&inputs.targets),
             planned,
             planned_count,
-            resolver: std::sync::OnceLock::new(),
         }
-    }
-
-    /// Resolves the identities exports write (delegates, permission trustees) to mailboxes.
-    pub fn resolver(&self) -> &Resolver {
-        self.resolver
-            .get_or_init(|| Resolver::new(&self.inputs.sources))
     }
 
     /// Who else holds the addresses planned for `source`: another target object, or the plan of
@@ -144,22 +133,31 @@ impl<'a> Context<'a> {
         let matched = self.joined.matches[source].target;
         let mut out = Vec::new();
         for a in self.planned[source].addresses() {
-            let key = address_key(a);
-            for &t in self.target_owners.get(&key).map_or(&[][..], Vec::as_slice) {
-                if Some(t) != matched {
-                    out.push((a, Holder::Target(t)));
+            for &t in self.target_owners.get(a) {
+                if Some(t as usize) != matched {
+                    out.push((a, Holder::Target(t as usize)));
                 }
             }
-            if self.planned_count.get(&key).is_some_and(|&n| n > 1) {
+            if self
+                .planned_count
+                .get(key(a).as_ref())
+                .is_some_and(|&n| n > 1)
+            {
                 out.push((a, Holder::AnotherSource));
             }
         }
         out
     }
 
-    /// The columns in which this source row repeats another, with the other rows.
-    pub fn duplicates_of(&self, source: usize) -> &[(&'static str, Vec<usize>)] {
-        self.duplicates.get(&source).map_or(&[], Vec::as_slice)
+    /// The columns in which this source row repeats another, each with its group of rows
+    /// (this one included, in input order).
+    pub fn duplicates_of(&self, source: usize) -> impl Iterator<Item = (&'static str, &[usize])> {
+        self.duplicates
+            .of
+            .get(&source)
+            .into_iter()
+            .flatten()
+            .map(|&(column, g)| (column, self.duplicates.groups[g].as_slice()))
     }
 
     pub fn mailbox(&self, index: usize) -> MailboxCx<'_> {
@@ -198,9 +196,9 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Every address a target object holds (primary, UPN, SMTP proxies), lower-cased.
-fn target_owners(targets: &[TargetRecipient]) -> HashMap<String, Vec<usize>> {
-    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+/// Every address a target object holds (primary, UPN, SMTP proxies).
+fn target_owners(targets: &[TargetRecipient]) -> KeyIndex<'_> {
+    let mut owners = KeyIndex::with_capacity(3 * targets.len());
     for (i, t) in targets.iter().enumerate() {
         let smtp = t
             .email_addresses
@@ -210,47 +208,49 @@ fn target_owners(targets: &[TargetRecipient]) -> HashMap<String, Vec<usize>> {
         for a in [t.primary_smtp.as_str(), t.upn.as_str()]
             .into_iter()
             .chain(smtp)
-            .filter(|a| !a.is_empty())
         {
-            let v = owners.entry(address_key(a)).or_default();
-            if v.last() != Some(&i) {
-                v.push(i);
-            }
+            owners.add(a, i);
         }
     }
     owners
 }
 
-/// Groups source rows by ExchangeGuid and by PrimarySmtpAddress; every group of two or more
-/// gives each member the others. Linear in the number of rows.
-fn duplicate_keys(sources: &[SourceMailbox]) -> HashMap<usize, Vec<(&'static str, Vec<usize>)>> {
-    let mut by_guid: HashMap<Uuid, Vec<usize>> = HashMap::new();
-    let mut by_primary: HashMap<String, Vec<usize>> = HashMap::new();
+/// Source rows that share an ExchangeGuid or a PrimarySmtpAddress. Each group is stored once
+/// and its rows point at it, so a key shared by a hundred thousand rows costs memory in
+/// proportion to them, not to their square.
+#[derive(Debug, Default)]
+struct Duplicates {
+    groups: Vec<Vec<usize>>,
+    /// Row -> (column, group), sorted.
+    of: HashMap<usize, Vec<(&'static str, usize)>>,
+}
+
+fn duplicate_keys(sources: &[SourceMailbox]) -> Duplicates {
+    let mut by_guid = RowIndex::with_capacity(sources.len());
+    let mut by_primary = KeyIndex::with_capacity(sources.len());
     for (i, s) in sources.iter().enumerate() {
         if let Some(g) = s.exchange_guid {
-            by_guid.entry(g).or_default().push(i);
+            by_guid.add(g, i);
         }
-        if !s.primary_smtp.is_empty() {
-            by_primary
-                .entry(address_key(&s.primary_smtp))
-                .or_default()
-                .push(i);
-        }
+        by_primary.add(&s.primary_smtp, i);
     }
-    let mut out: HashMap<usize, Vec<(&'static str, Vec<usize>)>> = HashMap::new();
-    let groups = by_guid
-        .into_values()
+    let mut groups: Vec<(&'static str, Vec<usize>)> = by_guid
+        .repeated()
         .map(|g| ("ExchangeGuid", g))
-        .chain(by_primary.into_values().map(|g| ("PrimarySmtpAddress", g)));
-    for (column, group) in groups.filter(|(_, g)| g.len() > 1) {
+        .chain(by_primary.repeated().map(|g| ("PrimarySmtpAddress", g)))
+        .map(|(column, g)| (column, g.iter().map(|&r| r as usize).collect()))
+        .collect();
+    // Map iteration order varies between runs: fix the groups' order.
+    groups.sort();
+    let mut out = Duplicates::default();
+    for (column, group) in groups {
         for &i in &group {
-            let others = group.iter().copied().filter(|&o| o != i).collect();
-            out.entry(i).or_default().push((column, others));
+            out.of
+                .entry(i)
+                .or_default()
+                .push((column, out.groups.len()));
         }
-    }
-    // HashMap iteration order varies between runs: fix the order of each row's entries.
-    for entries in out.values_mut() {
-        entries.sort();
+        out.groups.push(group);
     }
     out
 }

@@ -27,11 +27,15 @@ impl super::Rule for Rule {
         let targets = &cx.cx.inputs.targets;
         let names: Vec<&str> = cx.m.ambiguous.iter().map(|&t| targets[t].label()).collect();
         let by = cx.m.by.map(|b| b.to_string()).unwrap_or_default();
+        let (count, more) = if cx.m.more_candidates {
+            (format!("more than {}", names.len()), " and more")
+        } else {
+            (names.len().to_string(), "")
+        };
         out.push(cx.finding(
             &META,
             format!(
-                "{} target objects match by {by}: {}",
-                names.len(),
+                "{count} target objects match by {by}: {}{more}",
                 names.join(", ")
             ),
             format!(

@@ -1,6 +1,8 @@
 //! XT103 `target-claimed-twice`: one target object is matched by several source mailboxes.
 
 use super::{Finding, MailboxCx, RuleMeta, Severity};
+use crate::index::some_of;
+use crate::join::LISTED;
 
 pub struct Rule;
 
@@ -29,17 +31,16 @@ impl super::Rule for Rule {
             return;
         }
         let sources = &cx.cx.inputs.sources;
-        let others: Vec<&str> = claimants
+        let others = claimants
             .iter()
             .filter(|&&s| s != cx.index)
-            .map(|&s| sources[s].label())
-            .collect();
+            .map(|&s| sources[s].label());
         out.push(cx.finding(
             &META,
             format!(
                 "target {} is also matched by {}",
                 target.label(),
-                others.join(", ")
+                some_of(others, claimants.len() - 1, LISTED)
             ),
             "map each source to its own target object in the mapping file".into(),
         ));

@@ -1,6 +1,8 @@
 //! XT602 `duplicate-source-key`: two source rows share an ExchangeGuid or PrimarySmtpAddress.
 
 use super::{Finding, MailboxCx, RuleMeta, Severity};
+use crate::index::some_of;
+use crate::join::LISTED;
 
 pub struct Rule;
 
@@ -22,10 +24,11 @@ impl super::Rule for Rule {
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         let sources = &cx.cx.inputs.sources;
-        let dups = cx.cx.duplicates_of(cx.index);
-        for (column, others) in dups {
-            let lines: Vec<String> = others
+        for (column, group) in cx.cx.duplicates_of(cx.index) {
+            let lines: Vec<String> = group
                 .iter()
+                .filter(|&&o| o != cx.index)
+                .take(LISTED)
                 .map(|&o| sources[o].line.to_string())
                 .collect();
             out.push(cx.finding(
@@ -33,7 +36,7 @@ impl super::Rule for Rule {
                 format!(
                     "{column} of source line {} repeats on line(s) {}",
                     cx.source.line,
-                    lines.join(", ")
+                    some_of(lines.iter().map(String::as_str), group.len() - 1, LISTED)
                 ),
                 "re-export the source mailboxes in one run".into(),
             ));
