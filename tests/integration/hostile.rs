@@ -215,3 +215,35 @@ fn x500_lists_of_sixty_thousand_on_both_sides_stay_linear() {
         i % 2 == 1
     }));
 }
+
+#[test]
+fn thousands_of_rows_sharing_one_key_stay_linear_and_messages_stay_short() {
+    let dir = Dir::new("shared-key");
+    let mut source = String::from(HEAD);
+    for i in 0..20_000 {
+        source.push_str(&format!(
+            "dup@contoso.com,SMTP:dup@contoso.com,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=x/cn=u{i},Same Name\r\n"
+        ));
+    }
+    let mut target = String::from("PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ExternalEmailAddress\r\n");
+    for i in 0..5_000 {
+        target.push_str(&format!(
+            "t{i}@northwindtraders.com,SMTP:t{i}@northwindtraders.com,,SMTP:dup@contoso.com\r\n"
+        ));
+    }
+    let s = dir.write("source.csv", source);
+    let t = dir.write("target.csv", target);
+    let out = dir.join("out");
+    plan(&args(&s, &t, &out));
+    let findings = rows(&out.join("findings.csv"));
+    let count = |code: &str| findings.iter().filter(|f| f["Code"] == code).count();
+    // Every row repeats both keys, and every row's match is ambiguous.
+    assert_eq!(count("XT602"), 2 * 20_000);
+    assert_eq!(count("XT102"), 20_000);
+    let longest = findings.iter().map(|f| f["Message"].len()).max().unwrap();
+    assert!(longest < 2_000, "a message of {longest} bytes");
+    let xt602 = findings.iter().find(|f| f["Code"] == "XT602").unwrap();
+    assert!(xt602["Message"].ends_with("and 19,979 more"), "{}", xt602["Message"]);
+    let xt102 = findings.iter().find(|f| f["Code"] == "XT102").unwrap();
+    assert!(xt102["Message"].starts_with("more than 20 target objects"), "{}", xt102["Message"]);
+}
