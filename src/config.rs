@@ -67,6 +67,9 @@ pub struct Config {
     pub quiet: bool,
     pub json: bool,
     pub timings: bool,
+    /// The process exits when `plan` returns (the binary): its memory is left to the OS instead
+    /// of being freed piece by piece.
+    pub exit_after: bool,
     /// Data rows per workbook sheet before it continues on `Mailboxes (2)`...: Excel's limit;
     /// tests lower it to see the continuation without a million rows.
     pub sheet_rows: usize,
@@ -321,6 +324,7 @@ impl Config {
             quiet: args.quiet,
             json: args.json,
             timings: args.timings,
+            exit_after: false,
             sheet_rows: crate::write::xlsx::SHEET_ROWS,
         })
     }

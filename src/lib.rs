@@ -42,7 +42,8 @@ pub struct Outcome {
 pub fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Plan(args) => {
-            let config = Config::from_args(&args)?;
+            let mut config = Config::from_args(&args)?;
+            config.exit_after = true;
             let summary = plan(&config)?;
             if !config.quiet {
                 let mut err = std::io::stderr().lock();
@@ -231,7 +232,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let json = config
         .json
         .then(|| write::json::summary(&report, &wave_plan, &written, &timings));
-    Ok(PlanSummary {
+    let summary = PlanSummary {
         written,
         ready: report.count(Status::Ready),
         needs_stamping: report.count(Status::NeedsStamping),
@@ -240,7 +241,24 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         timings,
         text: String::from_utf8_lossy(&text).into_owned(),
         json,
-    })
+    };
+    if config.exit_after {
+        // The process ends as soon as this returns: freeing tens of millions of small
+        // allocations one by one took 12 s at 1,000,000 users; the OS takes the memory back
+        // at once. Borrowers first, then what they borrow.
+        std::mem::forget(broken);
+        std::mem::forget(report);
+        std::mem::forget(cx);
+        std::mem::forget(stamping);
+        std::mem::forget(wave_plan);
+        std::mem::forget(plan_file);
+        std::mem::forget(addresses);
+        std::mem::forget(moves);
+        std::mem::forget(resolver);
+        std::mem::forget(joined);
+        std::mem::forget(inputs);
+    }
+    Ok(summary)
 }
 
 /// Each stage's wall time (for --timings) and its progress line.

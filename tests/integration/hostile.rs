@@ -225,7 +225,8 @@ fn thousands_of_rows_sharing_one_key_stay_linear_and_messages_stay_short() {
             "dup@contoso.com,SMTP:dup@contoso.com,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=x/cn=u{i},Same Name\r\n"
         ));
     }
-    let mut target = String::from("PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ExternalEmailAddress\r\n");
+    let mut target =
+        String::from("PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ExternalEmailAddress\r\n");
     for i in 0..5_000 {
         target.push_str(&format!(
             "t{i}@northwindtraders.com,SMTP:t{i}@northwindtraders.com,,SMTP:dup@contoso.com\r\n"
@@ -243,7 +244,15 @@ fn thousands_of_rows_sharing_one_key_stay_linear_and_messages_stay_short() {
     let longest = findings.iter().map(|f| f["Message"].len()).max().unwrap();
     assert!(longest < 2_000, "a message of {longest} bytes");
     let xt602 = findings.iter().find(|f| f["Code"] == "XT602").unwrap();
-    assert!(xt602["Message"].ends_with("and 19,979 more"), "{}", xt602["Message"]);
+    assert!(
+        xt602["Message"].ends_with("and 19,979 more"),
+        "{}",
+        xt602["Message"]
+    );
     let xt102 = findings.iter().find(|f| f["Code"] == "XT102").unwrap();
-    assert!(xt102["Message"].starts_with("more than 20 target objects"), "{}", xt102["Message"]);
+    assert!(
+        xt102["Message"].starts_with("more than 20 target objects"),
+        "{}",
+        xt102["Message"]
+    );
 }
