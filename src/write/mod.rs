@@ -6,6 +6,7 @@ pub mod console;
 pub mod csv;
 pub mod json;
 pub mod ps1;
+pub mod sheet_xml;
 pub mod xlsx;
 
 use std::fs::File;
@@ -94,6 +95,25 @@ impl Claim {
     }
 }
 
+/// One staged file being written.
+pub struct Slot {
+    pub writer: BufWriter<File>,
+    target: PathBuf,
+}
+
+impl Slot {
+    /// Ends the file: `filled` is how writing it went; on success it is flushed to disk.
+    pub fn finish(self, filled: std::io::Result<()>) -> Result<()> {
+        let err = |source| Error::Write {
+            path: self.target.clone(),
+            source,
+        };
+        filled.map_err(err)?;
+        let file = self.writer.into_inner().map_err(|e| err(e.into_error()))?;
+        file.sync_all().map_err(err)
+    }
+}
+
 /// A set of output files written together.
 pub struct Staging {
     dir: PathBuf,
@@ -132,6 +152,14 @@ impl Staging {
         name: &str,
         fill: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
     ) -> Result<()> {
+        let mut slot = self.slot(name)?;
+        let filled = fill(&mut slot.writer);
+        slot.finish(filled)
+    }
+
+    /// Stages one file to be written elsewhere (on another thread): its temporary file exists
+    /// and is registered, so a failure anywhere still removes it.
+    pub fn slot(&mut self, name: &str) -> Result<Slot> {
         let target = self.dir.join(name);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|source| Error::Write {
@@ -154,12 +182,12 @@ impl Staging {
             source,
         };
         let file = File::create(&temp).map_err(err)?;
-        // Registered before filling, so Drop removes it even when `fill` fails.
+        // Registered before filling, so Drop removes it even when filling fails.
         self.staged.push((temp, target.clone()));
-        let mut w = BufWriter::with_capacity(1 << 16, file);
-        fill(&mut w).map_err(err)?;
-        let file = w.into_inner().map_err(|e| err(e.into_error()))?;
-        file.sync_all().map_err(err)
+        Ok(Slot {
+            writer: BufWriter::with_capacity(1 << 16, file),
+            target,
+        })
     }
 
     /// Renames every staged file into place and returns the final paths. For a plan, the

@@ -5,10 +5,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::Path;
 use std::time::SystemTime;
 
-use rayon::prelude::*;
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartFormat, ChartLegendPosition, ChartPoint, ChartSolidFill, ChartType,
     ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format,
@@ -16,6 +14,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use super::sheet_xml::{self, Cell, Splice};
 use crate::config::WaveSettings;
 use crate::date::Date;
 use crate::plan::{Broken, Plan, Side};
@@ -42,14 +41,39 @@ pub struct Data<'a> {
     pub settings: &'a WaveSettings,
     /// Data rows per sheet before it continues on `Name (2)`; `SHEET_ROWS` but in tests.
     pub sheet_rows: usize,
-    /// Where the constant-memory sheets keep their rows until the workbook is saved.
-    pub tempdir: &'a Path,
 }
 
 /// Builds the workbook; `save` writes it.
-pub fn build(data: &Data<'_>) -> Result<Workbook, XlsxError> {
+type Built = (Workbook, Vec<(String, Page)>, i64);
+
+/// Writes the workbook to `out`: the package rust_xlsxwriter makes without the detail rows,
+/// then those rows generated straight into it (`sheet_xml`), on every core.
+pub fn write(data: &Data<'_>, out: impl std::io::Write + std::io::Seek) -> std::io::Result<()> {
+    let xlsx = |e: XlsxError| std::io::Error::other(format!("readiness.xlsx: {e}"));
+    let (mut wb, pages, level) = build(data).map_err(xlsx)?;
+    let book = wb.save_to_buffer().map_err(xlsx)?;
+    let counts = Counts::new(data.report);
+    let links = rule_links(&counts);
+    let links = &links;
+    let splices: Vec<Splice<'_>> = pages
+        .into_iter()
+        .filter(|(_, p)| !p.range.is_empty())
+        .map(|(file, page)| Splice {
+            file,
+            rows: page.range.len(),
+            columns: page.kind.columns().len(),
+            fill: Box::new(move |rows, styles, out| {
+                page_rows(&page, data, links, rows, styles, out);
+            }),
+        })
+        .collect();
+    sheet_xml::splice(&book, &splices, level, out)
+}
+
+/// The package without the detail rows, the detail pages with the sheet file each went to, and
+/// the compression level for the rows.
+fn build(data: &Data<'_>) -> Result<Built, XlsxError> {
     let mut wb = Workbook::new();
-    wb.set_tempdir(data.tempdir)?;
     // A fixed creation time (the newest input's) keeps the bytes the same for the same inputs.
     let newest = data
         .report
@@ -65,56 +89,40 @@ pub fn build(data: &Data<'_>) -> Result<Workbook, XlsxError> {
             .set_author("xtenant")
             .set_creation_datetime(&ExcelDateTime::from_timestamp(newest)?),
     );
-
-    // Constant-memory sheets number a format when a row first uses it, and the detail sheets
-    // fill in parallel: numbering every format first, in a fixed order, keeps the bytes the
-    // same whichever thread writes first. (`register_format` exists for this; it is hidden
-    // from the crate's docs, so a test of identical bytes at 1, 3 and 4 threads guards it.)
-    let f = Formats::new();
-    for format in [&f.header, &f.int, &f.gb, &f.hours, &f.pct, &f.link, &f.wrap] {
-        wb.register_format(format);
-    }
-
     let counts = Counts::new(data.report);
-    if data.report.order.len() + data.report.findings.len() > TABLE_ROWS {
-        // Deflate is single-threaded and, at level 6, most of the save: level 1 saves three
-        // times faster for files about 1.6 times larger (measured at 200,000 mailboxes:
-        // 0.7 s and 62 MB against 2.4 s and 37 MB).
-        wb.set_zip_compression_level(1);
-    }
+    // Deflate is single-threaded and, at level 6, most of the save: level 1 is three times
+    // faster for files about 1.6 times larger (measured at 200,000 mailboxes: 0.7 s and 62 MB
+    // against 2.4 s and 37 MB).
+    let level = if data.report.order.len() + data.report.findings.len() > TABLE_ROWS {
+        1
+    } else {
+        6
+    };
+    wb.set_zip_compression_level(level as u8);
+
     let rows = [
-        ("Mailboxes", data.report.order.len()),
-        ("Findings", data.report.findings.len()),
-        ("Permissions", data.broken.len()),
+        (Kind::Mailboxes, data.report.order.len()),
+        (Kind::Findings, data.report.findings.len()),
+        (Kind::Permissions, data.broken.len()),
     ];
     let mut pages: Vec<(Worksheet, Page)> = Vec::new();
-    for (kind, (title, n)) in [Kind::Mailboxes, Kind::Findings, Kind::Permissions]
-        .into_iter()
-        .zip(rows)
-    {
+    for (kind, n) in rows {
         for (i, range) in page_ranges(n, data.sheet_rows).into_iter().enumerate() {
-            let mut sheet = wb.new_worksheet_with_constant_memory()?;
-            sheet.set_name(page_name(title, i))?;
-            pages.push((
-                sheet,
-                Page {
-                    kind,
-                    range,
-                    index: i,
-                },
-            ));
+            let mut sheet = Worksheet::new();
+            sheet.set_name(page_name(kind.title(), i))?;
+            let page = Page {
+                kind,
+                range,
+                index: i,
+            };
+            probe(&mut sheet, &page)?;
+            pages.push((sheet, page));
         }
     }
-    // The detail sheets are independent: fill them on as many threads as rayon has.
-    pages
-        .par_iter_mut()
-        .map(|(sheet, page)| fill(sheet, page, data, &counts))
-        .collect::<Result<Vec<()>, XlsxError>>()?;
 
     let mut summary = Worksheet::new();
     summary.set_name("Summary")?;
     write_summary(&mut summary, data, &counts, &pages)?;
-    wb.push_worksheet(summary);
     let mut waves = Worksheet::new();
     waves.set_name("Waves")?;
     write_waves(&mut waves, data)?;
@@ -125,30 +133,29 @@ pub fn build(data: &Data<'_>) -> Result<Workbook, XlsxError> {
     rules_sheet.set_name("Rules")?;
     write_rules(&mut rules_sheet, &counts)?;
 
+    // Sheet order: Summary, Mailboxes..., Findings..., Waves, Batches, Permissions..., Rules.
+    // rust_xlsxwriter numbers the sheet files in that order: sheet1.xml is the Summary.
+    let mut order: Vec<(Worksheet, Option<Page>)> = vec![(summary, None)];
     let (mailboxes, rest): (Vec<_>, Vec<_>) = pages
         .into_iter()
         .partition(|(_, p)| p.kind == Kind::Mailboxes);
     let (findings, permissions): (Vec<_>, Vec<_>) = rest
         .into_iter()
         .partition(|(_, p)| p.kind == Kind::Findings);
-    for (sheet, _) in mailboxes.into_iter().chain(findings) {
+    order.extend(mailboxes.into_iter().map(|(s, p)| (s, Some(p))));
+    order.extend(findings.into_iter().map(|(s, p)| (s, Some(p))));
+    order.push((waves, None));
+    order.push((batches, None));
+    order.extend(permissions.into_iter().map(|(s, p)| (s, Some(p))));
+    order.push((rules_sheet, None));
+    let mut spliced = Vec::new();
+    for (n, (sheet, page)) in (1..).zip(order) {
         wb.push_worksheet(sheet);
+        if let Some(page) = page {
+            spliced.push((format!("xl/worksheets/sheet{n}.xml"), page));
+        }
     }
-    wb.push_worksheet(waves);
-    wb.push_worksheet(batches);
-    for (sheet, _) in permissions {
-        wb.push_worksheet(sheet);
-    }
-    wb.push_worksheet(rules_sheet);
-    Ok(wb)
-}
-
-/// Writes the workbook (a zip) to `w`.
-pub fn save(wb: &mut Workbook, w: &mut (impl std::io::Write + Send)) -> std::io::Result<()> {
-    wb.save_to_writer(w).map_err(|e| match e {
-        XlsxError::IoError(e) => e,
-        e => std::io::Error::other(e.to_string()),
-    })
+    Ok((wb, spliced, level))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -392,45 +399,55 @@ const PERMISSION_COLUMNS: [(&str, f64); 9] = [
     ("Problem", 45.0),
 ];
 
-fn fill(
-    sheet: &mut Worksheet,
-    page: &Page,
-    data: &Data<'_>,
-    counts: &Counts,
-) -> Result<(), XlsxError> {
+/// A detail page as rust_xlsxwriter writes it: widths, header (as a table or with a filter),
+/// frozen header row, conditional formats, and one probe row whose cells carry each column's
+/// style. The rows themselves are generated into the package afterwards (`sheet_xml`).
+fn probe(sheet: &mut Worksheet, page: &Page) -> Result<(), XlsxError> {
     let f = Formats::new();
     let n = page.range.len();
-    let name = page_name(
-        match page.kind {
+    let name = page_name(page.kind.title(), page.index);
+    prepare(sheet, &name, page.kind.columns(), n, &f)?;
+    if n == 0 {
+        return Ok(());
+    }
+    match page.kind {
+        Kind::Mailboxes => {
+            for status in [Status::Ready, Status::NeedsStamping, Status::Blocked] {
+                let rule = ConditionalFormatCell::new()
+                    .set_rule(ConditionalFormatCellRule::EqualTo(format!(
+                        "\"{}\"",
+                        status.as_str()
+                    )))
+                    .set_format(status_format(status));
+                sheet.add_conditional_format(1, 9, n as u32, 9, &rule)?;
+            }
+            sheet.write_number_with_format(1, 12, 0.0, &f.gb)?;
+            sheet.write_number_with_format(1, 13, 0.0, &f.gb)?;
+        }
+        Kind::Findings => {
+            sheet.write_formula_with_format(1, 0, Formula::new("=0"), &f.link)?;
+        }
+        Kind::Permissions => {
+            sheet.write_string(1, 0, "probe")?;
+        }
+    }
+    Ok(())
+}
+
+impl Kind {
+    fn title(self) -> &'static str {
+        match self {
             Kind::Mailboxes => "Mailboxes",
             Kind::Findings => "Findings",
             Kind::Permissions => "Permissions",
-        },
-        page.index,
-    );
-    match page.kind {
-        Kind::Mailboxes => {
-            prepare(sheet, &name, &MAILBOX_COLUMNS, n, &f)?;
-            if n > 0 {
-                for status in [Status::Ready, Status::NeedsStamping, Status::Blocked] {
-                    let rule = ConditionalFormatCell::new()
-                        .set_rule(ConditionalFormatCellRule::EqualTo(format!(
-                            "\"{}\"",
-                            status.as_str()
-                        )))
-                        .set_format(status_format(status));
-                    sheet.add_conditional_format(1, 9, n as u32, 9, &rule)?;
-                }
-            }
-            mailbox_rows(sheet, page, data, &f)
         }
-        Kind::Findings => {
-            prepare(sheet, &name, &FINDING_COLUMNS, n, &f)?;
-            finding_rows(sheet, page, data, counts, &f)
-        }
-        Kind::Permissions => {
-            prepare(sheet, &name, &PERMISSION_COLUMNS, n, &f)?;
-            permission_rows(sheet, page, data)
+    }
+
+    fn columns(self) -> &'static [(&'static str, f64)] {
+        match self {
+            Kind::Mailboxes => &MAILBOX_COLUMNS,
+            Kind::Findings => &FINDING_COLUMNS,
+            Kind::Permissions => &PERMISSION_COLUMNS,
         }
     }
 }
@@ -442,147 +459,146 @@ fn wave_batch<'a>(data: &Data<'a>, i: usize) -> (&'a str, &'a str) {
     })
 }
 
-fn mailbox_rows(
-    sheet: &mut Worksheet,
+/// Generates the XML of `rows` (0-based within the page) of a page.
+fn page_rows(
     page: &Page,
     data: &Data<'_>,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let report = data.report;
-    let mut codes = String::new();
-    for (row, &i) in (1u32..).zip(&report.order[page.range.clone()]) {
-        let s = &report.inputs.sources[i];
-        let m = &report.joined.matches[i];
-        let t = m.target.map(|t| &report.inputs.targets[t]);
-        let (wave, batch) = wave_batch(data, i);
-        let guid = s.exchange_guid.map(|g| g.to_string()).unwrap_or_default();
-        let by = m.by.map(|b| b.to_string()).unwrap_or_default();
-        codes.clear();
-        for (k, c) in report.codes[i].iter().enumerate() {
-            if k > 0 {
-                codes.push_str("; ");
-            }
-            codes.push_str(c);
-        }
-        let cells: [&str; 12] = [
-            &s.primary_smtp,
-            &s.alias,
-            &s.display_name,
-            &s.upn,
-            &s.recipient_type_details,
-            &guid,
-            t.map_or("", |t| t.label()),
-            t.map_or("", |t| &t.recipient_type_details),
-            &by,
-            report.statuses[i].as_str(),
-            wave,
-            batch,
-        ];
-        for (c, value) in (0u16..).zip(cells) {
-            if !value.is_empty() {
-                sheet.write_string(row, c, text(value))?;
-            }
-        }
-        if let Some(st) = &s.stats {
-            if let Some(b) = st.total_item_size {
-                sheet.write_number_with_format(row, 12, gb(b), &f.gb)?;
-            }
-            if let Some(b) = st.archive_size {
-                sheet.write_number_with_format(row, 13, gb(b), &f.gb)?;
-            }
-        }
-        if !codes.is_empty() {
-            sheet.write_string(row, 14, &codes)?;
+    links: &HashMap<&str, String>,
+    rows: Range<usize>,
+    styles: &[Option<u32>],
+    out: &mut String,
+) {
+    let start = page.range.start;
+    for r in rows {
+        // Row 1 is the header.
+        let excel_row = r as u32 + 2;
+        let i = start + r;
+        match page.kind {
+            Kind::Mailboxes => mailbox_row(data, data.report.order[i], excel_row, styles, out),
+            Kind::Findings => finding_row(data, links, i, excel_row, styles, out),
+            Kind::Permissions => permission_row(data, i, excel_row, styles, out),
         }
     }
-    Ok(())
 }
 
-fn finding_rows(
-    sheet: &mut Worksheet,
-    page: &Page,
-    data: &Data<'_>,
-    counts: &Counts,
-    f: &Formats,
-) -> Result<(), XlsxError> {
+fn mailbox_row(data: &Data<'_>, i: usize, row: u32, styles: &[Option<u32>], out: &mut String) {
     let report = data.report;
-    // One link formula per code, built once: the code cell jumps to the rule's explanation.
-    let links: HashMap<&str, String> = rules::ALL
+    let s = &report.inputs.sources[i];
+    let m = &report.joined.matches[i];
+    let t = m.target.map(|t| &report.inputs.targets[t]);
+    let (wave, batch) = wave_batch(data, i);
+    let guid = s.exchange_guid.map(|g| g.to_string()).unwrap_or_default();
+    let by = m.by.map(|b| b.to_string()).unwrap_or_default();
+    let codes = report.codes[i].join("; ");
+    let texts = [
+        text(&s.primary_smtp),
+        text(&s.alias),
+        text(&s.display_name),
+        text(&s.upn),
+        text(&s.recipient_type_details),
+        Cow::Borrowed(guid.as_str()),
+        text(t.map_or("", |t| t.label())),
+        text(t.map_or("", |t| &t.recipient_type_details)),
+        Cow::Borrowed(by.as_str()),
+        Cow::Borrowed(report.statuses[i].as_str()),
+        text(wave),
+        text(batch),
+    ];
+    let size = |b: Option<u64>| b.map_or(Cell::Empty, |b| Cell::Number(gb(b)));
+    let stats = s.stats.as_ref();
+    let mut cells: Vec<Cell<'_>> = texts.iter().map(|t| cell(t)).collect();
+    cells.push(size(stats.and_then(|st| st.total_item_size)));
+    cells.push(size(stats.and_then(|st| st.archive_size)));
+    cells.push(cell(&codes));
+    sheet_xml::row(out, row, &cells, styles);
+}
+
+fn finding_row(
+    data: &Data<'_>,
+    links: &HashMap<&str, String>,
+    i: usize,
+    row: u32,
+    styles: &[Option<u32>],
+    out: &mut String,
+) {
+    let report = data.report;
+    let finding = &report.findings[i];
+    let s = finding.source.map(|s| &report.inputs.sources[s]);
+    let texts = [
+        text(s.map_or("", |s| s.label())),
+        text(
+            finding
+                .target
+                .map_or("", |t| report.inputs.targets[t].label()),
+        ),
+        text(&finding.message),
+        text(&finding.fix),
+    ];
+    let code = match links.get(finding.code) {
+        Some(link) => Cell::Formula(link, finding.code),
+        None => Cell::Text(finding.code),
+    };
+    let mut cells = vec![code, Cell::Text(finding.severity.as_str())];
+    cells.extend(texts.iter().map(|t| cell(t)));
+    cells.push(cell(
+        rules::find(finding.code).map_or("", |r| r.meta().name),
+    ));
+    cells.push(s.map_or(Cell::Empty, |s| Cell::Number(s.line as f64)));
+    sheet_xml::row(out, row, &cells, styles);
+}
+
+fn permission_row<'a>(
+    data: &Data<'a>,
+    i: usize,
+    row: u32,
+    styles: &[Option<u32>],
+    out: &mut String,
+) {
+    let sources = &data.report.inputs.sources;
+    let side = |s: Side<'a>| match s {
+        Side::Mailbox(i) => {
+            let (wave, batch) = wave_batch(data, i);
+            (text(sources[i].label()), wave, batch)
+        }
+        Side::Unresolved(t) => (text(t), "", ""),
+    };
+    let b = &data.broken[i];
+    let (mailbox, mwave, mbatch) = side(b.mailbox);
+    let (holder, hwave, hbatch) = side(b.trustee);
+    let cells = [
+        Cell::Text(b.problem.code()),
+        Cell::Text(b.kind.as_str()),
+        cell(&mailbox),
+        cell(mwave),
+        cell(mbatch),
+        cell(&holder),
+        cell(hwave),
+        cell(hbatch),
+        cell(b.problem.describe()),
+    ];
+    sheet_xml::row(out, row, &cells, styles);
+}
+
+/// A text cell; nothing at all for an empty value.
+fn cell(s: &str) -> Cell<'_> {
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(s)
+    }
+}
+
+/// The link formula of each code: its cell jumps to the rule's row on the Rules sheet.
+fn rule_links(counts: &Counts) -> HashMap<&'static str, String> {
+    rules::ALL
         .iter()
         .filter_map(|r| {
             let code = r.meta().code;
             counts
                 .rules_row(code)
-                .map(|row| (code, format!("=HYPERLINK(\"#Rules!A{row}\",\"{code}\")")))
+                .map(|row| (code, format!("HYPERLINK(\"#Rules!A{row}\",\"{code}\")")))
         })
-        .collect();
-    for (row, finding) in (1u32..).zip(&report.findings[page.range.clone()]) {
-        match links.get(finding.code) {
-            Some(link) => {
-                let formula = Formula::new(link).set_result(finding.code);
-                sheet.write_formula_with_format(row, 0, formula, &f.link)?
-            }
-            None => sheet.write_string(row, 0, finding.code)?,
-        };
-        sheet.write_string(row, 1, finding.severity.as_str())?;
-        let s = finding.source.map(|s| &report.inputs.sources[s]);
-        let cells = [
-            s.map_or("", |s| s.label()),
-            finding
-                .target
-                .map_or("", |t| report.inputs.targets[t].label()),
-            &finding.message,
-            &finding.fix,
-            rules::find(finding.code).map_or("", |r| r.meta().name),
-        ];
-        for (c, value) in (2u16..).zip(cells) {
-            if !value.is_empty() {
-                sheet.write_string(row, c, text(value))?;
-            }
-        }
-        if let Some(s) = s {
-            sheet.write_number(row, 7, s.line as f64)?;
-        }
-    }
-    Ok(())
-}
-
-fn permission_rows<'a>(
-    sheet: &mut Worksheet,
-    page: &Page,
-    data: &Data<'a>,
-) -> Result<(), XlsxError> {
-    let sources = &data.report.inputs.sources;
-    let side = |s: Side<'a>| -> (&'a str, &'a str, &'a str) {
-        match s {
-            Side::Mailbox(i) => {
-                let (wave, batch) = wave_batch(data, i);
-                (sources[i].label(), wave, batch)
-            }
-            Side::Unresolved(t) => (t, "", ""),
-        }
-    };
-    for (row, b) in (1u32..).zip(&data.broken[page.range.clone()]) {
-        let (mailbox, mwave, mbatch) = side(b.mailbox);
-        let (holder, hwave, hbatch) = side(b.trustee);
-        let cells = [
-            b.problem.code(),
-            b.kind.as_str(),
-            mailbox,
-            mwave,
-            mbatch,
-            holder,
-            hwave,
-            hbatch,
-            b.problem.describe(),
-        ];
-        for (c, value) in (0u16..).zip(cells) {
-            if !value.is_empty() {
-                sheet.write_string(row, c, text(value))?;
-            }
-        }
-    }
-    Ok(())
+        .collect()
 }
 
 /// Per wave: (users, ready, needs stamping).

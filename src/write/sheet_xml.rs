@@ -1,0 +1,263 @@
+//! The rows of the workbook's big sheets, written as SpreadsheetML directly and spliced into the
+//! package rust_xlsxwriter made: its per-cell bookkeeping (several allocations and a B-tree
+//! insert per cell) was most of a run's time at a million rows. Every value is an inline
+//! string or a number, escaped here exactly as rust_xlsxwriter escapes it.
+
+use std::fmt::Write as _;
+use std::io::{Read, Seek, Write};
+
+use rayon::prelude::*;
+
+/// One cell of a generated row.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    Empty,
+    Text(&'a str),
+    Number(f64),
+    /// A formula with its cached result (a string).
+    Formula(&'a str, &'a str),
+}
+
+/// Column letters, A to ZZ: the detail sheets are far narrower.
+fn column(c: usize) -> String {
+    let letter = |i: usize| char::from(b'A' + i as u8);
+    if c < 26 {
+        letter(c).to_string()
+    } else {
+        format!("{}{}", letter(c / 26 - 1), letter(c % 26))
+    }
+}
+
+/// Text as it goes between `<t>` tags: XML's three specials escaped, control characters and
+/// the two non-characters written as Excel's `_xHHHH_`, and a literal `_xHHHH_` guarded with
+/// `_x005F_` so Excel does not decode it.
+pub fn escape_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    for (at, c) in s.char_indices() {
+        if at < i {
+            continue;
+        }
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\t' | '\n' => out.push(c),
+            '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => {
+                let _ = write!(out, "_x{:04X}_", c as u32);
+            }
+            '_' if is_escape_code(&bytes[at..]) => out.push_str("_x005F_"),
+            c => out.push(c),
+        }
+        i = at + c.len_utf8();
+    }
+}
+
+/// `_xHHHH_` at the start of `b`.
+fn is_escape_code(b: &[u8]) -> bool {
+    b.len() >= 7 && b[1] == b'x' && b[2..6].iter().all(u8::is_ascii_hexdigit) && b[6] == b'_'
+}
+
+/// Appends row `r` (1-based) with `cells`; `styles[c]` is the style index of column `c`.
+pub fn row(out: &mut String, r: u32, cells: &[Cell<'_>], styles: &[Option<u32>]) {
+    let _ = write!(out, "<row r=\"{r}\">");
+    for (c, cell) in cells.iter().enumerate() {
+        let style = styles.get(c).copied().flatten();
+        let open = |out: &mut String, kind: &str| {
+            let _ = write!(out, "<c r=\"{}{r}\"", COLUMNS[c]);
+            if let Some(s) = style {
+                let _ = write!(out, " s=\"{s}\"");
+            }
+            out.push_str(kind);
+        };
+        match *cell {
+            Cell::Empty => {}
+            Cell::Text(t) => {
+                open(out, " t=\"inlineStr\"><is><t");
+                let edge = |c: Option<char>| c.is_some_and(char::is_whitespace);
+                if edge(t.chars().next()) || edge(t.chars().next_back()) {
+                    out.push_str(" xml:space=\"preserve\"");
+                }
+                out.push('>');
+                escape_into(out, t);
+                out.push_str("</t></is></c>");
+            }
+            Cell::Number(n) => {
+                open(out, ">");
+                let _ = write!(out, "<v>{n}</v></c>");
+            }
+            Cell::Formula(f, result) => {
+                open(out, " t=\"str\"><f>");
+                escape_into(out, f);
+                out.push_str("</f><v>");
+                escape_into(out, result);
+                out.push_str("</v></c>");
+            }
+        }
+    }
+    out.push_str("</row>");
+}
+
+const COLUMNS: [&str; 16] = [
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P",
+];
+
+/// A sheet whose rows from `first_row` (1-based) on are generated: the package's sheet file
+/// holds a probe row there (cells styled as each column must be), which is replaced.
+pub struct Splice<'f> {
+    /// `xl/worksheets/sheetN.xml`.
+    pub file: String,
+    pub rows: usize,
+    pub columns: usize,
+    pub fill: Box<Fill<'f>>,
+}
+
+/// Appends the XML of data rows `range` (0-based) with the probed styles, one per column.
+pub type Fill<'f> = dyn Fn(std::ops::Range<usize>, &[Option<u32>], &mut String) + Sync + 'f;
+
+/// Rows generated per task; a window of tasks is generated in parallel, then compressed.
+const ROWS_PER_TASK: usize = 8_192;
+
+/// Copies the package `book` to `out`, replacing each splice's probe row by its generated rows.
+/// Every other part is copied as compressed, byte for byte.
+pub fn splice(
+    book: &[u8],
+    splices: &[Splice<'_>],
+    level: i64,
+    out: impl Write + Seek,
+) -> std::io::Result<()> {
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(book)).map_err(zip_err)?;
+    let mut zout = zip::ZipWriter::new(out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(level))
+        .unix_permissions(0o600)
+        .last_modified_time(zip::DateTime::default());
+    for i in 0..zin.len() {
+        let mut entry = zin.by_index(i).map_err(zip_err)?;
+        let name = entry.name().map_err(zip_err)?.to_string();
+        let Some(s) = splices.iter().find(|s| s.file == name) else {
+            zout.raw_copy_file(entry).map_err(zip_err)?;
+            continue;
+        };
+        let mut xml = String::new();
+        entry.read_to_string(&mut xml)?;
+        let (head, probe, tail) = cut(&xml)
+            .ok_or_else(|| std::io::Error::other(format!("{name}: no probe row to replace")))?;
+        let styles = probe_styles(probe, s.columns);
+        zout.start_file(name.as_str(), options).map_err(zip_err)?;
+        let last = format!("{}{}", column(s.columns - 1), s.rows + 1);
+        zout.write_all(with_dimension(head, &last).as_bytes())?;
+        let tasks: Vec<std::ops::Range<usize>> = (0..s.rows)
+            .step_by(ROWS_PER_TASK)
+            .map(|a| a..(a + ROWS_PER_TASK).min(s.rows))
+            .collect();
+        // A bounded window keeps memory flat however long the sheet is.
+        for window in tasks.chunks(rayon::current_num_threads().max(1) * 2) {
+            let parts: Vec<String> = window
+                .par_iter()
+                .map(|range| {
+                    let mut part = String::with_capacity(range.len() * 512);
+                    (s.fill)(range.clone(), &styles, &mut part);
+                    part
+                })
+                .collect();
+            for part in parts {
+                zout.write_all(part.as_bytes())?;
+            }
+        }
+        zout.write_all(tail.as_bytes())?;
+    }
+    zout.finish().map_err(zip_err)?;
+    Ok(())
+}
+
+fn zip_err(e: zip::result::ZipError) -> std::io::Error {
+    match e {
+        zip::result::ZipError::Io(e) => e,
+        e => std::io::Error::other(e.to_string()),
+    }
+}
+
+/// Splits a sheet's XML around its probe row (`<row r="2"` ... `</row>`).
+fn cut(xml: &str) -> Option<(&str, &str, &str)> {
+    let start = xml.find("<row r=\"2\"")?;
+    let end = start + xml[start..].find("</row>")? + "</row>".len();
+    Some((&xml[..start], &xml[start..end], &xml[end..]))
+}
+
+/// The `s` attribute of each probe cell, by column.
+fn probe_styles(probe: &str, columns: usize) -> Vec<Option<u32>> {
+    let mut styles = vec![None; columns];
+    for cell in probe.split("<c ").skip(1) {
+        let attrs = cell.split('>').next().unwrap_or("");
+        let attr = |name: &str| {
+            attrs
+                .split_whitespace()
+                .find_map(|a| a.strip_prefix(name))
+                .map(|v| v.trim_matches(|c| c == '"' || c == '/'))
+        };
+        let (Some(r), Some(s)) = (attr("r="), attr("s=")) else {
+            continue;
+        };
+        let letters: String = r.chars().take_while(char::is_ascii_uppercase).collect();
+        if let Some(c) = (0..columns).find(|&c| column(c) == letters) {
+            styles[c] = s.parse().ok();
+        }
+    }
+    styles
+}
+
+/// The head with its `<dimension ref="...">` set to `A1:<last>`.
+fn with_dimension(head: &str, last: &str) -> String {
+    match head.find("<dimension ref=\"") {
+        Some(at) => {
+            let from = at + "<dimension ref=\"".len();
+            let to = from + head[from..].find('"').unwrap_or(0);
+            format!("{}A1:{last}{}", &head[..from], &head[to..])
+        }
+        None => head.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_as_excel_reads_it() {
+        let mut s = String::new();
+        escape_into(&mut s, "a<b>&c\u{1}d_x0041_e\u{FFFF}");
+        assert_eq!(s, "a&lt;b&gt;&amp;c_x0001_d_x005F_x0041_e_xFFFF_");
+    }
+
+    #[test]
+    fn rows_carry_styles_and_keep_edge_blanks() {
+        let mut s = String::new();
+        row(
+            &mut s,
+            7,
+            &[
+                Cell::Text(" x"),
+                Cell::Empty,
+                Cell::Number(1.5),
+                Cell::Formula("A1", "v"),
+            ],
+            &[None, None, Some(3), Some(4)],
+        );
+        assert_eq!(
+            s,
+            "<row r=\"7\"><c r=\"A7\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> x</t></is></c>\
+             <c r=\"C7\" s=\"3\"><v>1.5</v></c><c r=\"D7\" s=\"4\" t=\"str\"><f>A1</f><v>v</v></c></row>"
+        );
+    }
+
+    #[test]
+    fn probe_styles_are_read_by_column() {
+        let probe = "<row r=\"2\" spans=\"1:15\"><c r=\"A2\" s=\"5\" t=\"str\"><f>1</f></c><c r=\"M2\" s=\"3\"><v>0</v></c></row>";
+        let styles = probe_styles(probe, 15);
+        assert_eq!((styles[0], styles[12], styles[1]), (Some(5), Some(3), None));
+        assert_eq!(column(0), "A");
+        assert_eq!(column(27), "AB");
+    }
+}
