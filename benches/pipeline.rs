@@ -103,6 +103,8 @@ fn config(dir: &Path) -> Config {
     Config::from_args(&PlanArgs {
         config: Some(dir.join("xtenant.toml")),
         out: Some(dir.join("plan")),
+        // The folder may hold a plan from before manifest.json existed.
+        force: true,
         quiet: true,
         ..PlanArgs::default()
     })
