@@ -311,19 +311,12 @@ pub(crate) fn read_rows<T: Send>(
     kind: InputKind,
     map: impl Fn(&Row<'_>) -> T + Sync,
 ) -> Result<Loaded<Vec<T>>> {
-    Ok(map_rows(&Table::read(path, kind)?, map))
+    let (table, rows) = Table::read(path, kind, map)?;
+    Ok(loaded(&table, rows))
 }
 
-/// Maps every row of a table in parallel, in file order.
-pub(crate) fn map_rows<T: Send>(
-    table: &Table,
-    map: impl Fn(&Row<'_>) -> T + Sync,
-) -> Loaded<Vec<T>> {
-    use rayon::prelude::*;
-    let rows: Vec<T> = (0..table.len())
-        .into_par_iter()
-        .map(|i| map(&table.row(i)))
-        .collect();
+/// The rows of a table read, with the facts about its file.
+pub(crate) fn loaded<T>(table: &Table, rows: Vec<T>) -> Loaded<Vec<T>> {
     let info = FileInfo {
         kind: table.kind,
         path: table.path.clone(),

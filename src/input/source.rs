@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::values::Proxy;
-use super::{ColSpec, Loaded, Notice, ValueKind, map_rows};
+use super::{ColSpec, Loaded, Notice, ValueKind, loaded};
 use crate::error::Result;
 use crate::input::InputKind;
 use crate::model::{Problem, SourceMailbox, ValueIssue};
@@ -79,7 +79,7 @@ const CHECKED_COLUMNS: [(C, &str); 9] = [
 ];
 
 pub fn load(path: &Path) -> Result<Loaded<Vec<SourceMailbox>>> {
-    let table = super::Table::read(path, InputKind::SourceMailboxes)?;
+    let (table, rows) = super::Table::read(path, InputKind::SourceMailboxes, map)?;
     let missing: Vec<Notice> = CHECKED_COLUMNS
         .iter()
         .filter(|(c, _)| !table.has(*c))
@@ -91,7 +91,7 @@ pub fn load(path: &Path) -> Result<Loaded<Vec<SourceMailbox>>> {
             ))
         })
         .collect();
-    let (rows, files, mut notices) = map_rows(&table, map);
+    let (rows, files, mut notices) = loaded(&table, rows);
     notices.extend(missing);
     Ok((rows, files, notices))
 }

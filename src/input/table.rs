@@ -25,10 +25,9 @@ pub struct Table {
 }
 
 enum Body {
+    /// Field index of each column in `kind.columns()`. The records themselves are mapped as
+    /// they are parsed: each record's position holds its line in the file.
     Csv {
-        records: Vec<csv::StringRecord>,
-        /// Field index of each column in `kind.columns()`. Each record's position holds its
-        /// line in the file.
         index: Vec<Option<usize>>,
     },
     Xml(Vec<XmlRow>),
@@ -42,11 +41,25 @@ struct XmlRow {
 /// One row of a table, as the mappers see it.
 pub struct Row<'a> {
     table: &'a Table,
-    i: usize,
+    cells: Cells<'a>,
+}
+
+/// Where a row's values are: a CSV record (mapped as it is parsed, never kept) or a CLIXML
+/// object.
+#[derive(Clone, Copy)]
+enum Cells<'a> {
+    Csv(&'a csv::StringRecord),
+    Xml(&'a XmlRow),
 }
 
 impl Table {
-    pub fn read(path: &Path, kind: InputKind) -> Result<Table> {
+    /// Reads the file and maps every row with `map`, in parallel, in file order. CSV rows are
+    /// mapped as they are parsed, so the parsed records are never all held at once.
+    pub fn read<T: Send>(
+        path: &Path,
+        kind: InputKind,
+        map: impl Fn(&Row<'_>) -> T + Sync,
+    ) -> Result<(Table, Vec<T>)> {
         let bytes = std::fs::read(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
@@ -60,25 +73,23 @@ impl Table {
             )));
         }
         if clixml::looks_like_clixml(&text) {
-            read_clixml(path, kind, &text, encoding, notices)
+            let table = read_clixml(path, kind, &text, encoding, notices)?;
+            let rows = match &table.body {
+                Body::Xml(rows) => rows
+                    .par_iter()
+                    .map(|r| {
+                        map(&Row {
+                            table: &table,
+                            cells: Cells::Xml(r),
+                        })
+                    })
+                    .collect(),
+                Body::Csv { .. } => Vec::new(),
+            };
+            Ok((table, rows))
         } else {
-            read_csv(path, kind, &text, encoding, notices)
+            read_csv(path, kind, &text, encoding, notices, &map)
         }
-    }
-
-    pub fn len(&self) -> usize {
-        match &self.body {
-            Body::Csv { records, .. } => records.len(),
-            Body::Xml(rows) => rows.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn row(&self, i: usize) -> Row<'_> {
-        Row { table: self, i }
     }
 
     pub fn has(&self, col: impl Into<usize>) -> bool {
@@ -89,21 +100,22 @@ impl Table {
 impl<'a> Row<'a> {
     /// 1-based line of the row in the file.
     pub fn line(&self) -> u64 {
-        match &self.table.body {
-            Body::Csv { records, .. } => records[self.i].position().map_or(0, |p| p.line()),
-            Body::Xml(rows) => rows[self.i].line,
+        match self.cells {
+            Cells::Csv(record) => record.position().map_or(0, |p| p.line()),
+            Cells::Xml(row) => row.line,
         }
     }
 
     /// The trimmed cell of column `col`, `None` when absent or empty.
     pub fn text(&self, col: impl Into<usize>) -> Option<&'a str> {
         let col: usize = col.into();
-        match &self.table.body {
-            Body::Csv { records, index, .. } => {
-                let cell = records[self.i].get(index[col]?)?.trim();
+        match (self.cells, &self.table.body) {
+            (Cells::Csv(record), Body::Csv { index }) => {
+                let cell = record.get(index[col]?)?.trim();
                 (!cell.is_empty()).then_some(cell)
             }
-            Body::Xml(rows) => match &rows[self.i].values[col] {
+            (Cells::Csv(_), _) => None,
+            (Cells::Xml(row), _) => match &row.values[col] {
                 XmlValue::Text(s) if !s.trim().is_empty() => Some(s.trim()),
                 XmlValue::List(items) => items.first().map(|s| s.trim()),
                 _ => None,
@@ -115,13 +127,13 @@ impl<'a> Row<'a> {
     pub fn list(&self, col: impl Into<usize>) -> Vec<&'a str> {
         let col: usize = col.into();
         let kind = self.table.kind.columns()[col].kind;
-        match &self.table.body {
-            Body::Xml(rows) => match &rows[self.i].values[col] {
+        match self.cells {
+            Cells::Xml(row) => match &row.values[col] {
                 XmlValue::List(items) => items.iter().flat_map(|s| split_list(s, kind)).collect(),
                 XmlValue::Text(s) => split_list(s, kind),
                 XmlValue::Nil => Vec::new(),
             },
-            Body::Csv { .. } => self
+            Cells::Csv(_) => self
                 .text(col)
                 .map(|c| split_list(c, kind))
                 .unwrap_or_default(),
@@ -368,57 +380,80 @@ pub fn read_raw(path: &Path) -> Result<RawTable> {
     })
 }
 
-fn read_csv(
+fn read_csv<T: Send>(
     path: &Path,
     kind: InputKind,
     text: &str,
     encoding: Encoding,
     notices: Vec<Notice>,
-) -> Result<Table> {
-    read_csv_in(path, kind, text, encoding, notices, CHUNK)
+    map: &(impl Fn(&Row<'_>) -> T + Sync),
+) -> Result<(Table, Vec<T>)> {
+    read_csv_in(path, kind, text, encoding, notices, CHUNK, map)
 }
 
-fn read_csv_in(
+/// Records mapped per parallel batch when a file is read in one piece.
+const BATCH: usize = 4096;
+
+fn read_csv_in<T: Send>(
     path: &Path,
     kind: InputKind,
     text: &str,
     encoding: Encoding,
     notices: Vec<Notice>,
     chunk: usize,
-) -> Result<Table> {
+    map: &(impl Fn(&Row<'_>) -> T + Sync),
+) -> Result<(Table, Vec<T>)> {
     let mut start = start_csv(path, text, encoding, kind.what())?;
     let names = start.names.clone();
     let specs = kind.columns();
     let mut index: Vec<Option<usize>> = specs.iter().map(|s| s.find_in(&names)).collect();
 
-    let mut records = Vec::new();
     // A bare list of addresses (no header at all) is a common hand-made scope list.
+    let mut first = None;
     if kind == InputKind::ScopeMembers
         && index.iter().all(Option::is_none)
         && names.len() == 1
         && names[0].contains('@')
     {
-        let mut first = csv::StringRecord::from(vec![names[0].as_str()]);
+        let mut record = csv::StringRecord::from(vec![names[0].as_str()]);
         let mut pos = csv::Position::new();
         pos.set_line(start.line_offset + 1);
-        first.set_position(Some(pos));
-        records.push(first);
+        record.set_position(Some(pos));
+        first = Some(record);
         index[0] = Some(0);
     }
     let mut record = csv::StringRecord::new();
     // The first row alone: the schema is checked on it before anything else is read.
-    if records.is_empty()
+    if first.is_none()
         && let Some(line) = next_record(path, &mut start, &mut record)?
     {
         check_schema(path, kind, &names, &index, line, |i| record.get(i))?;
         check_flattened(path, kind, &index, line, |i| record.get(i))?;
-        records.push(std::mem::take(&mut record));
+        first = Some(std::mem::take(&mut record));
     }
+    let table = Table {
+        path: path.to_path_buf(),
+        kind,
+        present: index.iter().map(Option::is_some).collect(),
+        format: start.format.clone(),
+        notices,
+        body: Body::Csv {
+            index: index.clone(),
+        },
+    };
+    let row = |record: &csv::StringRecord| {
+        map(&Row {
+            table: &table,
+            cells: Cells::Csv(record),
+        })
+    };
+    let mut rows: Vec<T> = first.iter().map(row).collect();
     let resume = start.reader.position().byte() as usize;
     match chunks(start.text, resume, start.delimiter, chunk) {
-        // Big files: the rest is cut at record boundaries and parsed on every core.
+        // Big files: the rest is cut at record boundaries, parsed and mapped on every core;
+        // each task reuses one record, so nothing parsed is kept but the mapped rows.
         Some(chunks) if chunks.len() > 1 => {
-            let parsed: Vec<Result<Vec<csv::StringRecord>>> = chunks
+            let parsed: Vec<Result<Vec<T>>> = chunks
                 .par_iter()
                 .map(|&(from, to, lines_before)| {
                     let text = &start.text[from..to];
@@ -439,34 +474,41 @@ fn read_csv_in(
                     let mut record = csv::StringRecord::new();
                     while let Some(line) = next_record(path, &mut part, &mut record)? {
                         check_flattened(path, kind, &index, line, |i| record.get(i))?;
-                        out.push(std::mem::take(&mut record));
+                        out.push(row(&record));
                     }
                     Ok(out)
                 })
                 .collect();
             // The first error in file order, as a sequential read would have stopped there.
             for part in parsed {
-                records.extend(part?);
+                rows.extend(part?);
             }
         }
+        // One piece: parsed in order, mapped in parallel batches of reused records.
         _ => {
-            while let Some(line) = next_record(path, &mut start, &mut record)? {
-                check_flattened(path, kind, &index, line, |i| record.get(i))?;
-                records.push(std::mem::take(&mut record));
+            let mut batch: Vec<csv::StringRecord> = Vec::with_capacity(BATCH);
+            let mut filled = 0;
+            loop {
+                if filled == batch.len() {
+                    batch.push(csv::StringRecord::new());
+                }
+                let Some(line) = next_record(path, &mut start, &mut batch[filled])? else {
+                    break;
+                };
+                check_flattened(path, kind, &index, line, |i| batch[filled].get(i))?;
+                filled += 1;
+                if filled == BATCH {
+                    rows.par_extend(batch.par_iter().map(row));
+                    filled = 0;
+                }
             }
+            rows.par_extend(batch[..filled].par_iter().map(row));
         }
     }
-    if records.is_empty() {
+    if rows.is_empty() {
         check_schema(path, kind, &names, &index, start.line_offset + 1, |_| None)?;
     }
-    Ok(Table {
-        path: path.to_path_buf(),
-        kind,
-        present: index.iter().map(Option::is_some).collect(),
-        format: start.format,
-        notices,
-        body: Body::Csv { records, index },
-    })
+    Ok((table, rows))
 }
 
 /// Bytes of CSV text parsed per task: large enough that a task outweighs its start-up, small
@@ -775,7 +817,7 @@ mod tests {
     }
 
     /// A text with quoted line breaks, delimiters and doubled quotes, cut into pieces of about
-    /// 4 KB: the same records, lines and errors as read in one piece.
+    /// 4 KB: the same rows, lines and errors as read in one piece.
     #[test]
     fn pieces_read_like_the_whole() {
         let mut text = String::from(
@@ -796,48 +838,32 @@ mod tests {
             }
         }
         let path = Path::new("source.csv");
-        let read = |chunk| {
-            read_csv_in(
-                path,
-                InputKind::SourceMailboxes,
-                &text,
-                Encoding::Utf8,
-                Vec::new(),
-                chunk,
-            )
-            .unwrap()
+        let columns = InputKind::SourceMailboxes.columns().len();
+        let map = |r: &Row<'_>| {
+            let cells: Vec<Option<String>> = (0..columns)
+                .map(|c| r.text(c).map(str::to_string))
+                .collect();
+            (r.line(), cells)
         };
-        let (whole, pieces) = (read(usize::MAX / 4), read(4096));
+        let read = |text: &str, chunk| {
+            let kind = InputKind::SourceMailboxes;
+            read_csv_in(path, kind, text, Encoding::Utf8, Vec::new(), chunk, &map)
+        };
+        let whole = read(&text, usize::MAX / 4).unwrap().1;
+        let pieces = read(&text, 4096).unwrap().1;
         assert!(chunks(&text, 0, b',', 4096).unwrap().len() > 10);
         assert_eq!(whole.len(), 3000);
-        assert_eq!(whole.len(), pieces.len());
-        for i in 0..whole.len() {
-            let (a, b) = (whole.row(i), pieces.row(i));
-            assert_eq!(a.line(), b.line(), "row {i}");
-            for c in 0..InputKind::SourceMailboxes.columns().len() {
-                assert_eq!(a.text(c), b.text(c), "row {i} column {c}");
-            }
-        }
+        assert!(whole == pieces, "rows differ");
+        assert_eq!(whole[1].1[4].as_deref(), Some("Multi\r\nline \"1\""));
 
         // A broken row far into the file: the same error, naming the same line.
         let at = text.len() * 3 / 4;
         let cut = at + text[at..].find("\r\nu").unwrap() + 2;
         let mut broken = text.clone();
         broken.insert_str(cut, "bad@contoso.com,only-two-fields\r\n");
-        let err = |chunk| {
-            read_csv_in(
-                path,
-                InputKind::SourceMailboxes,
-                &broken,
-                Encoding::Utf8,
-                Vec::new(),
-                chunk,
-            )
-            .err()
-            .unwrap()
-            .to_string()
-        };
+        let err = |chunk| read(&broken, chunk).err().unwrap().to_string();
         assert_eq!(err(usize::MAX / 4), err(4096));
+        assert!(err(4096).contains("malformed row"), "{}", err(4096));
 
         // A quote inside an unquoted field: no cutting by counting quotes.
         assert!(chunks("a,b\nx,y\"z\n", 0, b',', 1).is_none());

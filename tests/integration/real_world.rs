@@ -3,7 +3,7 @@
 
 use xtenant::input::table::read_raw;
 use xtenant::input::values::parse_size;
-use xtenant::input::{InputKind, Table, scope, source};
+use xtenant::input::{InputKind, load_one, scope, source};
 
 use crate::util::real_world;
 
@@ -12,9 +12,8 @@ fn exo_permission_export_with_unflattened_access_rights_is_refused() {
     let Some(p) = real_world("exo_get-mailboxpermission_unflattened-arraylist.csv") else {
         return;
     };
-    let e = Table::read(&p, InputKind::MailboxPermissions)
-        .err()
-        .expect("must be refused")
+    let e = load_one(InputKind::MailboxPermissions, &p)
+        .expect_err("must be refused")
         .to_string();
     let first_line = e.lines().next().unwrap();
     assert_eq!(
@@ -66,7 +65,7 @@ fn winps51_statistics_export_with_type_line_and_nulls() {
     );
     assert!(t.rows.iter().all(|(_, r)| r.len() == 2));
     // As a statistics input it lacks the key: the error names what is missing.
-    let e = Table::read(&p, InputKind::SourceStatistics)
+    let e = load_one(InputKind::SourceStatistics, &p)
         .err()
         .unwrap()
         .to_string();
@@ -118,7 +117,7 @@ fn local_ems_clixml_is_read_by_property_name() {
         members[0].identities
     );
     // Not a mailbox export: the error says which mailbox columns are missing.
-    let e = Table::read(&p, InputKind::SourceMailboxes)
+    let e = load_one(InputKind::SourceMailboxes, &p)
         .err()
         .unwrap()
         .to_string();
@@ -190,7 +189,7 @@ fn hand_made_file_with_a_misspelled_header_is_named_not_guessed() {
     let Some(p) = real_world("target-mailuser-provisioning_misspelled-header.csv") else {
         return;
     };
-    let e = Table::read(&p, InputKind::TargetRecipients)
+    let e = load_one(InputKind::TargetRecipients, &p)
         .err()
         .unwrap()
         .to_string();
