@@ -57,13 +57,7 @@ impl<'a> KeyIndex<'a> {
         if k.is_empty() {
             return;
         }
-        let row = row_number(row);
-        match self.map.get_mut(k.as_ref()) {
-            Some(rows) => rows.push(row),
-            None => {
-                self.map.insert(k, Rows::One([row]));
-            }
-        }
+        insert(&mut self.map, k, row_number(row));
     }
 
     /// Indexes `row` under an identity computed for the purpose (a GUID's text).
@@ -75,13 +69,7 @@ impl<'a> KeyIndex<'a> {
         if k.is_empty() {
             return;
         }
-        let row = row_number(row);
-        match self.map.get_mut(k.as_str()) {
-            Some(rows) => rows.push(row),
-            None => {
-                self.map.insert(Cow::Owned(k), Rows::One([row]));
-            }
-        }
+        insert(&mut self.map, Cow::Owned(k), row_number(row));
     }
 
     /// The rows indexed under `id`, in the order they were added.
@@ -95,6 +83,16 @@ impl<'a> KeyIndex<'a> {
             .values()
             .map(Rows::as_slice)
             .filter(|r| r.len() > 1)
+    }
+}
+
+/// One hash and one probe per key: a key already there gets the row, a new one is inserted.
+fn insert<K: Hash + Eq>(map: &mut FastMap<K, Rows>, k: K, row: u32) {
+    match map.entry(k) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut().push(row),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(Rows::One([row]));
+        }
     }
 }
 
@@ -129,13 +127,7 @@ impl<K: Hash + Eq> RowIndex<K> {
     }
 
     pub fn add(&mut self, k: K, row: usize) {
-        let row = row_number(row);
-        match self.map.get_mut(&k) {
-            Some(rows) => rows.push(row),
-            None => {
-                self.map.insert(k, Rows::One([row]));
-            }
-        }
+        insert(&mut self.map, k, row_number(row));
     }
 
     pub fn get(&self, k: &K) -> &[u32] {
