@@ -3,6 +3,13 @@
 
 use std::process::ExitCode;
 
+/// Tens of millions of small strings live at once on big tenants, and glibc's allocator spent
+/// a growing share of the run in its bins and in zeroing fresh pages. With mimalloc, 1,000,000
+/// mailboxes took 49.6 s and 6.7 GB instead of 56.9 s and 7.3 GB (2 cores); the library (and
+/// so the tests) keeps the system allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> ExitCode {
