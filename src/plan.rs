@@ -583,7 +583,10 @@ fn batches(
                 target = Some(b);
                 break;
             }
-            full.push(Reverse((bytes, len, b)));
+            // A batch at the cap takes nothing more: it leaves the heap for good.
+            if len < s.batch_size {
+                full.push(Reverse((bytes, len, b)));
+            }
         }
         let b = target.unwrap_or_else(|| {
             bins.push((Vec::new(), 0));

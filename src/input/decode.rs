@@ -58,6 +58,12 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<(String, Encoding)> {
 }
 
 fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::Encoding {
+            path: path.to_path_buf(),
+            detail: format!("NUL byte at line {} in UTF-8 text", line_of(&bytes, nul)),
+        });
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Error::Encoding {

@@ -53,9 +53,17 @@ pub fn escape_into(out: &mut String, s: &str) {
     }
 }
 
-/// `_xHHHH_` at the start of `b`.
+/// Text at the start of `b` that Excel would decode as an escape code once written: `_xHHHH_`,
+/// or `_xHHHH` followed by a character this writer itself escapes to `_x...` (`_x0041` then
+/// a carriage return would become `_x0041_x000D_`).
 fn is_escape_code(b: &[u8]) -> bool {
-    b.len() >= 7 && b[1] == b'x' && b[2..6].iter().all(u8::is_ascii_hexdigit) && b[6] == b'_'
+    b.len() >= 7
+        && b[1] == b'x'
+        && b[2..6].iter().all(u8::is_ascii_hexdigit)
+        && (b[6] == b'_'
+            || (b[6] < 0x20 && b[6] != b'\t' && b[6] != b'\n')
+            || b[6..].starts_with(&[0xEF, 0xBF, 0xBE])
+            || b[6..].starts_with(&[0xEF, 0xBF, 0xBF]))
 }
 
 /// Appends row `r` (1-based) with `cells`; `styles[c]` is the style index of column `c`.
@@ -228,6 +236,9 @@ mod tests {
         let mut s = String::new();
         escape_into(&mut s, "a<b>&c\u{1}d_x0041_e\u{FFFF}");
         assert_eq!(s, "a&lt;b&gt;&amp;c_x0001_d_x005F_x0041_e_xFFFF_");
+        s.clear();
+        escape_into(&mut s, "_x0041\r_x0042");
+        assert_eq!(s, "_x005F_x0041_x000D__x0042");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::util::{Dir, args, plan, plan_err, rows};
+use crate::util::{Dir, args, assert_no_temporary_files, plan, plan_err, rows};
 
 const TGT: &str = "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ExternalEmailAddress\r\nann@northwindtraders.com,SMTP:ann@northwindtraders.com,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,SMTP:ann@contoso.onmicrosoft.com\r\n";
 const HEAD: &str =
@@ -63,6 +63,12 @@ fn nul_bytes_and_broken_encodings_are_errors_naming_the_line() {
         e.contains("source.csv") && e.contains("NUL byte at line 3"),
         "{e}"
     );
+
+    // The same with a UTF-8 byte-order mark: still no NUL in the data.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(format!("{HEAD}{ANN}bob@contoso.com,x,\0,/o=x,B\r\n").into_bytes());
+    let e = run(&dir, &bom).unwrap_err();
+    assert!(e.contains("NUL byte at line 3"), "{e}");
 
     // UTF-16LE with a lone surrogate in a value.
     let mut utf16 = vec![0xFF, 0xFE];
@@ -171,12 +177,7 @@ fn a_failed_run_leaves_the_previous_plan_untouched() {
     let e = plan_err(&args(&s, &t, &out));
     assert!(e.contains("source.csv"), "{e}");
     assert_eq!(std::fs::read(out.join("readiness.csv")).unwrap(), before);
-    let stray: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("xtenant-tmp"))
-        .collect();
-    assert!(stray.is_empty(), "{stray:?}");
+    assert_no_temporary_files(&out);
 }
 
 #[test]

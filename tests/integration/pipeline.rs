@@ -6,7 +6,7 @@ use std::path::Path;
 
 use xtenant::config::Config;
 
-use crate::util::{Dir, rows, samples, tenant_args};
+use crate::util::{Dir, assert_no_temporary_files, rows, samples, tenant_args};
 
 /// Every planted problem is reported with its code, every status matches the key, and no clean
 /// mailbox is anything but Ready.
@@ -156,12 +156,7 @@ fn output_never_overwrites_an_input_and_leaves_no_temporary_files() {
         "{e}"
     );
     assert_eq!(std::fs::read(dir.join("readiness.csv")).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(&dir.path)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("xtenant-tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_temporary_files(&dir.path);
 }
 
 #[test]

@@ -101,6 +101,16 @@ pub fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
         .collect()
 }
 
+/// No staged temporary file is left in `dir` (a run, failed or not, cleans up after itself).
+pub fn assert_no_temporary_files(dir: &Path) {
+    let stray: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("xtenant-tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
 /// The shared folder of real-world fixtures, when it is there.
 pub fn real_world(name: &str) -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -192,7 +192,7 @@ fn set_display_names(tenant: &Path, names: &[&str]) -> Vec<String> {
         }
         w.write_record(&fields).unwrap();
     }
-    // With a BOM: without one, a NUL byte reads as UTF-16 written without a BOM and is refused.
+    // With a BOM, as Windows PowerShell writes UTF-8.
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(w.into_inner().unwrap());
     std::fs::write(tenant.join("source-mailboxes.csv"), bytes).unwrap();
@@ -207,8 +207,8 @@ fn hostile_display_names_stay_text() {
         "=HYPERLINK(\"http://evil.example/\",\"click\")",
         "+cmd|' /C calc'!A0",
         "@SUM(1+1)*cmd|' /C calc'!A0",
-        // Longer than a cell holds, with a NUL and other control characters inside.
-        &format!("long\u{0}\u{1}{}", "x".repeat(40_000)),
+        // Longer than a cell holds, with control characters inside.
+        &format!("long\u{1}\u{2}{}", "x".repeat(40_000)),
     ];
     let aliases = set_display_names(&dir.path, &hostile);
     let out = dir.join("out");
@@ -237,7 +237,7 @@ fn hostile_display_names_stay_text() {
         if name.len() < 1000 {
             assert_eq!(cell, name);
         } else {
-            assert!(cell.starts_with("long\u{0}\u{1}xxx"), "{:?}", &cell[..20]);
+            assert!(cell.starts_with("long\u{1}\u{2}xxx"), "{:?}", &cell[..20]);
             assert!(cell.encode_utf16().count() <= 32_767);
             assert!(cell.ends_with("longer than an Excel cell holds]"));
         }
