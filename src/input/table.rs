@@ -211,6 +211,28 @@ impl<'a> Row<'a> {
     }
 }
 
+/// Line breaks in `bytes[range]`: `\n`, `\r\n`, and a bare `\r` (old Mac files) each count
+/// once. The byte after the range decides whether a final `\r` is bare.
+fn line_breaks(bytes: &[u8], range: std::ops::Range<usize>) -> u64 {
+    let mut n = 0;
+    for i in range {
+        let b = bytes[i];
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The first line of `text` and the rest, at `\n`, `\r\n` or a bare `\r`.
+fn split_line(text: &str) -> (&str, &str) {
+    match text.find(['\r', '\n']) {
+        Some(i) if text[i..].starts_with("\r\n") => (&text[..i], &text[i + 2..]),
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, ""),
+    }
+}
+
 /// A CSV file positioned after its header: what every CSV read shares.
 struct CsvStart<'t> {
     reader: csv::Reader<&'t [u8]>,
@@ -236,7 +258,7 @@ impl CsvStart<'_> {
         }
         let (from, line) = self.cursor;
         let from = from.min(start);
-        let line = line + bytes[from..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        let line = line + line_breaks(bytes, from..start);
         self.cursor = (start, line);
         line
     }
@@ -253,7 +275,7 @@ fn start_csv<'t>(
     let mut line_offset = 0u64;
     let mut type_line = None;
     loop {
-        let (line, tail) = rest.split_once('\n').unwrap_or((rest, ""));
+        let (line, tail) = split_line(rest);
         let trimmed = line.trim();
         if trimmed.starts_with('#') {
             // By `get`, not by index: a `#` line may hold any text, multi-byte included.
@@ -563,9 +585,9 @@ fn chunks(
     let pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
     let newlines: Vec<u64> = pieces
         .par_iter()
-        .map(|&(a, b)| bytes[a..b].iter().filter(|&&c| c == b'\n').count() as u64)
+        .map(|&(a, b)| line_breaks(bytes, a..b))
         .collect();
-    let mut before = bytes[..from].iter().filter(|&&c| c == b'\n').count() as u64;
+    let mut before = line_breaks(bytes, 0..from);
     let mut out = Vec::with_capacity(pieces.len());
     for ((a, b), n) in pieces.into_iter().zip(newlines) {
         out.push((a, b, before));
@@ -867,5 +889,31 @@ mod tests {
 
         // A quote inside an unquoted field: no cutting by counting quotes.
         assert!(chunks("a,b\nx,y\"z\n", 0, b',', 1).is_none());
+    }
+
+    /// Old Mac line ends (a bare `\r`): the `#TYPE` line is skipped and rows keep their lines.
+    #[test]
+    fn bare_carriage_returns_end_lines() {
+        let text = "#TYPE Selected.Microsoft.Exchange.Data.Directory.Management.Mailbox\rPrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN\ra@contoso.com,SMTP:a@contoso.com,,/o=x\rb@contoso.com,SMTP:b@contoso.com,,/o=y\r";
+        let map = |r: &Row<'_>| (r.line(), r.string(0usize));
+        let (table, rows) = read_csv_in(
+            Path::new("s.csv"),
+            InputKind::SourceMailboxes,
+            text,
+            Encoding::Utf8,
+            Vec::new(),
+            CHUNK,
+            &map,
+        )
+        .unwrap();
+        assert!(table.format.contains("#TYPE Selected"), "{}", table.format);
+        assert_eq!(
+            rows,
+            [
+                (3, "a@contoso.com".to_string()),
+                (4, "b@contoso.com".to_string())
+            ]
+        );
+        assert_eq!(line_breaks(b"a\r\nb\rc\n", 0..7), 3);
     }
 }
