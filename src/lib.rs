@@ -184,11 +184,6 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         delivery: cx.domains.delivery.as_deref(),
         settings: &config.waves,
     };
-    // The workbook is written while the CSVs are: two cores, two jobs.
-    let timed = |f: &mut dyn FnMut() -> Result<()>| {
-        let start = Instant::now();
-        f().map(|()| start.elapsed())
-    };
     let data = write::xlsx::Data {
         report: &report,
         plan: &wave_plan,
@@ -197,9 +192,13 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         settings: &config.waves,
         sheet_rows: config.sheet_rows,
     };
+    // The workbook is written while the CSVs are: two cores, two jobs.
     let mut xlsx_slot = staging.slot("readiness.xlsx")?;
     let (csv, (xlsx, filled)) = rayon::join(
-        || timed(&mut || files.write(&mut staging)),
+        || {
+            let start = Instant::now();
+            files.write(&mut staging).map(|()| start.elapsed())
+        },
         || {
             let start = Instant::now();
             let filled = write::xlsx::write(&data, &mut xlsx_slot.writer);
