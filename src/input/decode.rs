@@ -122,6 +122,177 @@ fn utf16(path: &Path, body: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
     String::from_utf8(out).map_err(|_| bad("invalid UTF-16".into()))
 }
 
+/// A big file decoded window by window, so that neither its bytes nor its whole text are ever
+/// in memory at once. Only the plain cases are handled (UTF-8, UTF-8 or UTF-16 with a BOM, no
+/// NUL): anything else is `Unsupported`, and the caller reads the whole file with `decode`,
+/// which knows the fallbacks and words the errors.
+pub struct Windows<R> {
+    file: R,
+    encoding: Encoding,
+    /// Bytes read and not decoded yet: an incomplete character at the end of the last read.
+    raw: Vec<u8>,
+    /// Decoded text not consumed yet.
+    text: String,
+    /// Bytes read per window.
+    window: usize,
+    /// Bytes read from the file so far, BOM included.
+    read: u64,
+    eof: bool,
+}
+
+impl<R: std::io::Read> Windows<R> {
+    pub fn new(mut file: R, window: usize) -> std::io::Result<Self> {
+        let mut head = Vec::with_capacity(window);
+        let eof = fill(&mut file, &mut head, 4)?;
+        let (encoding, bom) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            (Encoding::Utf8Bom, 3)
+        } else if head.starts_with(&[0xFF, 0xFE]) {
+            (Encoding::Utf16Le, 2)
+        } else if head.starts_with(&[0xFE, 0xFF]) {
+            (Encoding::Utf16Be, 2)
+        } else {
+            (Encoding::Utf8, 0)
+        };
+        let read = head.len() as u64;
+        head.drain(..bom);
+        Ok(Windows {
+            file,
+            encoding,
+            raw: head,
+            text: String::new(),
+            window,
+            read,
+            eof,
+        })
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The decoded text not consumed yet.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// True once the whole file has been decoded into `text`.
+    pub fn at_end(&self) -> bool {
+        self.eof && self.raw.is_empty()
+    }
+
+    /// Bytes of the file read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
+    /// Drops the first `n` bytes of `text`.
+    pub fn consume(&mut self, n: usize) {
+        self.text.drain(..n);
+    }
+
+    /// Reads and decodes the next window, appending it to `text`.
+    pub fn fill(&mut self) -> std::result::Result<(), WindowError> {
+        let before = self.raw.len();
+        self.eof = fill(&mut self.file, &mut self.raw, before + self.window)?;
+        self.read += (self.raw.len() - before) as u64;
+        let keep = match self.encoding {
+            Encoding::Utf16Le => self.utf16(u16::from_le_bytes)?,
+            Encoding::Utf16Be => self.utf16(u16::from_be_bytes)?,
+            _ => self.utf8()?,
+        };
+        if self.eof && keep > 0 {
+            return Err(WindowError::Unsupported);
+        }
+        let done = self.raw.len() - keep;
+        self.raw.drain(..done);
+        Ok(())
+    }
+
+    /// Decodes what `raw` holds but an incomplete character at its end; returns that
+    /// character's length.
+    fn utf8(&mut self) -> std::result::Result<usize, WindowError> {
+        if self.raw.contains(&0) {
+            return Err(WindowError::Unsupported);
+        }
+        let valid = match std::str::from_utf8(&self.raw) {
+            Ok(text) => text,
+            Err(e) if e.error_len().is_none() => std::str::from_utf8(&self.raw[..e.valid_up_to()])
+                .map_err(|_| WindowError::Unsupported)?,
+            Err(_) => return Err(WindowError::Unsupported),
+        };
+        self.text.push_str(valid);
+        Ok(self.raw.len() - valid.len())
+    }
+
+    fn utf16(&mut self, unit: fn([u8; 2]) -> u16) -> std::result::Result<usize, WindowError> {
+        let raw = &self.raw;
+        let mut keep = raw.len() % 2;
+        let even = raw.len() - keep;
+        // A high surrogate at the end waits for its pair in the next window.
+        if even >= 2 && (0xD800..0xDC00).contains(&unit([raw[even - 2], raw[even - 1]])) {
+            keep += 2;
+        }
+        let body = &raw[..raw.len() - keep];
+        const PIECE: usize = 8 << 20;
+        let mut cuts = vec![0];
+        while body.len() - cuts[cuts.len() - 1] > PIECE {
+            let mut at = cuts[cuts.len() - 1] + PIECE;
+            if (0xD800..0xDC00).contains(&unit([body[at - 2], body[at - 1]])) {
+                at += 2;
+            }
+            cuts.push(at);
+        }
+        cuts.push(body.len());
+        let pieces: Vec<_> = cuts
+            .windows(2)
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|w| decode_utf16_piece(&body[w[0]..w[1]], unit))
+            .collect();
+        for piece in pieces {
+            let bytes = piece.map_err(|_| WindowError::Unsupported)?;
+            // Valid by construction: encoded from decoded scalar values.
+            let text = std::str::from_utf8(&bytes).map_err(|_| WindowError::Unsupported)?;
+            self.text.push_str(text);
+        }
+        Ok(keep)
+    }
+}
+
+#[derive(Debug)]
+pub enum WindowError {
+    Io(std::io::Error),
+    /// The file needs the whole-file reader.
+    Unsupported,
+}
+
+impl From<std::io::Error> for WindowError {
+    fn from(e: std::io::Error) -> Self {
+        WindowError::Io(e)
+    }
+}
+
+/// Reads into `buf` until it holds `to` bytes or the file ends; true at the end.
+fn fill(file: &mut impl std::io::Read, buf: &mut Vec<u8>, to: usize) -> std::io::Result<bool> {
+    while buf.len() < to {
+        let start = buf.len();
+        buf.resize(to, 0);
+        match file.read(&mut buf[start..]) {
+            Ok(0) => {
+                buf.truncate(start);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(start + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
 /// UTF-16 to UTF-8 with a fast path for ASCII (most of any export). An error is the byte
 /// offset in `body` and what is wrong there.
 fn decode_utf16_piece(

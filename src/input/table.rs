@@ -60,10 +60,18 @@ impl Table {
         kind: InputKind,
         map: impl Fn(&Row<'_>) -> T + Sync,
     ) -> Result<(Table, Vec<T>)> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        let io = |source| Error::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > STREAM_FROM {
+            let file = std::fs::File::open(path).map_err(io)?;
+            if let Some(read) = read_windows(path, kind, file, size, (window(), CHUNK), &map)? {
+                return Ok(read);
+            }
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
         let (text, encoding) = decode::decode(path, bytes)?;
         let mut notices = Vec::new();
         if encoding == Encoding::Windows1252 {
@@ -479,26 +487,12 @@ fn read_csv_in<T: Send>(
                 .par_iter()
                 .map(|&(from, to, lines_before)| {
                     let text = &start.text[from..to];
-                    let mut part = CsvStart {
-                        reader: csv::ReaderBuilder::new()
-                            .delimiter(start.delimiter)
-                            .has_headers(false)
-                            .flexible(true)
-                            .from_reader(text.as_bytes()),
-                        text,
-                        cursor: (0, 1),
-                        names: start.names.clone(),
-                        line_offset: start.line_offset + lines_before,
-                        format: String::new(),
+                    let head = Head {
+                        names: &start.names,
                         delimiter: start.delimiter,
+                        line_offset: start.line_offset + lines_before,
                     };
-                    let mut out = Vec::new();
-                    let mut record = csv::StringRecord::new();
-                    while let Some(line) = next_record(path, &mut part, &mut record)? {
-                        check_flattened(path, kind, &index, line, |i| record.get(i))?;
-                        out.push(row(&record));
-                    }
-                    Ok(out)
+                    parse_piece(path, kind, &index, &head, text, &row)
                 })
                 .collect();
             // The first error in file order, as a sequential read would have stopped there.
@@ -533,26 +527,258 @@ fn read_csv_in<T: Send>(
     Ok((table, rows))
 }
 
+/// How the records of a piece of a CSV file are read.
+struct Head<'a> {
+    names: &'a [String],
+    delimiter: u8,
+    /// Lines of the file before the piece.
+    line_offset: u64,
+}
+
+/// Parses `text`, a piece of a CSV file cut at record boundaries, and maps its records. One
+/// record is reused, so nothing parsed is kept but the mapped rows.
+fn parse_piece<T>(
+    path: &Path,
+    kind: InputKind,
+    index: &[Option<usize>],
+    head: &Head<'_>,
+    text: &str,
+    row: &impl Fn(&csv::StringRecord) -> T,
+) -> Result<Vec<T>> {
+    let mut part = CsvStart {
+        reader: csv::ReaderBuilder::new()
+            .delimiter(head.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes()),
+        text,
+        cursor: (0, 1),
+        names: head.names.to_vec(),
+        line_offset: head.line_offset,
+        format: String::new(),
+        delimiter: head.delimiter,
+    };
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = next_record(path, &mut part, &mut record)? {
+        check_flattened(path, kind, index, line, |i| record.get(i))?;
+        out.push(row(&record));
+    }
+    Ok(out)
+}
+
+/// Files larger than this are read window by window (`read_windows`).
+const STREAM_FROM: u64 = 16 << 20;
+
+/// Bytes of a file read per window: a piece for every core, and at least 8 MB. Small windows
+/// keep the buffers warm: fresh pages cost more here than parsing them (the kernel zeroes each).
+fn window() -> usize {
+    (8 << 20).max(rayon::current_num_threads() * CHUNK)
+}
+
+/// Reads a big CSV file window by window: each window's records are cut into pieces, parsed and
+/// mapped on every core, and its text is dropped, so the file's bytes and whole text are never
+/// in memory at once and the buffers are reused. `None` when the file needs the whole-file
+/// reader: an encoding other than plain UTF-8 or UTF-16, CLIXML, a quote that counting cannot
+/// follow, or any error in the data, which that reader then finds and words (so a broken big
+/// file is read twice, a good one once).
+fn read_windows<T: Send>(
+    path: &Path,
+    kind: InputKind,
+    file: impl std::io::Read,
+    size: u64,
+    sizes: (usize, usize),
+    map: &(impl Fn(&Row<'_>) -> T + Sync),
+) -> Result<Option<(Table, Vec<T>)>> {
+    let (window, chunk) = sizes;
+    let io = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut w = decode::Windows::new(file, window).map_err(io)?;
+    // Ok(false): the file needs the whole-file reader.
+    let fill = |w: &mut decode::Windows<_>| match w.fill() {
+        Ok(()) => Ok(true),
+        Err(decode::WindowError::Io(e)) => Err(io(e)),
+        Err(decode::WindowError::Unsupported) => Ok(false),
+    };
+    // The header and the first record, checked as the whole-file reader checks them; a window
+    // too short to hold them is followed by more.
+    let first = loop {
+        if !fill(&mut w)? {
+            return Ok(None);
+        }
+        match first_record(path, kind, w.text(), w.encoding(), w.at_end()) {
+            Some(first) => break first,
+            None if !w.at_end() && w.text().len() < 4 * window => continue,
+            None => return Ok(None),
+        }
+    };
+    let FirstRecord {
+        skipped,
+        resume,
+        names,
+        delimiter,
+        line_offset,
+        format,
+        index,
+        record,
+    } = first;
+    let Some(first) = cuts(&w.text()[skipped..], resume, delimiter, chunk, w.at_end()) else {
+        return Ok(None);
+    };
+    let table = Table {
+        path: path.to_path_buf(),
+        kind,
+        present: index.iter().map(Option::is_some).collect(),
+        format,
+        notices: Vec::new(),
+        body: Body::Csv {
+            index: index.clone(),
+        },
+    };
+    let row = |record: &csv::StringRecord| {
+        map(&Row {
+            table: &table,
+            cells: Cells::Csv(record),
+        })
+    };
+    let head = |lines_before| Head {
+        names: &names,
+        delimiter,
+        line_offset: line_offset + lines_before,
+    };
+    let parse = |text: &str, pieces: &[(usize, usize, u64)], lines_done: u64| {
+        let parsed: Vec<Result<Vec<T>>> = pieces
+            .par_iter()
+            .map(|&(a, b, before)| {
+                parse_piece(
+                    path,
+                    kind,
+                    &index,
+                    &head(lines_done + before),
+                    &text[a..b],
+                    &row,
+                )
+            })
+            .collect();
+        parsed.into_iter().collect::<Result<Vec<Vec<T>>>>()
+    };
+    let mut rows = vec![row(&record)];
+    let Ok(parts) = parse(&w.text()[skipped..], &first.pieces, 0) else {
+        return Ok(None);
+    };
+    rows.extend(parts.into_iter().flatten());
+    let mut lines_done = first.lines;
+    w.consume(skipped + first.end);
+    // The rows of the whole file, estimated from the first window: capacity that is never
+    // touched costs no memory, and growing a vector of a million rows copies all of them.
+    let estimate = rows.len() as u64 * size / w.bytes_read().max(1);
+    rows.reserve((estimate + estimate / 16) as usize);
+    while !(w.at_end() && w.text().is_empty()) {
+        if !fill(&mut w)? {
+            return Ok(None);
+        }
+        let Some(next) = cuts(w.text(), 0, delimiter, chunk, w.at_end()) else {
+            return Ok(None);
+        };
+        let Ok(parts) = parse(w.text(), &next.pieces, lines_done) else {
+            return Ok(None);
+        };
+        rows.extend(parts.into_iter().flatten());
+        lines_done += next.lines;
+        w.consume(next.end);
+    }
+    Ok(Some((table, rows)))
+}
+
+/// A CSV file's header and first record, read from the start of its first window.
+struct FirstRecord {
+    /// Bytes of the window before the header (`#TYPE` and blank lines).
+    skipped: usize,
+    /// Where the second record starts, after `skipped`.
+    resume: usize,
+    names: Vec<String>,
+    delimiter: u8,
+    line_offset: u64,
+    format: String,
+    index: Vec<Option<usize>>,
+    record: csv::StringRecord,
+}
+
+/// The header and first record of `text` when they pass every check of the whole-file reader
+/// and end at a record boundary inside the window (anywhere, when `complete`).
+fn first_record(
+    path: &Path,
+    kind: InputKind,
+    text: &str,
+    encoding: Encoding,
+    complete: bool,
+) -> Option<FirstRecord> {
+    if clixml::looks_like_clixml(text) {
+        return None;
+    }
+    let mut start = start_csv(path, text, encoding, kind.what()).ok()?;
+    let index: Vec<Option<usize>> = kind
+        .columns()
+        .iter()
+        .map(|s| s.find_in(&start.names))
+        .collect();
+    // A bare list of addresses (a scope file with no header) is left to the whole-file reader.
+    if kind == InputKind::ScopeMembers && index.iter().all(Option::is_none) {
+        return None;
+    }
+    let mut record = csv::StringRecord::new();
+    let line = next_record(path, &mut start, &mut record).ok()??;
+    check_schema(path, kind, &start.names, &index, line, |i| record.get(i)).ok()?;
+    check_flattened(path, kind, &index, line, |i| record.get(i)).ok()?;
+    let resume = start.reader.position().byte() as usize;
+    let end = cuts(start.text, 0, start.delimiter, usize::MAX, complete)?.end;
+    if resume > end {
+        return None;
+    }
+    Some(FirstRecord {
+        skipped: text.len() - start.text.len(),
+        resume,
+        names: start.names,
+        delimiter: start.delimiter,
+        line_offset: start.line_offset,
+        format: start.format,
+        index,
+        record,
+    })
+}
+
 /// Bytes of CSV text parsed per task: large enough that a task outweighs its start-up, small
 /// enough that 2 to 16 cores all get work on a file of tens of megabytes.
 const CHUNK: usize = 4 << 20;
 
 /// Cuts `text[from..]` into pieces of about `chunk` bytes at record boundaries, each with the
-/// number of line breaks in `text` before it: `(start, end, lines before)`. A boundary is a line
-/// break outside quotes. `None` when the text has a quote a CSV parser would read literally (in
-/// the middle of an unquoted field, or not followed by a delimiter after a quoted one): there,
-/// counting quotes could cut inside a record, so the file is read in one piece.
+/// number of line breaks in `text` before it: `(start, end, lines before)`. `None` for text
+/// too short to be worth cutting, or that `cuts` refuses.
 fn chunks(
     text: &str,
     from: usize,
     delimiter: u8,
     chunk: usize,
 ) -> Option<Vec<(usize, usize, u64)>> {
-    let bytes = text.as_bytes();
-    if bytes.len().saturating_sub(from) < 2 * chunk {
+    if text.len().saturating_sub(from) < 2 * chunk {
         return None;
     }
+    cuts(text, from, delimiter, chunk, true).map(|c| c.pieces)
+}
+
+/// Cuts `text[from..]`, which starts at a record boundary, into pieces of about `chunk` bytes
+/// at record boundaries, each with the number of line breaks in `text` before it:
+/// `(start, end, lines before)`. A boundary is a line break outside quotes. With `complete`
+/// false the text is a window of a longer file: the pieces stop at its last boundary (the rest
+/// belongs to the next window); with `complete` true they cover all of it. `None` when the text has a quote a CSV parser would read literally (in the middle of an
+/// unquoted field, or not followed by a delimiter after a quoted one): there, counting quotes
+/// could cut inside a record, so the file must be read in one piece.
+fn cuts(text: &str, from: usize, delimiter: u8, chunk: usize, complete: bool) -> Option<Pieces> {
+    let bytes = text.as_bytes();
     let mut cuts = vec![from];
+    let mut last_boundary = from;
     let (mut quoted, mut field_start) = (false, true);
     let mut i = from;
     while i < bytes.len() {
@@ -563,6 +789,8 @@ fn chunks(
                     i += 1;
                 } else {
                     quoted = false;
+                    // At the end of a window the next byte is unknown (it may be the second
+                    // quote of a pair); nothing after this point is cut in this window anyway.
                     if !matches!(bytes.get(i + 1), None | Some(b'\r' | b'\n'))
                         && bytes.get(i + 1) != Some(&delimiter)
                     {
@@ -575,13 +803,23 @@ fn chunks(
                 return None;
             }
             quoted = true;
-        } else if b == b'\n' && i + 1 - cuts[cuts.len() - 1] >= chunk && i + 1 < bytes.len() {
-            cuts.push(i + 1);
+        } else if b == b'\n' {
+            last_boundary = i + 1;
+            if i + 1 - cuts[cuts.len() - 1] >= chunk && i + 1 < bytes.len() {
+                cuts.push(i + 1);
+            }
         }
         field_start = !quoted && (b == delimiter || b == b'\n' || (b == b'\r'));
         i += 1;
     }
-    cuts.push(bytes.len());
+    let end = if complete { bytes.len() } else { last_boundary };
+    // The last cut may lie after the last boundary only when it is that boundary.
+    while cuts.len() > 1 && cuts[cuts.len() - 1] >= end {
+        cuts.pop();
+    }
+    if end > from {
+        cuts.push(end);
+    }
     let pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
     let newlines: Vec<u64> = pieces
         .par_iter()
@@ -593,7 +831,21 @@ fn chunks(
         out.push((a, b, before));
         before += n;
     }
-    Some(out)
+    Some(Pieces {
+        pieces: out,
+        end,
+        lines: before,
+    })
+}
+
+/// What `cuts` found.
+struct Pieces {
+    /// `(start, end, line breaks in the text before start)`.
+    pieces: Vec<(usize, usize, u64)>,
+    /// Where the last piece ends.
+    end: usize,
+    /// Line breaks in the text before `end`.
+    lines: u64,
 }
 
 /// Picks `,`, `;` or tab by counting them outside quotes in the header line.
@@ -889,6 +1141,88 @@ mod tests {
 
         // A quote inside an unquoted field: no cutting by counting quotes.
         assert!(chunks("a,b\nx,y\"z\n", 0, b',', 1).is_none());
+    }
+
+    /// Window by window, with windows and pieces far smaller than the records, in every
+    /// encoding the window reader takes: the same rows and lines as the whole-file read; and
+    /// `None` (the whole-file reader takes over) for anything it leaves to that reader.
+    #[test]
+    fn windows_read_like_the_whole() {
+        let mut text = String::from(
+            "#TYPE Selected.Microsoft.Exchange.Data.Directory.Management.Mailbox\r\nPrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,DisplayName\r\n",
+        );
+        for i in 0..400 {
+            let name = match i % 5 {
+                0 => format!("\"Doe, John {i} 😀\""),
+                1 => format!("\"Multi\r\nline \"\"{i}\"\"\""),
+                2 => String::new(),
+                3 => format!("Müller{i}"),
+                _ => format!("plain{i}"),
+            };
+            text.push_str(&format!(
+                "u{i}@contoso.com,SMTP:u{i}@contoso.com,,/o=x/cn=u{i},{name}\r\n"
+            ));
+            if i % 100 == 0 {
+                text.push_str("\r\n");
+            }
+        }
+        let path = Path::new("source.csv");
+        let kind = InputKind::SourceMailboxes;
+        let columns = kind.columns().len();
+        let map = |r: &Row<'_>| {
+            let cells: Vec<Option<String>> = (0..columns)
+                .map(|c| r.text(c).map(str::to_string))
+                .collect();
+            (r.line(), cells)
+        };
+        let whole = read_csv_in(path, kind, &text, Encoding::Utf8, Vec::new(), CHUNK, &map)
+            .unwrap()
+            .1;
+        assert_eq!(whole.len(), 400);
+        let windows = |bytes: &[u8], window| {
+            let size = bytes.len() as u64;
+            read_windows(path, kind, bytes, size, (window, 512), &map).unwrap()
+        };
+        let utf16 = |bom: [u8; 2], unit: fn(u16) -> [u8; 2]| {
+            let mut b = bom.to_vec();
+            b.extend(text.encode_utf16().flat_map(unit));
+            b
+        };
+        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+        bom8.extend(text.as_bytes());
+        let encodings = [
+            ("UTF-8", text.as_bytes().to_vec()),
+            ("UTF-8 with BOM", bom8),
+            ("UTF-16LE", utf16([0xFF, 0xFE], u16::to_le_bytes)),
+            ("UTF-16BE", utf16([0xFE, 0xFF], u16::to_be_bytes)),
+        ];
+        for (label, bytes) in &encodings {
+            // Odd sizes cut characters, surrogate pairs and quote pairs at every edge.
+            for window in [301, 1000, 4099, 1 << 20] {
+                let (table, rows) = windows(bytes, window).expect(label);
+                assert!(table.format.starts_with(label), "{}", table.format);
+                assert!(rows == whole, "{label}, window {window}: rows differ");
+            }
+        }
+
+        // Left to the whole-file reader: NUL, invalid UTF-8, a literal quote, a broken row,
+        // a truncated UTF-16 file, CLIXML.
+        let with = |from: &str, to: &str| text.replacen(from, to, 1).into_bytes();
+        let mut latin = text.clone().into_bytes();
+        let at = latin.len() / 2;
+        latin[at] = 0xFC;
+        let mut truncated = utf16([0xFF, 0xFE], u16::to_le_bytes);
+        truncated.pop();
+        for (what, bytes) in [
+            ("NUL", with("plain9", "pl\0in9")),
+            ("Windows-1252", latin),
+            ("a literal quote", with("plain9", "pl\"ain9")),
+            ("a broken row", with("u9@contoso.com,", "u9@contoso.com")),
+            ("truncated UTF-16", truncated),
+            ("CLIXML", b"<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"></Objs>".to_vec()),
+        ] {
+            assert!(windows(&bytes, 1000).is_none(), "{what}");
+        }
     }
 
     /// Old Mac line ends (a bare `\r`): the `#TYPE` line is skipped and rows keep their lines.
