@@ -110,13 +110,16 @@ const COLUMNS: [&str; 16] = [
     "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P",
 ];
 
-/// A sheet whose rows from `first_row` (1-based) on are generated: the package's sheet file
-/// holds a probe row there (cells styled as each column must be), which is replaced.
+/// A sheet whose data rows are generated: the package's sheet file holds a probe row at row 2
+/// (cells styled as each column must be), which is replaced.
 pub struct Splice<'f> {
     /// `xl/worksheets/sheetN.xml`.
     pub file: String,
     pub rows: usize,
     pub columns: usize,
+    /// The sheet's Excel table, made over the header and the probe row only (rust_xlsxwriter
+    /// books every cell of a table in a hash map): it is widened to the rows here.
+    pub table: Option<String>,
     pub fill: Box<Fill<'f>>,
 }
 
@@ -124,10 +127,11 @@ pub struct Splice<'f> {
 pub type Fill<'f> = dyn Fn(std::ops::Range<usize>, &[Option<u32>], &mut String) + Sync + 'f;
 
 /// Rows generated per task; a window of tasks is generated in parallel, then compressed.
-const ROWS_PER_TASK: usize = 8_192;
+const ROWS_PER_TASK: usize = 2_048;
 
-/// Copies the package `book` to `out`, replacing each splice's probe row by its generated rows.
-/// Every other part is copied as compressed, byte for byte.
+/// Copies the package `book` to `out`, replacing each splice's probe row by its generated rows
+/// and widening its table. The sheets are generated and compressed at the same time, each on
+/// its own (deflate is single-threaded); every other part is copied as compressed, byte for byte.
 pub fn splice(
     book: &[u8],
     splices: &[Splice<'_>],
@@ -135,48 +139,97 @@ pub fn splice(
     out: impl Write + Seek,
 ) -> std::io::Result<()> {
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(book)).map_err(zip_err)?;
-    let mut zout = zip::ZipWriter::new(out);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(level))
         .unix_permissions(0o600)
         .last_modified_time(zip::DateTime::default());
+    let mut sheets = Vec::with_capacity(splices.len());
+    for s in splices {
+        let mut xml = String::new();
+        zin.by_name(&s.file)
+            .map_err(zip_err)?
+            .read_to_string(&mut xml)?;
+        sheets.push(xml);
+    }
+    let prepared: Vec<std::io::Result<zip::write::PreparedZipFile>> = splices
+        .par_iter()
+        .zip(&sheets)
+        .map(|(s, xml)| sheet(s, xml, options))
+        .collect();
+    let mut prepared: Vec<Option<_>> = prepared.into_iter().map(Some).collect();
+    let mut zout = zip::ZipWriter::new(out);
     for i in 0..zin.len() {
         let mut entry = zin.by_index(i).map_err(zip_err)?;
         let name = entry.name().map_err(zip_err)?.to_string();
-        let Some(s) = splices.iter().find(|s| s.file == name) else {
+        if let Some(k) = splices.iter().position(|s| s.file == name) {
+            let file = prepared[k].take().expect("each sheet is added once")?;
+            zout.add_prepared_file(file).map_err(zip_err)?;
+            continue;
+        }
+        if !name.starts_with("xl/tables/") {
             zout.raw_copy_file(entry).map_err(zip_err)?;
             continue;
-        };
+        }
         let mut xml = String::new();
         entry.read_to_string(&mut xml)?;
-        let (head, probe, tail) = cut(&xml)
-            .ok_or_else(|| std::io::Error::other(format!("{name}: no probe row to replace")))?;
-        let styles = probe_styles(probe, s.columns);
-        zout.start_file(name.as_str(), options).map_err(zip_err)?;
-        let last = format!("{}{}", column(s.columns - 1), s.rows + 1);
-        zout.write_all(with_dimension(head, &last).as_bytes())?;
-        let tasks: Vec<std::ops::Range<usize>> = (0..s.rows)
-            .step_by(ROWS_PER_TASK)
-            .map(|a| a..(a + ROWS_PER_TASK).min(s.rows))
-            .collect();
-        // A bounded window keeps memory flat however long the sheet is; its buffers are reused
-        // (fresh multi-megabyte buffers each time cost more in page faults than the XML).
-        let width = rayon::current_num_threads().max(1) * 2;
-        let mut parts: Vec<String> = vec![String::new(); width];
-        for window in tasks.chunks(width) {
-            parts.par_iter_mut().zip(window).for_each(|(part, range)| {
-                part.clear();
-                (s.fill)(range.clone(), &styles, part);
-            });
-            for part in &parts[..window.len()] {
-                zout.write_all(part.as_bytes())?;
+        for s in splices {
+            if let Some(table) = &s.table {
+                xml = widen_table(&xml, table, s.columns, s.rows);
             }
         }
-        zout.write_all(tail.as_bytes())?;
+        zout.start_file(name.as_str(), options).map_err(zip_err)?;
+        zout.write_all(xml.as_bytes())?;
     }
     zout.finish().map_err(zip_err)?;
     Ok(())
+}
+
+/// One sheet with its rows, compressed.
+fn sheet(
+    s: &Splice<'_>,
+    xml: &str,
+    options: zip::write::SimpleFileOptions,
+) -> std::io::Result<zip::write::PreparedZipFile> {
+    let name = &s.file;
+    let (head, probe, tail) = cut(xml)
+        .ok_or_else(|| std::io::Error::other(format!("{name}: no probe row to replace")))?;
+    let styles = probe_styles(probe, s.columns);
+    let mut zout = zip::write::ZipFileBuilder::new(name, options).map_err(zip_err)?;
+    let last = format!("{}{}", column(s.columns - 1), s.rows + 1);
+    zout.write_all(with_dimension(head, &last).as_bytes())?;
+    let tasks: Vec<std::ops::Range<usize>> = (0..s.rows)
+        .step_by(ROWS_PER_TASK)
+        .map(|a| a..(a + ROWS_PER_TASK).min(s.rows))
+        .collect();
+    // A bounded window keeps memory flat however long the sheet is; its buffers are reused
+    // (fresh multi-megabyte buffers each time cost more in page faults than the XML).
+    let width = rayon::current_num_threads().max(1) * 2;
+    let mut parts: Vec<String> = vec![String::new(); width];
+    for window in tasks.chunks(width) {
+        parts.par_iter_mut().zip(window).for_each(|(part, range)| {
+            part.clear();
+            (s.fill)(range.clone(), &styles, part);
+        });
+        for part in &parts[..window.len()] {
+            zout.write_all(part.as_bytes())?;
+        }
+    }
+    zout.write_all(tail.as_bytes())?;
+    zout.finish().map_err(zip_err)
+}
+
+/// A table part with the ref of table `name` (made over the header and one row) stretched to
+/// `rows` data rows. Other tables' parts come back as they are.
+fn widen_table(xml: &str, name: &str, columns: usize, rows: usize) -> String {
+    if !xml.contains(&format!(" name=\"{name}\"")) {
+        return xml.to_string();
+    }
+    let last = column(columns - 1);
+    xml.replace(
+        &format!("ref=\"A1:{last}2\""),
+        &format!("ref=\"A1:{last}{}\"", rows + 1),
+    )
 }
 
 fn zip_err(e: zip::result::ZipError) -> std::io::Error {

@@ -273,12 +273,20 @@ fn sheets_continue_past_the_row_limit_and_the_summary_says_so() {
     let finding_pages = pages("Findings");
     assert_eq!(finding_pages.len(), findings_csv.len().div_ceil(700));
     // Every mailbox once, in order, across the pages; each page a full table with its header.
+    // Its Excel table (made over two rows, then widened) spans exactly its rows.
+    wb.load_tables().unwrap();
     let mut all = Vec::new();
     for p in &mailbox_pages {
         let t = table(&sheet(&mut wb, p));
         assert_eq!(t[0][0], "Source address");
         assert!(t.len() - 1 <= 700);
         all.extend(t[1..].iter().map(|r| r[0].clone()));
+        let names = wb.table_names_in_sheet(p);
+        assert_eq!(names.len(), 1, "{p}: {names:?}");
+        let name = names[0].clone();
+        let data = wb.table_by_name(&name).unwrap();
+        assert_eq!(data.columns()[0], "Source address", "{p}");
+        assert_eq!(data.data().height(), t.len() - 1, "{p}: table rows");
     }
     let expected: Vec<String> = readiness
         .iter()
