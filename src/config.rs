@@ -150,7 +150,7 @@ impl GroupBy {
 
     pub fn value(self, s: &crate::model::SourceMailbox) -> String {
         match self {
-            GroupBy::Office => s.office.clone(),
+            GroupBy::Office => s.office().to_string(),
             GroupBy::CustomAttribute(n) => s
                 .custom_attributes
                 .iter()

@@ -49,10 +49,10 @@ impl AddressTemplate {
     pub fn render(&self, source: &SourceMailbox) -> Option<String> {
         let mut local = self.local.clone();
         for (p, value) in [
-            ("{local}", local_part(&source.primary_smtp).to_string()),
-            ("{alias}", source.alias.clone()),
-            ("{first}", ascii_fold(&source.first_name)),
-            ("{last}", ascii_fold(&source.last_name)),
+            ("{local}", local_part(source.primary_smtp()).to_string()),
+            ("{alias}", source.alias().to_string()),
+            ("{first}", ascii_fold(source.first_name())),
+            ("{last}", ascii_fold(source.last_name())),
         ] {
             if local.contains(p) {
                 if value.is_empty() {
@@ -113,10 +113,10 @@ pub fn planned(
             if has_delivery_proxy(t, d) {
                 return Planned::default();
             }
-            let alias = if t.alias.is_empty() {
+            let alias = if t.alias().is_empty() {
                 new_alias(source)
             } else {
-                t.alias.clone()
+                t.alias().to_string()
             };
             Planned {
                 primary: None,
@@ -128,7 +128,7 @@ pub fn planned(
 
 /// Whether the target has an SMTP proxy in the delivery domain.
 pub fn has_delivery_proxy(t: &TargetRecipient, delivery: &str) -> bool {
-    t.email_addresses.iter().any(|p| {
+    t.email_addresses().any(|p| {
         p.kind == ProxyKind::Smtp
             && p.value
                 .rsplit_once('@')
@@ -138,7 +138,7 @@ pub fn has_delivery_proxy(t: &TargetRecipient, delivery: &str) -> bool {
 
 /// The local part of a new target's primary address: the source's primary local part.
 pub fn new_local_part(source: &SourceMailbox) -> String {
-    let local = local_part(&source.primary_smtp);
+    let local = local_part(source.primary_smtp());
     if local.is_empty() {
         new_alias(source)
     } else {
@@ -148,34 +148,33 @@ pub fn new_local_part(source: &SourceMailbox) -> String {
 
 /// The Name of a new target: the source's Name, else its display name, else the new alias.
 pub fn new_name(source: &SourceMailbox) -> String {
-    [&source.name, &source.display_name]
+    [source.name(), source.display_name()]
         .into_iter()
         .find(|n| !n.is_empty())
-        .cloned()
-        .unwrap_or_else(|| new_alias(source))
+        .map_or_else(|| new_alias(source), str::to_string)
 }
 
 /// The alias of a new target: the source's alias, else its primary local part.
 pub fn new_alias(source: &SourceMailbox) -> String {
-    if source.alias.is_empty() {
-        local_part(&source.primary_smtp).to_string()
+    if source.alias().is_empty() {
+        local_part(source.primary_smtp()).to_string()
     } else {
-        source.alias.clone()
+        source.alias().to_string()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SourceText;
 
     fn source(first: &str, last: &str) -> SourceMailbox {
-        SourceMailbox {
-            primary_smtp: "lara.newton@contoso.com".into(),
-            alias: "LaraN".into(),
-            first_name: first.into(),
-            last_name: last.into(),
-            ..SourceMailbox::default()
-        }
+        SourceMailbox::with_texts(&[
+            (SourceText::PrimarySmtp, "lara.newton@contoso.com"),
+            (SourceText::Alias, "LaraN"),
+            (SourceText::FirstName, first),
+            (SourceText::LastName, last),
+        ])
     }
 
     #[test]

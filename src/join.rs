@@ -136,13 +136,9 @@ impl<'a> TargetIndex<'a> {
                     if let Some(g) = t.exchange_guid {
                         by_guid.add(g, i);
                     }
-                    by_external.add(&t.external_email_address, i);
-                    for p in t
-                        .email_addresses
-                        .iter()
-                        .filter(|p| p.kind == ProxyKind::X500)
-                    {
-                        by_x500.add(&p.value, i);
+                    by_external.add(t.external_email_address(), i);
+                    for p in t.email_addresses().filter(|p| p.kind == ProxyKind::X500) {
+                        by_x500.add(p.value, i);
                     }
                 }
             });
@@ -151,14 +147,10 @@ impl<'a> TargetIndex<'a> {
                     if let Some(g) = t.exchange_guid {
                         by_identity.add_owned(g.to_string(), i);
                     }
-                    for p in t
-                        .email_addresses
-                        .iter()
-                        .filter(|p| p.kind == ProxyKind::Smtp)
-                    {
-                        by_identity.add(&p.value, i);
+                    for p in t.email_addresses().filter(|p| p.kind == ProxyKind::Smtp) {
+                        by_identity.add(p.value, i);
                     }
-                    for id in [&t.primary_smtp, &t.upn, &t.alias] {
+                    for id in [t.primary_smtp(), t.upn(), t.alias()] {
                         by_identity.add(id, i);
                     }
                 }
@@ -166,11 +158,7 @@ impl<'a> TargetIndex<'a> {
             scope.spawn(|_| {
                 for (i, t) in targets.iter().enumerate() {
                     if is_placeholder(t, source_domains) {
-                        for name in [
-                            t.alias.as_str(),
-                            local_part(&t.upn),
-                            local_part(&t.primary_smtp),
-                        ] {
+                        for name in [t.alias(), local_part(t.upn()), local_part(t.primary_smtp())] {
                             by_placeholder_name.add(name, i);
                         }
                     }
@@ -193,17 +181,17 @@ impl<'a> TargetIndex<'a> {
 pub fn is_placeholder(t: &TargetRecipient, source_domains: &HashSet<String>) -> bool {
     t.is_mail_user()
         && t.exchange_guid.is_none()
-        && (t.external_email_address.is_empty()
-            || domain_of(&t.external_email_address).is_some_and(|d| source_domains.contains(&d)))
+        && (t.external_email_address().is_empty()
+            || domain_of(t.external_email_address()).is_some_and(|d| source_domains.contains(&d)))
 }
 
 /// Every identity of a source mailbox a mapping file may use.
 fn source_identities(s: &SourceMailbox) -> impl Iterator<Item = String> + '_ {
-    [&s.primary_smtp, &s.upn, &s.alias]
+    [s.primary_smtp(), s.upn(), s.alias()]
         .into_iter()
         .filter(|v| !v.is_empty())
-        .map(|v| address_key(v))
-        .chain(s.proxies(ProxyKind::Smtp).map(|p| address_key(&p.value)))
+        .map(address_key)
+        .chain(s.proxies(ProxyKind::Smtp).map(|p| address_key(p.value)))
         .chain(s.exchange_guid.map(|g| g.to_string()))
 }
 
@@ -270,16 +258,12 @@ fn match_one(s: &SourceMailbox, ix: &TargetIndex<'_>, options: JoinOptions) -> M
         c
     };
     let external = || from(&ix.by_external, &mut s.smtp_addresses());
-    let x500 = || from(&ix.by_x500, &mut std::iter::once(s.legacy_dn.as_str()));
+    let x500 = || from(&ix.by_x500, &mut std::iter::once(s.legacy_dn()));
     let name = || {
         if !options.name_match {
             return Candidates::default();
         }
-        let names = [
-            s.alias.as_str(),
-            local_part(&s.upn),
-            local_part(&s.primary_smtp),
-        ];
+        let names = [s.alias(), local_part(s.upn()), local_part(s.primary_smtp())];
         from(&ix.by_placeholder_name, &mut names.into_iter())
     };
     // The strongest level that finds anything decides; weaker ones are not even looked up.

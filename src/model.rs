@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use crate::input::values::{Proxy, ProxyKind};
+use crate::input::values::{Prefix, Proxy, ProxyKind};
 use crate::input::{FileInfo, Notice};
 
 /// A value on one row that could not be used as written.
@@ -36,23 +36,192 @@ impl Problem {
     }
 }
 
+/// The text values of one row in one allocation: value `i` of `N`, then the proxy addresses.
+/// A million-mailbox run held tens of millions of small strings, and allocating them and the
+/// kernel zeroing their pages were a large share of its time and memory.
+#[derive(Clone)]
+pub struct Texts<const N: usize> {
+    text: Box<str>,
+    /// Where each value ends in `text`; each starts where the one before ends.
+    ends: [u32; N],
+    proxies: Box<[ProxyAt]>,
+}
+
+/// Where one proxy address is in a `Texts`, and what kind it is. An `Other` kind's prefix is
+/// stored before its value.
+#[derive(Debug, Clone, Copy)]
+struct ProxyAt {
+    end: u32,
+    kind: u8,
+    prefix: u8,
+    primary: bool,
+}
+
+const KINDS: [ProxyKind; 6] = [
+    ProxyKind::Smtp,
+    ProxyKind::X500,
+    ProxyKind::X400,
+    ProxyKind::Sip,
+    ProxyKind::Spo,
+    ProxyKind::Eum,
+];
+
+impl<const N: usize> Default for Texts<N> {
+    fn default() -> Self {
+        Texts {
+            text: Box::default(),
+            ends: [0; N],
+            proxies: Box::default(),
+        }
+    }
+}
+
+impl<const N: usize> std::fmt::Debug for Texts<N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Texts")
+            .field("values", &(0..N).map(|i| self.get(i)).collect::<Vec<_>>())
+            .field("proxies", &self.proxies().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl<const N: usize> Texts<N> {
+    /// `values` in order, then `proxies`. A row over 4 GiB (which no reader accepts) would be
+    /// cut, never indexed out of bounds.
+    pub fn new<'a>(values: [&str; N], proxies: impl IntoIterator<Item = Proxy<'a>>) -> Self {
+        let proxies: Vec<Proxy<'a>> = proxies.into_iter().collect();
+        let len = values.iter().map(|v| v.len()).sum::<usize>()
+            + proxies
+                .iter()
+                .map(|p| p.value.len() + other_prefix(p).len())
+                .sum::<usize>();
+        let mut text = String::with_capacity(len);
+        let end = |text: &mut String, parts: &[&str]| -> u32 {
+            for part in parts {
+                if text.len() + part.len() <= u32::MAX as usize {
+                    text.push_str(part);
+                }
+            }
+            text.len() as u32
+        };
+        let mut ends = [0; N];
+        for (e, v) in ends.iter_mut().zip(values) {
+            *e = end(&mut text, &[v]);
+        }
+        let proxies = proxies
+            .iter()
+            .map(|p| {
+                let prefix = other_prefix(p);
+                ProxyAt {
+                    end: end(&mut text, &[prefix, p.value]),
+                    kind: KINDS
+                        .iter()
+                        .position(|k| *k == p.kind)
+                        .unwrap_or(KINDS.len()) as u8,
+                    prefix: prefix.len() as u8,
+                    primary: p.primary,
+                }
+            })
+            .collect();
+        Texts {
+            text: text.into_boxed_str(),
+            ends,
+            proxies,
+        }
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text
+            .get(start as usize..self.ends[i] as usize)
+            .unwrap_or("")
+    }
+
+    pub fn proxies(&self) -> impl Iterator<Item = Proxy<'_>> + Clone {
+        let first = self.ends.last().copied().unwrap_or(0);
+        let starts = std::iter::once(first).chain(self.proxies.iter().map(|p| p.end));
+        starts.zip(self.proxies.iter()).map(|(start, at)| {
+            let all = self.text.get(start as usize..at.end as usize).unwrap_or("");
+            let (prefix, value) = all.split_at(usize::from(at.prefix).min(all.len()));
+            let kind = KINDS
+                .get(usize::from(at.kind))
+                .copied()
+                .unwrap_or_else(|| Prefix::new(prefix).map_or(ProxyKind::Smtp, ProxyKind::Other));
+            Proxy {
+                kind,
+                primary: at.primary,
+                value,
+            }
+        })
+    }
+
+    pub fn proxy_count(&self) -> usize {
+        self.proxies.len()
+    }
+}
+
+/// The prefix an `Other` proxy stores before its value.
+fn other_prefix<'p>(p: &'p Proxy<'_>) -> &'p str {
+    match &p.kind {
+        ProxyKind::Other(prefix) => prefix.as_str(),
+        _ => "",
+    }
+}
+
+/// Declares the text values of a row type: an enum naming their positions in its `Texts`, and
+/// an accessor for each.
+macro_rules! text_values {
+    ($ty:ident, $names:ident, $n:ident { $($variant:ident => $getter:ident),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy)]
+        pub enum $names { $($variant),* }
+        pub const $n: usize = [$($names::$variant),*].len();
+        impl $ty {
+            $(
+                pub fn $getter(&self) -> &str {
+                    self.texts.get($names::$variant as usize)
+                }
+            )*
+
+            /// A row with these text values, the others empty and no proxies (for tests).
+            pub fn with_texts(values: &[($names, &str)]) -> Self {
+                let mut all = [""; $n];
+                for (name, value) in values {
+                    all[*name as usize] = value;
+                }
+                $ty {
+                    texts: Texts::new(all, []),
+                    ..Default::default()
+                }
+            }
+        }
+    };
+}
+
+text_values!(SourceMailbox, SourceText, SOURCE_TEXTS {
+    DisplayName => display_name,
+    Name => name,
+    Alias => alias,
+    Upn => upn,
+    ExternalDirectoryObjectId => external_directory_object_id,
+    PrimarySmtp => primary_smtp,
+    ArchiveStatus => archive_status,
+    LegacyDn => legacy_dn,
+    RecipientTypeDetails => recipient_type_details,
+    MoveRemoteHost => move_remote_host,
+    Office => office,
+    FirstName => first_name,
+    LastName => last_name,
+});
+
 /// One source mailbox (Get-EXOMailbox), with its statistics attached when given.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMailbox {
     pub line: u64,
-    pub display_name: String,
-    pub name: String,
-    pub alias: String,
-    pub upn: String,
-    pub external_directory_object_id: String,
-    pub primary_smtp: String,
-    pub email_addresses: Vec<Proxy>,
+    /// The text values (`SourceText`) and EmailAddresses.
+    pub texts: Texts<SOURCE_TEXTS>,
     pub exchange_guid: Option<Uuid>,
     pub archive_guid: Option<Uuid>,
-    pub archive_status: String,
     pub auto_expanding_archive: bool,
-    pub legacy_dn: String,
-    pub recipient_type_details: String,
     pub litigation_hold: bool,
     pub in_place_holds: Vec<String>,
     pub compliance_tag_hold: bool,
@@ -63,11 +232,6 @@ pub struct SourceMailbox {
     /// Number of `AuxArchive` entries in MailboxLocations.
     pub aux_archives: u32,
     pub persisted_capabilities: Vec<String>,
-    pub move_remote_host: String,
-    pub office: String,
-    /// From Get-User, when the export joined it in (address templates use them).
-    pub first_name: String,
-    pub last_name: String,
     /// CustomAttribute1-15 that have a value, as (number, value).
     pub custom_attributes: Vec<(u8, String)>,
     pub stats: Option<MailboxStats>,
@@ -79,30 +243,34 @@ impl SourceMailbox {
         self.archive_guid.is_some()
     }
 
-    pub fn proxies(&self, kind: ProxyKind) -> impl Iterator<Item = &Proxy> {
-        self.email_addresses.iter().filter(move |p| p.kind == kind)
+    /// EmailAddresses, in the order exported.
+    pub fn email_addresses(&self) -> impl Iterator<Item = Proxy<'_>> + Clone {
+        self.texts.proxies()
+    }
+
+    pub fn proxies(&self, kind: ProxyKind) -> impl Iterator<Item = Proxy<'_>> + Clone {
+        self.email_addresses().filter(move |p| p.kind == kind)
     }
 
     /// The identities a tenant keeps unique, as exports write them: addresses (primary and
     /// every SMTP proxy), UPN, alias, Name and ExternalDirectoryObjectId. Empty ones are skipped.
     pub fn unique_identities(&self) -> impl Iterator<Item = &str> {
         [
-            &self.upn,
-            &self.alias,
-            &self.name,
-            &self.external_directory_object_id,
+            self.upn(),
+            self.alias(),
+            self.name(),
+            self.external_directory_object_id(),
         ]
         .into_iter()
-        .map(String::as_str)
         .filter(|v| !v.is_empty())
         .chain(self.smtp_addresses())
     }
 
     /// Every SMTP address of the mailbox: the primary and each smtp proxy.
     pub fn smtp_addresses(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.primary_smtp.as_str())
+        std::iter::once(self.primary_smtp())
             .filter(|s| !s.is_empty())
-            .chain(self.proxies(ProxyKind::Smtp).map(|p| &*p.value))
+            .chain(self.proxies(ProxyKind::Smtp).map(|p| p.value))
     }
 
     /// Where mail for this mailbox is routed inside the source tenant, which is what the target
@@ -110,21 +278,21 @@ impl SourceMailbox {
     /// `*.mail.onmicrosoft.com` hybrid one), else the primary.
     pub fn routing_address(&self) -> &str {
         self.proxies(ProxyKind::Smtp)
-            .map(|p| &*p.value)
+            .map(|p| p.value)
             .find(|a| {
                 let a = a.to_ascii_lowercase();
                 a.ends_with(".onmicrosoft.com") && !a.ends_with(".mail.onmicrosoft.com")
             })
-            .unwrap_or(&self.primary_smtp)
+            .unwrap_or(self.primary_smtp())
     }
 
     /// The name findings use for this mailbox.
     pub fn label(&self) -> &str {
         first_named([
-            &self.primary_smtp,
-            &self.upn,
-            &self.alias,
-            &self.display_name,
+            self.primary_smtp(),
+            self.upn(),
+            self.alias(),
+            self.display_name(),
         ])
     }
 }
@@ -139,28 +307,32 @@ pub struct MailboxStats {
 }
 
 /// The first non-empty identity, in order of preference.
-fn first_named(candidates: [&String; 4]) -> &str {
+fn first_named(candidates: [&str; 4]) -> &str {
     candidates
         .into_iter()
         .find(|s| !s.is_empty())
-        .map_or("(unnamed)", |s| s.as_str())
+        .unwrap_or("(unnamed)")
 }
+
+text_values!(TargetRecipient, TargetText, TARGET_TEXTS {
+    Alias => alias,
+    DisplayName => display_name,
+    Upn => upn,
+    PrimarySmtp => primary_smtp,
+    ExternalEmailAddress => external_email_address,
+    RecipientTypeDetails => recipient_type_details,
+    PreviousRecipientTypeDetails => previous_recipient_type_details,
+});
 
 /// One target recipient (Get-MailUser or Get-Mailbox, with Get-User facts).
 #[derive(Debug, Clone, Default)]
 pub struct TargetRecipient {
     pub line: u64,
-    pub alias: String,
-    pub display_name: String,
-    pub upn: String,
-    pub primary_smtp: String,
-    /// Without its `SMTP:` prefix.
-    pub external_email_address: String,
-    pub email_addresses: Vec<Proxy>,
+    /// The text values (`TargetText`; ExternalEmailAddress without its `SMTP:` prefix) and
+    /// EmailAddresses.
+    pub texts: Texts<TARGET_TEXTS>,
     pub exchange_guid: Option<Uuid>,
     pub archive_guid: Option<Uuid>,
-    pub recipient_type_details: String,
-    pub previous_recipient_type_details: String,
     pub is_dir_synced: Option<bool>,
     pub persisted_capabilities: Vec<String>,
     /// `None` when not exported or `Unlimited`.
@@ -171,23 +343,27 @@ pub struct TargetRecipient {
 
 impl TargetRecipient {
     pub fn is_mail_user(&self) -> bool {
-        self.recipient_type_details.is_empty()
-            || self.recipient_type_details.eq_ignore_ascii_case("MailUser")
+        let t = self.recipient_type_details();
+        t.is_empty() || t.eq_ignore_ascii_case("MailUser")
+    }
+
+    /// EmailAddresses, in the order exported.
+    pub fn email_addresses(&self) -> impl Iterator<Item = Proxy<'_>> + Clone {
+        self.texts.proxies()
     }
 
     /// The identity scripts and findings use for this object.
     pub fn label(&self) -> &str {
         first_named([
-            &self.primary_smtp,
-            &self.upn,
-            &self.alias,
-            &self.display_name,
+            self.primary_smtp(),
+            self.upn(),
+            self.alias(),
+            self.display_name(),
         ])
     }
 
     pub fn has_proxy(&self, kind: ProxyKind, value: &str) -> bool {
-        self.email_addresses
-            .iter()
+        self.email_addresses()
             .any(|p| p.kind == kind && p.value.eq_ignore_ascii_case(value))
     }
 }
@@ -254,5 +430,39 @@ impl Inputs {
         self.files
             .iter()
             .any(|f| f.kind == kind && f.columns.contains(&name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values and proxies of every kind come back as they went in, from one allocation.
+    #[test]
+    fn texts_keep_values_and_proxies() {
+        let entries = [
+            "SMTP:Ann@contoso.com",
+            "smtp:ann@contoso.onmicrosoft.com",
+            "x500:/o=ExchangeLabs/cn=Recipients/cn=ann",
+            "X400:c=US;a= ;p=Org;o=Exchange;s=Ann;",
+            "sip:ann@contoso.com",
+            "msxyz:thing:with:colons",
+            "bare@contoso.com",
+        ];
+        let texts: Texts<3> = Texts::new(["a", "", "Müller"], entries.map(Proxy::parse));
+        assert_eq!(
+            (texts.get(0), texts.get(1), texts.get(2)),
+            ("a", "", "Müller")
+        );
+        let back: Vec<Proxy<'_>> = texts.proxies().collect();
+        let expected: Vec<Proxy<'_>> = entries.iter().map(|e| Proxy::parse(e)).collect();
+        assert_eq!(back, expected);
+        assert_eq!(back[5].render(), "MSXYZ:thing:with:colons");
+        assert_eq!(texts.proxy_count(), entries.len());
+        let empty: Texts<2> = Texts::default();
+        assert_eq!(
+            (empty.get(0), empty.get(1), empty.proxies().count()),
+            ("", "", 0)
+        );
     }
 }

@@ -332,7 +332,7 @@ pub fn mailbox_key(cx: &Context<'_>, i: usize) -> String {
     let s = &cx.inputs.sources[i];
     s.exchange_guid
         .map(|g| g.to_string())
-        .unwrap_or_else(|| address_key(&s.primary_smtp))
+        .unwrap_or_else(|| address_key(s.primary_smtp()))
 }
 
 /// A cluster's identity across runs: its members' keys, sorted.
@@ -833,7 +833,7 @@ impl UnionFind {
 pub fn target_addresses(cx: &Context<'_>, stamping: &Stamping) -> Vec<String> {
     let mut out: Vec<String> = (0..cx.inputs.sources.len())
         .map(|i| match cx.joined.matches[i].target {
-            Some(t) => cx.inputs.targets[t].primary_smtp.clone(),
+            Some(t) => cx.inputs.targets[t].primary_smtp().to_string(),
             None => cx.planned[i].primary.clone().unwrap_or_default(),
         })
         .collect();

@@ -39,7 +39,7 @@ impl<'a> Resolver<'a> {
             },
             || {
                 for (i, s) in sources.iter().enumerate() {
-                    by_display_name.add(&s.display_name, i);
+                    by_display_name.add(s.display_name(), i);
                 }
             },
         );
@@ -94,14 +94,14 @@ fn dn_common_name(id: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SourceText;
 
     fn mailbox(primary: &str, name: &str, display: &str) -> SourceMailbox {
-        SourceMailbox {
-            primary_smtp: primary.into(),
-            name: name.into(),
-            display_name: display.into(),
-            ..SourceMailbox::default()
-        }
+        SourceMailbox::with_texts(&[
+            (SourceText::PrimarySmtp, primary),
+            (SourceText::Name, name),
+            (SourceText::DisplayName, display),
+        ])
     }
 
     #[test]

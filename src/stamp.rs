@@ -168,10 +168,10 @@ fn send_on_behalf(
 fn source_proxies(source: &SourceMailbox) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |p: String| out.push(p);
-    if !source.legacy_dn.is_empty() {
-        push(format!("x500:{}", source.legacy_dn));
+    if !source.legacy_dn().is_empty() {
+        push(format!("x500:{}", source.legacy_dn()));
     }
-    for p in &source.email_addresses {
+    for p in source.email_addresses() {
         match p.kind {
             ProxyKind::X500 => push(format!("X500:{}", p.value)),
             ProxyKind::X400 => push(format!("X400:{}", p.value)),
@@ -193,15 +193,15 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
         source: i,
         action: Some(Action::New),
         identity: primary.clone(),
-        display_name: if source.display_name.is_empty() {
+        display_name: if source.display_name().is_empty() {
             name.clone()
         } else {
-            source.display_name.clone()
+            source.display_name().to_string()
         },
         name,
         alias,
-        first_name: source.first_name.clone(),
-        last_name: source.last_name.clone(),
+        first_name: source.first_name().to_string(),
+        last_name: source.last_name().to_string(),
         microsoft_online_services_id: primary.clone(),
         primary_smtp_address: primary.clone(),
         external_email_address: format!("SMTP:{}", source.routing_address()),
@@ -231,7 +231,11 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
 /// How the rows name an existing target: its UPN, which stamping never changes (the primary
 /// address may change in the same run), else its primary address.
 fn stable_identity(t: &TargetRecipient) -> &str {
-    if t.upn.is_empty() { t.label() } else { &t.upn }
+    if t.upn().is_empty() {
+        t.label()
+    } else {
+        t.upn()
+    }
 }
 
 /// What must change on an existing target.
@@ -261,18 +265,18 @@ impl Change {
         let accepted = |a: &str| {
             domains.accepted.is_empty() || domain_of(a).is_some_and(|d| domains.accepts(&d))
         };
-        let primary_is_external = !t.primary_smtp.is_empty()
-            && t.primary_smtp
-                .eq_ignore_ascii_case(&t.external_email_address);
-        if (!accepted(&t.primary_smtp) || primary_is_external)
+        let primary_is_external = !t.primary_smtp().is_empty()
+            && t.primary_smtp()
+                .eq_ignore_ascii_case(t.external_email_address());
+        if (!accepted(t.primary_smtp()) || primary_is_external)
             && let Some(d) = &domains.primary
         {
             c.primary = Some(format!("{}@{d}", identity::new_local_part(source)));
-            if !t.primary_smtp.is_empty() {
-                c.old_primary = Some((t.primary_smtp.clone(), accepted(&t.primary_smtp)));
+            if !t.primary_smtp().is_empty() {
+                c.old_primary = Some((t.primary_smtp().to_string(), accepted(t.primary_smtp())));
             }
         }
-        let external = address_key(&t.external_email_address);
+        let external = address_key(t.external_email_address());
         if external.is_empty() || !source.smtp_addresses().any(|a| address_key(a) == external) {
             c.external = Some(format!("SMTP:{}", source.routing_address()));
         }
@@ -284,13 +288,12 @@ impl Change {
         );
         if !domains.accepted.is_empty() {
             c.remove = t
-                .email_addresses
-                .iter()
-                .filter(|p| p.kind == ProxyKind::Smtp && !accepted(&p.value))
+                .email_addresses()
+                .filter(|p| p.kind == ProxyKind::Smtp && !accepted(p.value))
                 .map(|p| format!("smtp:{}", p.value))
                 .collect();
         }
-        let has = ProxySet::new(&t.email_addresses);
+        let has = ProxySet::new(t.email_addresses());
         c.proxies = source_proxies(source)
             .into_iter()
             .filter(|p| {
@@ -300,7 +303,7 @@ impl Change {
                 } else {
                     ProxyKind::X500
                 };
-                !has.contains(&kind, value)
+                !has.contains(kind, value)
             })
             .collect();
         c
@@ -319,7 +322,7 @@ impl Change {
             let primary = self
                 .primary
                 .clone()
-                .or_else(|| self.external.as_ref().map(|_| t.primary_smtp.clone()));
+                .or_else(|| self.external.as_ref().map(|_| t.primary_smtp().to_string()));
             out.mailusers.push(MailUserRow {
                 source: i,
                 action: Some(Action::Set),

@@ -7,7 +7,7 @@ use super::values::Proxy;
 use super::{ColSpec, Loaded, Notice, ValueKind, loaded};
 use crate::error::Result;
 use crate::input::InputKind;
-use crate::model::{Problem, SourceMailbox, ValueIssue};
+use crate::model::{Problem, SourceMailbox, Texts, ValueIssue};
 
 columns! {
     PrimarySmtpAddress = ColSpec::req("PrimarySmtpAddress").aka(&["PrimarySmtp", "WindowsEmailAddress"]),
@@ -107,7 +107,7 @@ fn map(row: &super::Row<'_>) -> SourceMailbox {
     if exchange_guid.is_none() && !issues.iter().any(|i| i.column == "ExchangeGuid") {
         issues.push(missing("ExchangeGuid"));
     }
-    let legacy_dn = row.string(C::LegacyExchangeDN);
+    let legacy_dn = row.text(C::LegacyExchangeDN).unwrap_or_default();
     if legacy_dn.is_empty() {
         issues.push(missing("LegacyExchangeDN"));
     }
@@ -130,25 +130,32 @@ fn map(row: &super::Row<'_>) -> SourceMailbox {
     let retention_hold = flag(C::RetentionHoldEnabled);
     let auto_expanding_archive = flag(C::AutoExpandingArchiveEnabled);
     let archive_guid = row.guid(C::ArchiveGuid, &mut issues);
+    let text = |c: C| row.text(c).unwrap_or_default();
+    let texts = Texts::new(
+        // In `SourceText` order.
+        [
+            text(C::DisplayName),
+            text(C::Name),
+            text(C::Alias),
+            text(C::UserPrincipalName),
+            text(C::ExternalDirectoryObjectId),
+            primary_smtp,
+            text(C::ArchiveStatus),
+            legacy_dn,
+            text(C::RecipientTypeDetails),
+            text(C::MailboxMoveRemoteHostName),
+            text(C::Office),
+            text(C::FirstName),
+            text(C::LastName),
+        ],
+        row.list(C::EmailAddresses).into_iter().map(Proxy::parse),
+    );
     SourceMailbox {
         line: row.line(),
-        display_name: row.string(C::DisplayName),
-        name: row.string(C::Name),
-        alias: row.string(C::Alias),
-        upn: row.string(C::UserPrincipalName),
-        external_directory_object_id: row.string(C::ExternalDirectoryObjectId),
-        primary_smtp,
-        email_addresses: row
-            .list(C::EmailAddresses)
-            .into_iter()
-            .map(Proxy::parse)
-            .collect(),
+        texts,
         exchange_guid,
         archive_guid,
-        archive_status: row.string(C::ArchiveStatus),
         auto_expanding_archive,
-        legacy_dn,
-        recipient_type_details: row.string(C::RecipientTypeDetails),
         litigation_hold,
         in_place_holds: strings(row.list(C::InPlaceHolds)),
         compliance_tag_hold,
@@ -158,10 +165,6 @@ fn map(row: &super::Row<'_>) -> SourceMailbox {
         grant_send_on_behalf_to: strings(row.list(C::GrantSendOnBehalfTo)),
         aux_archives,
         persisted_capabilities: strings(row.list(C::PersistedCapabilities)),
-        move_remote_host: row.string(C::MailboxMoveRemoteHostName),
-        office: row.string(C::Office),
-        first_name: row.string(C::FirstName),
-        last_name: row.string(C::LastName),
         custom_attributes,
         stats: None,
         issues,

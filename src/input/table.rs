@@ -166,15 +166,15 @@ impl<'a> Row<'a> {
         self.parsed(col, issues, Problem::InvalidBool, values::parse_bool)
     }
 
-    /// An address column's owned text (empty when absent); a value without a usable `@` is
+    /// An address column's text (empty when absent); a value without a usable `@` is
     /// recorded as an issue and kept as written.
-    pub fn address(&self, col: impl Into<usize>, issues: &mut Vec<ValueIssue>) -> String {
+    pub fn address(&self, col: impl Into<usize>, issues: &mut Vec<ValueIssue>) -> &'a str {
         let col: usize = col.into();
-        let value = self.string(col);
-        if !value.is_empty() && !values::is_valid_address(&value) {
+        let value = self.text(col).unwrap_or_default();
+        if !value.is_empty() && !values::is_valid_address(value) {
             issues.push(ValueIssue {
                 column: self.table.kind.columns()[col].name,
-                value: value.clone(),
+                value: value.to_string(),
                 problem: Problem::InvalidAddress,
             });
         }

@@ -7,7 +7,7 @@ use super::values::{Proxy, is_valid_address, strip_smtp_prefix};
 use super::{ColSpec, Loaded, ValueKind, read_rows};
 use crate::error::Result;
 use crate::input::InputKind;
-use crate::model::{Problem, TargetRecipient, ValueIssue};
+use crate::model::{Problem, TargetRecipient, Texts, ValueIssue};
 
 columns! {
     PrimarySmtpAddress = ColSpec::req("PrimarySmtpAddress").aka(&["PrimarySmtp", "WindowsEmailAddress"]),
@@ -43,29 +43,32 @@ fn map(row: &super::Row<'_>) -> TargetRecipient {
                 problem: Problem::InvalidAddress,
             });
         }
-        raw.to_string()
+        raw
     };
     let exchange_guid = row.guid(C::ExchangeGuid, &mut issues);
     let archive_guid = row.guid(C::ArchiveGuid, &mut issues);
     let is_dir_synced = row.flag(C::IsDirSynced, &mut issues);
     let sku_assigned = row.flag(C::SKUAssigned, &mut issues);
     let recoverable_items_quota = row.size(C::RecoverableItemsQuota, &mut issues);
+    let text = |c: C| row.text(c).unwrap_or_default();
+    let texts = Texts::new(
+        // In `TargetText` order.
+        [
+            text(C::Alias),
+            text(C::DisplayName),
+            text(C::UserPrincipalName),
+            primary_smtp,
+            external_email_address,
+            text(C::RecipientTypeDetails),
+            text(C::PreviousRecipientTypeDetails),
+        ],
+        row.list(C::EmailAddresses).into_iter().map(Proxy::parse),
+    );
     TargetRecipient {
         line: row.line(),
-        alias: row.string(C::Alias),
-        display_name: row.string(C::DisplayName),
-        upn: row.string(C::UserPrincipalName),
-        primary_smtp,
-        external_email_address,
-        email_addresses: row
-            .list(C::EmailAddresses)
-            .into_iter()
-            .map(Proxy::parse)
-            .collect(),
+        texts,
         exchange_guid,
         archive_guid,
-        recipient_type_details: row.string(C::RecipientTypeDetails),
-        previous_recipient_type_details: row.string(C::PreviousRecipientTypeDetails),
         is_dir_synced,
         persisted_capabilities: super::source::strings(row.list(C::PersistedCapabilities)),
         recoverable_items_quota,

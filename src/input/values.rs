@@ -113,43 +113,44 @@ fn starts_with_prefix(s: &str) -> bool {
 
 /// A proxy address split into its prefix and value. The value is kept byte-exact (X500 DNs are
 /// copied as they are); only the prefix is interpreted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Proxy {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Proxy<'a> {
     pub kind: ProxyKind,
     /// Upper-case `SMTP:` marks the primary address.
     pub primary: bool,
-    pub value: Box<str>,
+    pub value: &'a str,
 }
 
 /// Case-insensitive membership in one recipient's proxy list. A scan for the usual handful; a
 /// hash set once the list is long, so checking every source proxy against a target's list is
 /// never the product of two hostile 100,000-entry lists.
 pub struct ProxySet<'a> {
-    proxies: &'a [Proxy],
-    index: Option<HashSet<(&'a ProxyKind, String)>>,
+    proxies: Vec<Proxy<'a>>,
+    index: Option<HashSet<(ProxyKind, String)>>,
 }
 
 impl<'a> ProxySet<'a> {
     /// Longer lists than this are indexed.
     const SCAN: usize = 32;
 
-    pub fn new(proxies: &'a [Proxy]) -> ProxySet<'a> {
+    pub fn new(proxies: impl Iterator<Item = Proxy<'a>>) -> ProxySet<'a> {
+        let proxies: Vec<Proxy<'a>> = proxies.collect();
         let index = (proxies.len() > Self::SCAN).then(|| {
             proxies
                 .iter()
-                .map(|p| (&p.kind, p.value.to_ascii_lowercase()))
+                .map(|p| (p.kind, p.value.to_ascii_lowercase()))
                 .collect()
         });
         ProxySet { proxies, index }
     }
 
-    pub fn contains(&self, kind: &ProxyKind, value: &str) -> bool {
+    pub fn contains(&self, kind: ProxyKind, value: &str) -> bool {
         match &self.index {
             Some(set) => set.contains(&(kind, value.to_ascii_lowercase())),
             None => self
                 .proxies
                 .iter()
-                .any(|p| &p.kind == kind && p.value.eq_ignore_ascii_case(value)),
+                .any(|p| p.kind == kind && p.value.eq_ignore_ascii_case(value)),
         }
     }
 }
@@ -160,7 +161,7 @@ pub fn dedup_ignore_case(values: &mut Vec<String>) {
     values.retain(|v| seen.insert(v.to_ascii_lowercase()));
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProxyKind {
     Smtp,
     X500,
@@ -169,19 +170,54 @@ pub enum ProxyKind {
     Spo,
     Eum,
     /// Any other prefix, upper-cased.
-    Other(Box<str>),
+    Other(Prefix),
 }
 
-impl Proxy {
+/// A proxy prefix (1 to 16 ASCII letters and digits, upper-cased), kept inline so that a
+/// `ProxyKind` is a plain value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Prefix {
+    len: u8,
+    bytes: [u8; 16],
+}
+
+impl Prefix {
+    /// `None` unless `p` is a prefix (`is_prefix`).
+    pub fn new(p: &str) -> Option<Prefix> {
+        if !is_prefix(p) {
+            return None;
+        }
+        let mut bytes = [0; 16];
+        bytes[..p.len()].copy_from_slice(p.as_bytes());
+        bytes.make_ascii_uppercase();
+        Some(Prefix {
+            len: p.len() as u8,
+            bytes,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // ASCII by construction.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for Prefix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl<'a> Proxy<'a> {
     /// Parses one entry. An entry without a prefix is taken as a secondary SMTP address, since
     /// some admins flatten `EmailAddresses | % { $_.SmtpAddress }`.
-    pub fn parse(entry: &str) -> Proxy {
+    pub fn parse(entry: &'a str) -> Proxy<'a> {
         let entry = entry.trim();
         let Some((prefix, value)) = entry.split_once(':').filter(|(p, _)| is_prefix(p)) else {
             return Proxy {
                 kind: ProxyKind::Smtp,
                 primary: false,
-                value: entry.into(),
+                value: entry,
             };
         };
         let kind = match prefix.to_ascii_uppercase().as_str() {
@@ -191,13 +227,13 @@ impl Proxy {
             "SIP" => ProxyKind::Sip,
             "SPO" => ProxyKind::Spo,
             "EUM" => ProxyKind::Eum,
-            other => ProxyKind::Other(other.into()),
+            _ => Prefix::new(prefix).map_or(ProxyKind::Smtp, ProxyKind::Other),
         };
         let primary = kind == ProxyKind::Smtp && prefix == "SMTP";
         Proxy {
             kind,
             primary,
-            value: value.into(),
+            value,
         }
     }
 
@@ -210,7 +246,7 @@ impl Proxy {
             ProxyKind::Sip => "SIP",
             ProxyKind::Spo => "SPO",
             ProxyKind::Eum => "EUM",
-            ProxyKind::Other(p) => p,
+            ProxyKind::Other(p) => p.as_str(),
         }
     }
 
@@ -460,7 +496,7 @@ mod tests {
     fn proxy_prefix_decides_kind_and_primary() {
         let p = Proxy::parse("SMTP:Ann@Contoso.com");
         assert_eq!(
-            (p.kind, p.primary, &*p.value),
+            (p.kind, p.primary, p.value),
             (ProxyKind::Smtp, true, "Ann@Contoso.com")
         );
         assert!(!Proxy::parse("smtp:ann@contoso.com").primary);
@@ -469,17 +505,17 @@ mod tests {
         );
         assert_eq!(x.kind, ProxyKind::X500);
         assert_eq!(
-            &*x.value,
+            x.value,
             "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=abc-Lara"
         );
         assert_eq!(
-            Proxy::parse(X400).value.as_ref(),
+            Proxy::parse(X400).value,
             "c=US;a= ;p=First Organizati;o=Exchange;s=JohnDoe"
         );
         assert_eq!(Proxy::parse("bare@contoso.com").kind, ProxyKind::Smtp);
         assert_eq!(
             Proxy::parse("MSXYZ:thing").kind,
-            ProxyKind::Other("MSXYZ".into())
+            ProxyKind::Other(Prefix::new("msxyz").unwrap())
         );
     }
 

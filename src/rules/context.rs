@@ -201,14 +201,10 @@ fn target_owners(targets: &[TargetRecipient]) -> KeyIndex<'_> {
     let mut owners = KeyIndex::with_capacity(3 * targets.len());
     for (i, t) in targets.iter().enumerate() {
         let smtp = t
-            .email_addresses
-            .iter()
+            .email_addresses()
             .filter(|p| p.kind == ProxyKind::Smtp)
-            .map(|p| &*p.value);
-        for a in [t.primary_smtp.as_str(), t.upn.as_str()]
-            .into_iter()
-            .chain(smtp)
-        {
+            .map(|p| p.value);
+        for a in [t.primary_smtp(), t.upn()].into_iter().chain(smtp) {
             owners.add(a, i);
         }
     }
@@ -232,7 +228,7 @@ fn duplicate_keys(sources: &[SourceMailbox]) -> Duplicates {
         if let Some(g) = s.exchange_guid {
             by_guid.add(g, i);
         }
-        by_primary.add(&s.primary_smtp, i);
+        by_primary.add(s.primary_smtp(), i);
     }
     let mut groups: Vec<(&'static str, Vec<usize>)> = by_guid
         .repeated()
@@ -302,10 +298,10 @@ impl MailboxCx<'_> {
         };
         if self.target_dir_synced() {
             // Find the AD user by UPN, or by mail when the export had no UPN.
-            let (attribute, value) = if t.upn.is_empty() {
-                ("mail", &t.primary_smtp)
+            let (attribute, value) = if t.upn().is_empty() {
+                ("mail", t.primary_smtp())
             } else {
-                ("UserPrincipalName", &t.upn)
+                ("UserPrincipalName", t.upn())
             };
             format!(
                 "on-premises AD (the target is dir-synced): Get-ADUser -Filter {{{attribute} -eq {}}} | Set-ADUser {ad}; then run a delta sync",

@@ -37,7 +37,7 @@ impl super::Rule for Rule {
                 format!(
                     "New-MailUser -Name {} -DisplayName {} -Alias {} -MicrosoftOnlineServicesID {} -PrimarySmtpAddress {} -ExternalEmailAddress {} -Password (Read-Host -AsSecureString -Prompt 'Password'); then stamp ExchangeGuid, ArchiveGuid and x500 (XT201-XT206)",
                     quote(name),
-                    quote(&s.display_name),
+                    quote(s.display_name()),
                     quote(&identity::new_alias(s)),
                     quote(upn),
                     quote(upn),

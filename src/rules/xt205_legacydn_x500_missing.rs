@@ -25,7 +25,7 @@ impl super::Rule for Rule {
         let Some(t) = cx.mail_user_target() else {
             return;
         };
-        let dn = &cx.source.legacy_dn;
+        let dn = cx.source.legacy_dn();
         if dn.is_empty() || t.has_proxy(ProxyKind::X500, dn) {
             return;
         }

@@ -25,13 +25,13 @@ impl super::Rule for Rule {
         let Some(t) = cx.mail_user_target() else {
             return;
         };
-        let dn = &cx.source.legacy_dn;
-        let has = ProxySet::new(&t.email_addresses);
+        let dn = cx.source.legacy_dn();
+        let has = ProxySet::new(t.email_addresses());
         let mut missing: Vec<String> = cx
             .source
             .proxies(ProxyKind::X500)
             .filter(|p| {
-                !p.value.eq_ignore_ascii_case(dn) && !has.contains(&ProxyKind::X500, &p.value)
+                !p.value.eq_ignore_ascii_case(dn) && !has.contains(ProxyKind::X500, p.value)
             })
             .map(|p| format!("x500:{}", p.value))
             .collect();

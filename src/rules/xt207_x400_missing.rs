@@ -28,7 +28,7 @@ impl super::Rule for Rule {
         let missing: Vec<String> = cx
             .source
             .proxies(ProxyKind::X400)
-            .filter(|p| !t.has_proxy(ProxyKind::X400, &p.value))
+            .filter(|p| !t.has_proxy(ProxyKind::X400, p.value))
             .map(|p| format!("X400:{}", p.value))
             .collect();
         if missing.is_empty() {

@@ -32,7 +32,7 @@ impl super::Rule for Rule {
         let Some(t) = cx.mail_user_target() else {
             return;
         };
-        let Some(domain) = domain_of(&t.primary_smtp) else {
+        let Some(domain) = domain_of(t.primary_smtp()) else {
             return;
         };
         if domains.accepts(&domain) {

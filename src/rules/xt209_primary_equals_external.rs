@@ -25,10 +25,10 @@ impl super::Rule for Rule {
         let Some(t) = cx.mail_user_target() else {
             return;
         };
-        if t.primary_smtp.is_empty()
+        if t.primary_smtp().is_empty()
             || !t
-                .primary_smtp
-                .eq_ignore_ascii_case(&t.external_email_address)
+                .primary_smtp()
+                .eq_ignore_ascii_case(t.external_email_address())
         {
             return;
         }

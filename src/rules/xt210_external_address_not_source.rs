@@ -27,7 +27,7 @@ impl super::Rule for Rule {
         let Some(t) = cx.mail_user_target() else {
             return;
         };
-        let external = address_key(&t.external_email_address);
+        let external = address_key(t.external_email_address());
         if !external.is_empty()
             && cx
                 .source
@@ -40,13 +40,13 @@ impl super::Rule for Rule {
         let found = if external.is_empty() {
             "no ExternalEmailAddress".to_string()
         } else {
-            format!("ExternalEmailAddress {}", t.external_email_address)
+            format!("ExternalEmailAddress {}", t.external_email_address())
         };
         let new = quote(&format!("SMTP:{route}"));
         // Giving the current primary with it keeps the primary from changing.
         let mut cloud = format!("-ExternalEmailAddress {new}");
-        if !t.primary_smtp.is_empty() {
-            cloud.push_str(&format!(" -PrimarySmtpAddress {}", quote(&t.primary_smtp)));
+        if !t.primary_smtp().is_empty() {
+            cloud.push_str(&format!(" -PrimarySmtpAddress {}", quote(t.primary_smtp())));
         }
         out.push(cx.finding(
             &META,

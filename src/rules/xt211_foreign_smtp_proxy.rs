@@ -31,11 +31,10 @@ impl super::Rule for Rule {
             return;
         };
         let foreign: Vec<String> = t
-            .email_addresses
-            .iter()
+            .email_addresses()
             .filter(|p| {
                 p.kind == ProxyKind::Smtp
-                    && domain_of(&p.value).is_some_and(|d| !domains.accepts(&d))
+                    && domain_of(p.value).is_some_and(|d| !domains.accepts(&d))
             })
             .map(|p| p.render())
             .collect();

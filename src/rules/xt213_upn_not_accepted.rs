@@ -30,7 +30,7 @@ impl super::Rule for Rule {
         let Some(t) = cx.mail_user_target() else {
             return;
         };
-        let Some(domain) = domain_of(&t.upn) else {
+        let Some(domain) = domain_of(t.upn()) else {
             return;
         };
         if domains.accepts(&domain) {
@@ -38,7 +38,7 @@ impl super::Rule for Rule {
         }
         out.push(cx.finding(
             &META,
-            format!("target UPN {} is in {domain}, which the target does not accept", t.upn),
+            format!("target UPN {} is in {domain}, which the target does not accept", t.upn()),
             "give the target a UPN in one of its accepted domains (Set-MailUser -MicrosoftOnlineServicesID)".into(),
         ));
     }

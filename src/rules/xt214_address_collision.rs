@@ -32,7 +32,7 @@ impl super::Rule for Rule {
                 Holder::Target(t) => format!(
                     "{a} is held by {} ({})",
                     targets[*t].label(),
-                    targets[*t].recipient_type_details
+                    targets[*t].recipient_type_details()
                 ),
                 Holder::AnotherSource => format!("{a} is planned for another source mailbox too"),
             })

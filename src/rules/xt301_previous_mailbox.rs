@@ -23,7 +23,7 @@ impl super::Rule for Rule {
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         let Some(t) = cx.target else { return };
-        let prev = t.previous_recipient_type_details.trim();
+        let prev = t.previous_recipient_type_details().trim();
         if prev.is_empty()
             || prev.eq_ignore_ascii_case("None")
             || prev.eq_ignore_ascii_case("MailUser")

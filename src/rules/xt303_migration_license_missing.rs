@@ -33,7 +33,7 @@ impl super::Rule for Rule {
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         if !cx
             .source
-            .recipient_type_details
+            .recipient_type_details()
             .eq_ignore_ascii_case("UserMailbox")
         {
             return;

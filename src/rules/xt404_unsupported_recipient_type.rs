@@ -28,7 +28,7 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let rtd = &cx.source.recipient_type_details;
+        let rtd = cx.source.recipient_type_details();
         if rtd.is_empty() || SUPPORTED.iter().any(|s| s.eq_ignore_ascii_case(rtd)) {
             return;
         }

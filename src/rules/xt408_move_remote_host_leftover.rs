@@ -22,7 +22,7 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let host = cx.source.move_remote_host.trim();
+        let host = cx.source.move_remote_host().trim();
         if host.is_empty() {
             return;
         }

@@ -179,13 +179,13 @@ pub fn readiness(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> 
         let t = m.target.map(|t| &report.inputs.targets[t]);
         let stats = s.stats.as_ref();
         out.write_record([
-            s.primary_smtp.as_str(),
-            &s.alias,
-            &s.display_name,
-            &s.recipient_type_details,
+            s.primary_smtp(),
+            s.alias(),
+            s.display_name(),
+            s.recipient_type_details(),
             &s.exchange_guid.map(|g| g.to_string()).unwrap_or_default(),
             t.map_or("", |t| t.label()),
-            t.map_or("", |t| &t.recipient_type_details),
+            t.map_or("", |t| t.recipient_type_details()),
             &m.by.map(|b| b.to_string()).unwrap_or_default(),
             report.statuses[i].as_str(),
             &report.codes[i].join(";"),

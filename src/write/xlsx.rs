@@ -495,14 +495,14 @@ fn mailbox_row(data: &Data<'_>, i: usize, row: u32, styles: &[Option<u32>], out:
     let by = m.by.map(|b| b.to_string()).unwrap_or_default();
     let codes = report.codes[i].join("; ");
     let texts = [
-        text(&s.primary_smtp),
-        text(&s.alias),
-        text(&s.display_name),
-        text(&s.upn),
-        text(&s.recipient_type_details),
+        text(s.primary_smtp()),
+        text(s.alias()),
+        text(s.display_name()),
+        text(s.upn()),
+        text(s.recipient_type_details()),
         Cow::Borrowed(guid.as_str()),
         text(t.map_or("", |t| t.label())),
-        text(t.map_or("", |t| &t.recipient_type_details)),
+        text(t.map_or("", |t| t.recipient_type_details())),
         Cow::Borrowed(by.as_str()),
         Cow::Borrowed(report.statuses[i].as_str()),
         text(wave),
@@ -1204,7 +1204,7 @@ fn chart_color(status: Status) -> &'static str {
 fn source_tenant(report: &Report<'_>) -> String {
     let mut by_domain: HashMap<&str, usize> = HashMap::new();
     for s in &report.inputs.sources {
-        if let Some((_, d)) = s.primary_smtp.rsplit_once('@') {
+        if let Some((_, d)) = s.primary_smtp().rsplit_once('@') {
             *by_domain.entry(d).or_default() += 1;
         }
     }

@@ -311,7 +311,7 @@ fn x400_with_semicolons_and_in_place_hold_exclusions_survive_reading() {
             .unwrap();
     let inputs = xtenant::input::load(&config).unwrap();
     let ann = &inputs.sources[0];
-    let rendered: Vec<String> = ann.email_addresses.iter().map(|p| p.render()).collect();
+    let rendered: Vec<String> = ann.email_addresses().map(|p| p.render()).collect();
     assert_eq!(
         rendered,
         [

@@ -137,20 +137,17 @@ fn remoting_serialized_get_mailbox_object_is_a_source_mailbox() {
         "9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2"
     );
     assert_eq!(m.archive_guid, None, "the zero GUID means no archive");
-    assert_eq!(m.archive_status, "None");
+    assert_eq!(m.archive_status(), "None");
     assert_eq!(
-        m.legacy_dn,
+        m.legacy_dn(),
         "/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=d1ce5d43a9184ce3ba01e101a19d0a28-Admin"
     );
     assert_eq!(
-        m.email_addresses
-            .iter()
-            .map(|p| p.render())
-            .collect::<Vec<_>>(),
+        m.email_addresses().map(|p| p.render()).collect::<Vec<_>>(),
         ["SMTP:Administrator@test.com"]
     );
-    assert_eq!(m.upn, "Administrator@test.com");
-    assert_eq!(m.recipient_type_details, "UserMailbox");
+    assert_eq!(m.upn(), "Administrator@test.com");
+    assert_eq!(m.recipient_type_details(), "UserMailbox");
     assert!(m.in_place_holds.is_empty());
     assert!(!m.litigation_hold);
     assert_eq!(m.aux_archives, 0);
