@@ -222,14 +222,20 @@ impl<'a> Row<'a> {
 /// Line breaks in `bytes[range]`: `\n`, `\r\n`, and a bare `\r` (old Mac files) each count
 /// once. The byte after the range decides whether a final `\r` is bare.
 fn line_breaks(bytes: &[u8], range: std::ops::Range<usize>) -> u64 {
-    let mut n = 0;
-    for i in range {
-        let b = bytes[i];
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            n += 1;
-        }
-    }
-    n
+    let end = range.end;
+    let part = &bytes[range];
+    let lf = memchr::memchr_iter(b'\n', part).count();
+    let bare_cr = memchr::memchr_iter(b'\r', part)
+        .filter(|&i| {
+            let next = if i + 1 < part.len() {
+                part.get(i + 1)
+            } else {
+                bytes.get(end)
+            };
+            next != Some(&b'\n')
+        })
+        .count();
+    (lf + bare_cr) as u64
 }
 
 /// The first line of `text` and the rest, at `\n`, `\r\n` or a bare `\r`.
@@ -779,38 +785,46 @@ fn cuts(text: &str, from: usize, delimiter: u8, chunk: usize, complete: bool) ->
     let bytes = text.as_bytes();
     let mut cuts = vec![from];
     let mut last_boundary = from;
-    let (mut quoted, mut field_start) = (false, true);
+    // Jumps from quote to quote and line break to line break. A quote outside quotes must open
+    // a field (follow a delimiter or a line break), and a closing one must end it.
     let mut i = from;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if quoted {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    quoted = false;
+    while let Some(at) = memchr::memchr2(b'"', b'\n', &bytes[i..]) {
+        let at = i + at;
+        if bytes[at] == b'\n' {
+            last_boundary = at + 1;
+            if at + 1 - cuts[cuts.len() - 1] >= chunk && at + 1 < bytes.len() {
+                cuts.push(at + 1);
+            }
+            i = at + 1;
+            continue;
+        }
+        if at > from && !matches!(bytes[at - 1], b'\n' | b'\r') && bytes[at - 1] != delimiter {
+            return None;
+        }
+        // Inside quotes: to the closing quote, past doubled ones.
+        let mut j = at + 1;
+        loop {
+            match memchr::memchr(b'"', &bytes[j..]) {
+                // A window ending inside quotes: its last boundary is before this field.
+                None => {
+                    j = bytes.len();
+                    break;
+                }
+                Some(q) if bytes.get(j + q + 1) == Some(&b'"') => j += q + 2,
+                Some(q) => {
+                    j += q + 1;
                     // At the end of a window the next byte is unknown (it may be the second
                     // quote of a pair); nothing after this point is cut in this window anyway.
-                    if !matches!(bytes.get(i + 1), None | Some(b'\r' | b'\n'))
-                        && bytes.get(i + 1) != Some(&delimiter)
+                    if !matches!(bytes.get(j), None | Some(b'\r' | b'\n'))
+                        && bytes.get(j) != Some(&delimiter)
                     {
                         return None;
                     }
+                    break;
                 }
             }
-        } else if b == b'"' {
-            if !field_start {
-                return None;
-            }
-            quoted = true;
-        } else if b == b'\n' {
-            last_boundary = i + 1;
-            if i + 1 - cuts[cuts.len() - 1] >= chunk && i + 1 < bytes.len() {
-                cuts.push(i + 1);
-            }
         }
-        field_start = !quoted && (b == delimiter || b == b'\n' || (b == b'\r'));
-        i += 1;
+        i = j;
     }
     let end = if complete { bytes.len() } else { last_boundary };
     // The last cut may lie after the last boundary only when it is that boundary.
