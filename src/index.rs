@@ -1,144 +1,253 @@
-//! Case-insensitive multimaps from identities (addresses, names, DNs) to row numbers, built once
-//! per run over millions of keys: a fast seeded hash, keys borrowed from the rows when already
-//! in canonical form, and one row stored inline (no allocation) in the usual unique case.
+//! Case-insensitive multimaps from identities (addresses, names, DNs, GUIDs) to row numbers,
+//! built once per run over millions of keys: a fast seeded hash, keys borrowed from the rows and
+//! folded to lower case as they are hashed and compared (never copied), and one row stored
+//! inline in the usual unique case.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::hash::{Hash, Hasher};
+
+use uuid::Uuid;
 
 /// The hasher of every large map: foldhash, seeded per process (so crafted keys cannot aim at
 /// collisions), several times faster than SipHash on short keys.
 pub type FastHash = foldhash::fast::RandomState;
 pub type FastMap<K, V> = HashMap<K, V, FastHash>;
 
-/// The rows a key maps to: usually one.
-#[derive(Debug, Clone)]
-enum Rows {
-    One([u32; 1]),
-    Many(Vec<u32>),
-}
+/// The rows of one key: a row number, or (high bit set) the index of a list in `Lists`.
+#[derive(Debug, Clone, Copy)]
+struct Rows(u32);
 
-impl Rows {
-    fn as_slice(&self) -> &[u32] {
-        match self {
-            Rows::One(one) => one,
-            Rows::Many(many) => many,
+const MANY: u32 = 1 << 31;
+
+/// The row lists of keys that have several rows.
+#[derive(Debug, Default)]
+struct Lists(Vec<Vec<u32>>);
+
+impl Lists {
+    fn get<'s>(&'s self, rows: &'s Rows) -> &'s [u32] {
+        if rows.0 & MANY == 0 {
+            std::slice::from_ref(&rows.0)
+        } else {
+            &self.0[(rows.0 & !MANY) as usize]
         }
     }
 
     /// Adds `row` unless it is the last one added (rows arrive in order, so a row naming the
     /// same key twice is stored once).
-    fn push(&mut self, row: u32) {
-        match self {
-            Rows::One([only]) if *only == row => {}
-            Rows::One([only]) => *self = Rows::Many(vec![*only, row]),
-            Rows::Many(v) if v.last() == Some(&row) => {}
-            Rows::Many(v) => v.push(row),
+    fn push(&mut self, rows: &mut Rows, row: u32) {
+        if rows.0 & MANY == 0 {
+            if rows.0 != row {
+                self.0.push(vec![rows.0, row]);
+                rows.0 = MANY | (self.0.len() - 1) as u32;
+            }
+            return;
+        }
+        let list = &mut self.0[(rows.0 & !MANY) as usize];
+        if list.last() != Some(&row) {
+            list.push(row);
         }
     }
 }
 
-/// Identity -> rows, compared as `key` normalises them (trimmed, lower-cased).
-#[derive(Debug, Default)]
+/// A map of anything hashable to rows, with one row inline.
+#[derive(Debug)]
+struct Multi<K> {
+    map: FastMap<K, Rows>,
+    lists: Lists,
+}
+
+impl<K: Hash + Eq> Multi<K> {
+    fn with_capacity(n: usize) -> Self {
+        Multi {
+            map: FastMap::with_capacity_and_hasher(n, FastHash::default()),
+            lists: Lists::default(),
+        }
+    }
+
+    /// One hash and one probe per key: a key already there gets the row, a new one is inserted.
+    fn add(&mut self, k: K, row: u32) {
+        match self.map.entry(k) {
+            std::collections::hash_map::Entry::Occupied(e) => self.lists.push(e.into_mut(), row),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Rows(row));
+            }
+        }
+    }
+
+    fn get<Q: Hash + Eq + ?Sized>(&self, k: &Q) -> &[u32]
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.map.get(k).map_or(&[], |r| self.lists.get(r))
+    }
+
+    fn repeated(&self) -> impl Iterator<Item = &[u32]> {
+        self.lists.0.iter().map(Vec::as_slice)
+    }
+}
+
+/// Identity -> rows, compared as `key` normalises them (trimmed, lower-cased). A key that is a
+/// GUID (`0b2d...`, with or without braces) is stored as one, so its text in any case or format
+/// and the GUID itself find each other.
+#[derive(Debug)]
 pub struct KeyIndex<'a> {
-    map: FastMap<Cow<'a, str>, Rows>,
+    text: Multi<&'a Folded>,
+    guids: Multi<Uuid>,
 }
 
 impl<'a> KeyIndex<'a> {
     pub fn with_capacity(n: usize) -> KeyIndex<'a> {
         KeyIndex {
-            map: FastMap::with_capacity_and_hasher(n, FastHash::default()),
+            text: Multi::with_capacity(n),
+            guids: Multi::with_capacity(0),
         }
     }
 
     /// Indexes `row` under `id` (ignored when blank).
     pub fn add(&mut self, id: &'a str, row: usize) {
-        let k = key(id);
-        if k.is_empty() {
+        let id = id.trim();
+        if id.is_empty() {
             return;
         }
-        insert(&mut self.map, k, row_number(row));
+        match as_guid(id) {
+            Some(g) => self.guids.add(g, row_number(row)),
+            None => self.text.add(Folded::new(id), row_number(row)),
+        }
     }
 
-    /// Indexes `row` under an identity computed for the purpose (a GUID's text).
-    pub fn add_owned(&mut self, id: String, row: usize) {
-        let k = match key(&id) {
-            Cow::Borrowed(k) if k.len() == id.len() => id,
-            k => k.into_owned(),
-        };
-        if k.is_empty() {
-            return;
-        }
-        insert(&mut self.map, Cow::Owned(k), row_number(row));
+    /// Indexes `row` under a GUID.
+    pub fn add_guid(&mut self, g: Uuid, row: usize) {
+        self.guids.add(g, row_number(row));
     }
 
     /// The rows indexed under `id`, in the order they were added.
     pub fn get(&self, id: &str) -> &[u32] {
-        self.map.get(key(id).as_ref()).map_or(&[], Rows::as_slice)
+        let id = id.trim();
+        match as_guid(id) {
+            Some(g) => self.guids.get(&g),
+            None => self.text.get(Folded::new(id)),
+        }
     }
 
     /// Every key with two or more rows.
     pub fn repeated(&self) -> impl Iterator<Item = &[u32]> {
-        self.map
-            .values()
-            .map(Rows::as_slice)
-            .filter(|r| r.len() > 1)
+        self.text.repeated().chain(self.guids.repeated())
     }
 }
 
-/// One hash and one probe per key: a key already there gets the row, a new one is inserted.
-fn insert<K: Hash + Eq>(map: &mut FastMap<K, Rows>, k: K, row: u32) {
-    match map.entry(k) {
-        std::collections::hash_map::Entry::Occupied(e) => e.into_mut().push(row),
-        std::collections::hash_map::Entry::Vacant(e) => {
-            e.insert(Rows::One([row]));
+/// A GUID written as one (32 hex digits, plain, in the 8-4-4-4-12 form, in braces or as a URN).
+/// Only text of those lengths is parsed, so names and addresses cost a length check.
+fn as_guid(id: &str) -> Option<Uuid> {
+    matches!(id.len(), 32 | 36 | 38 | 45)
+        .then(|| Uuid::try_parse(id).ok())
+        .flatten()
+}
+
+/// An identity hashed and compared by its lower-case form, which is never built: a million
+/// mailboxes have millions of keys, and copying the mixed-case ones cost memory and time. A
+/// map keyed by `&Folded` borrows its keys from the rows and is searched with any `&Folded`.
+#[derive(Debug)]
+#[repr(transparent)]
+struct Folded(str);
+
+impl Folded {
+    fn new(s: &str) -> &Folded {
+        // SAFETY: `Folded` is a `repr(transparent)` wrapper of `str`, so the cast keeps the
+        // pointer's layout, length and lifetime (as `Path::new` does for `OsStr`).
+        unsafe { &*(s as *const str as *const Folded) }
+    }
+}
+
+impl PartialEq for Folded {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        if a.is_ascii() && b.is_ascii() {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a.chars()
+                .flat_map(char::to_lowercase)
+                .eq(b.chars().flat_map(char::to_lowercase))
         }
     }
 }
 
-/// Rows are stored as u32 (half the memory of usize): more than four billion rows is refused
-/// long before, by the memory it would take to read them.
-fn row_number(row: usize) -> u32 {
-    u32::try_from(row).expect("fewer than 4,294,967,296 rows")
+impl Eq for Folded {}
+
+impl Hash for Folded {
+    /// The lower-case bytes in blocks of 64 (the same blocks whichever path made them: two
+    /// equal keys, one of them not ASCII, hash the same), then an end marker.
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let mut block = [0u8; 64];
+        if self.0.is_ascii() {
+            for chunk in self.0.as_bytes().chunks(64) {
+                let b = &mut block[..chunk.len()];
+                b.copy_from_slice(chunk);
+                b.make_ascii_lowercase();
+                h.write(b);
+            }
+        } else {
+            let mut n = 0;
+            let mut utf8 = [0u8; 4];
+            for c in self.0.chars().flat_map(char::to_lowercase) {
+                for &byte in c.encode_utf8(&mut utf8).as_bytes() {
+                    block[n] = byte;
+                    n += 1;
+                    if n == block.len() {
+                        h.write(&block);
+                        n = 0;
+                    }
+                }
+            }
+            if n > 0 {
+                h.write(&block[..n]);
+            }
+        }
+        h.write_u8(0xff);
+    }
 }
 
-/// The comparison form of an identity: trimmed and lower-cased. Borrowed when it already is
-/// (most addresses in exports are), so indexing allocates only for the rest.
-pub fn key(id: &str) -> Cow<'_, str> {
+/// Rows are stored as u32 less one bit (half the memory of usize): more than two billion rows
+/// is refused long before, by the memory it would take to read them.
+fn row_number(row: usize) -> u32 {
+    u32::try_from(row)
+        .ok()
+        .filter(|r| r & MANY == 0)
+        .expect("fewer than 2,147,483,648 rows")
+}
+
+/// The comparison form of an identity: trimmed and lower-cased.
+pub fn key(id: &str) -> std::borrow::Cow<'_, str> {
     let id = id.trim();
     if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(id)
+        std::borrow::Cow::Borrowed(id)
     } else {
-        Cow::Owned(id.to_lowercase())
+        std::borrow::Cow::Owned(id.to_lowercase())
     }
 }
 
 /// A plain map of anything hashable to rows, same storage as `KeyIndex` (GUIDs, for one).
 #[derive(Debug)]
 pub struct RowIndex<K> {
-    map: FastMap<K, Rows>,
+    rows: Multi<K>,
 }
 
 impl<K: Hash + Eq> RowIndex<K> {
     pub fn with_capacity(n: usize) -> RowIndex<K> {
         RowIndex {
-            map: FastMap::with_capacity_and_hasher(n, FastHash::default()),
+            rows: Multi::with_capacity(n),
         }
     }
 
     pub fn add(&mut self, k: K, row: usize) {
-        insert(&mut self.map, k, row_number(row));
+        self.rows.add(k, row_number(row));
     }
 
     pub fn get(&self, k: &K) -> &[u32] {
-        self.map.get(k).map_or(&[], Rows::as_slice)
+        self.rows.get(k)
     }
 
     pub fn repeated(&self) -> impl Iterator<Item = &[u32]> {
-        self.map
-            .values()
-            .map(Rows::as_slice)
-            .filter(|r| r.len() > 1)
+        self.rows.repeated()
     }
 }
 
@@ -182,7 +291,43 @@ mod tests {
         assert_eq!(ix.get("élise@x.fr"), [3]);
         assert!(ix.get("nobody").is_empty());
         assert_eq!(ix.repeated().count(), 1);
-        assert!(matches!(key("abc"), Cow::Borrowed(_)));
+        assert!(matches!(key("abc"), std::borrow::Cow::Borrowed(_)));
+
+        // A GUID's text in any case or with braces, and the GUID itself, are one key.
+        let g = "0B2D6F31-1D2E-4F5A-8B9C-0D1E2F3A4B5C";
+        ix.add(g, 4);
+        ix.add_guid(Uuid::parse_str(g).unwrap(), 5);
+        assert_eq!(ix.get("{0b2d6f31-1d2e-4f5a-8b9c-0d1e2f3a4b5c}"), [4, 5]);
+    }
+
+    /// Folded keys hash and compare as their lower-case copies would, non-ASCII included (the
+    /// Kelvin sign folds to an ASCII `k`), and over 64 bytes.
+    #[test]
+    fn folded_keys_match_their_lower_case() {
+        let hash = |s: &str| {
+            use std::hash::BuildHasher;
+            let state = FastHash::default();
+            (
+                state.hash_one(Folded::new(s)),
+                state.hash_one(Folded::new(&s.to_lowercase())),
+            )
+        };
+        let long = format!("{}@CONTOSO.com", "Ä".repeat(40));
+        for s in ["Ann@Contoso.COM", "\u{212A}elvin", "ÉLISE", long.as_str()] {
+            let (a, b) = hash(s);
+            assert_eq!(a, b, "{s}");
+            assert_eq!(Folded::new(s), Folded::new(&s.to_lowercase()));
+        }
+        let (kelvin, k) = {
+            let state = FastHash::default();
+            use std::hash::BuildHasher;
+            (
+                state.hash_one(Folded::new("\u{212A}")),
+                state.hash_one(Folded::new("k")),
+            )
+        };
+        assert_eq!(kelvin, k);
+        assert_ne!(Folded::new("ann"), Folded::new("anne"));
     }
 
     #[test]

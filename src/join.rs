@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use uuid::Uuid;
 
 use crate::index::{KeyIndex, RowIndex};
-use crate::input::values::{ProxyKind, address_key, domain_of, local_part};
+use crate::input::values::{ProxyKind, domain_of, local_part};
 use crate::model::{Inputs, MappingRow, SourceMailbox, TargetRecipient};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -145,7 +145,7 @@ impl<'a> TargetIndex<'a> {
             scope.spawn(|_| {
                 for (i, t) in targets.iter().enumerate() {
                     if let Some(g) = t.exchange_guid {
-                        by_identity.add_owned(g.to_string(), i);
+                        by_identity.add_guid(g, i);
                     }
                     for p in t.email_addresses().filter(|p| p.kind == ProxyKind::Smtp) {
                         by_identity.add(p.value, i);
@@ -185,14 +185,11 @@ pub fn is_placeholder(t: &TargetRecipient, source_domains: &HashSet<String>) -> 
             || domain_of(t.external_email_address()).is_some_and(|d| source_domains.contains(&d)))
 }
 
-/// Every identity of a source mailbox a mapping file may use.
-fn source_identities(s: &SourceMailbox) -> impl Iterator<Item = String> + '_ {
+/// Every identity of a source mailbox a mapping file may use (and its ExchangeGuid).
+fn source_identities(s: &SourceMailbox) -> impl Iterator<Item = &str> {
     [s.primary_smtp(), s.upn(), s.alias()]
         .into_iter()
-        .filter(|v| !v.is_empty())
-        .map(address_key)
-        .chain(s.proxies(ProxyKind::Smtp).map(|p| address_key(p.value)))
-        .chain(s.exchange_guid.map(|g| g.to_string()))
+        .chain(s.proxies(ProxyKind::Smtp).map(|p| p.value))
 }
 
 /// The domains of every SMTP address in the source tenant.
@@ -312,14 +309,17 @@ fn resolve_mapping(inputs: &Inputs, ix: &TargetIndex) -> (Mapped, Vec<MappingPro
     let mut by_identity = KeyIndex::with_capacity(4 * inputs.sources.len());
     for (i, s) in inputs.sources.iter().enumerate() {
         for id in source_identities(s) {
-            by_identity.add_owned(id, i);
+            by_identity.add(id, i);
+        }
+        if let Some(g) = s.exchange_guid {
+            by_identity.add_guid(g, i);
         }
     }
     let mut mapped = HashMap::new();
     let mut problems = Vec::new();
     for (r, MappingRow { source, target, .. }) in rows.iter().enumerate() {
-        let sources = by_identity.get(&mapping_key(source));
-        let targets = ix.by_identity.get(&mapping_key(target));
+        let sources = by_identity.get(mapping_key(source));
+        let targets = ix.by_identity.get(mapping_key(target));
         if sources.is_empty() || targets.is_empty() {
             problems.push(MappingProblem {
                 row: r,
@@ -340,10 +340,6 @@ fn resolve_mapping(inputs: &Inputs, ix: &TargetIndex) -> (Mapped, Vec<MappingPro
 }
 
 /// Identities in a mapping file may carry a proxy prefix or braces around a GUID.
-fn mapping_key(s: &str) -> String {
-    let s = crate::input::values::strip_smtp_prefix(s.trim());
-    match crate::input::values::parse_guid(s) {
-        Ok(Some(g)) => g.to_string(),
-        _ => address_key(s),
-    }
+fn mapping_key(s: &str) -> &str {
+    crate::input::values::strip_smtp_prefix(s.trim())
 }

@@ -33,7 +33,7 @@ impl<'a> Resolver<'a> {
                         by_key.add(id, i);
                     }
                     if let Some(g) = s.exchange_guid {
-                        by_key.add_owned(g.to_string(), i);
+                        by_key.add_guid(g, i);
                     }
                 }
             },
