@@ -387,12 +387,24 @@ pub struct PermissionRow {
     pub deny: bool,
 }
 
+/// Columns of the scope member export that name the member.
+pub const SCOPE_TEXTS: usize = 6;
+
 /// A member of the migration scope group.
 #[derive(Debug, Clone, Default)]
 pub struct ScopeMember {
     pub line: u64,
     /// Every identity the export gave (name, alias, address, object id), for matching.
-    pub identities: Vec<String>,
+    pub texts: Texts<SCOPE_TEXTS>,
+}
+
+impl ScopeMember {
+    /// The identities the row gives (empty cells skipped).
+    pub fn identities(&self) -> impl Iterator<Item = &str> {
+        (0..SCOPE_TEXTS)
+            .map(|i| self.texts.get(i))
+            .filter(|v| !v.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,9 @@ use std::path::Path;
 use super::{ColSpec, Loaded, read_rows};
 use crate::error::Result;
 use crate::input::InputKind;
-use crate::model::ScopeMember;
+use crate::model::{SCOPE_TEXTS, ScopeMember, Texts};
+
+const _: () = assert!(COLUMNS.len() == SCOPE_TEXTS);
 
 columns! {
     PrimarySmtpAddress = ColSpec::opt("PrimarySmtpAddress").aka(&["EmailAddress", "Mail", "WindowsEmailAddress"]),
@@ -20,12 +22,9 @@ columns! {
 pub fn load(path: &Path) -> Result<Loaded<Vec<ScopeMember>>> {
     let loaded = read_rows(path, InputKind::ScopeMembers, |row| ScopeMember {
         line: row.line(),
-        identities: (0..COLUMNS.len())
-            .filter_map(|c| row.text(c))
-            .map(str::to_string)
-            .collect(),
+        texts: Texts::new(std::array::from_fn(|c| row.text(c).unwrap_or_default()), []),
     })?;
-    if loaded.0.iter().all(|m| m.identities.is_empty()) && !loaded.0.is_empty() {
+    if loaded.0.iter().all(|m| m.identities().next().is_none()) && !loaded.0.is_empty() {
         return Err(crate::error::Error::Input {
             path: path.to_path_buf(),
             detail: format!(

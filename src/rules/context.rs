@@ -9,7 +9,6 @@ use crate::config::Config;
 use crate::identity::{self, Planned};
 use crate::index::{FastMap, KeyIndex, RowIndex, key};
 use crate::input::values::ProxyKind;
-use crate::input::values::address_key;
 use crate::join::{Joined, Match};
 use crate::model::{Inputs, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
@@ -64,8 +63,8 @@ pub struct Context<'a> {
     pub joined: &'a Joined,
     pub domains: Domains,
     pub large_mailbox_bytes: u64,
-    /// Lower-cased identities of the scope group's members, when that file was given.
-    pub scope: Option<HashSet<String>>,
+    /// The identities of the scope group's members, when that file was given.
+    pub scope: Option<KeyIndex<'a>>,
     /// Position of each source mailbox in the output order.
     rank: Vec<usize>,
     /// Source rows whose ExchangeGuid or PrimarySmtpAddress repeats.
@@ -108,10 +107,13 @@ impl<'a> Context<'a> {
             *planned_count.entry(key(a).into_owned()).or_default() += 1;
         }
         let scope = inputs.scope_members.as_ref().map(|members| {
-            members
-                .iter()
-                .flat_map(|m| m.identities.iter().map(|i| address_key(i)))
-                .collect()
+            let mut index = KeyIndex::with_capacity(3 * members.len());
+            for (i, m) in members.iter().enumerate() {
+                for id in m.identities() {
+                    index.add(id, i);
+                }
+            }
+            index
         });
         Context {
             inputs,

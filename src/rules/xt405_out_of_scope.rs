@@ -1,7 +1,6 @@
 //! XT405 `out-of-scope`: the mailbox is not a member of the migration scope group.
 
 use super::{Context, Finding, MailboxCx, RuleMeta, Severity};
-use crate::input::values::address_key;
 use crate::ps::quote;
 
 pub struct Rule;
@@ -31,9 +30,7 @@ impl super::Rule for Rule {
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         let Some(scope) = &cx.cx.scope else { return };
         let s = cx.source;
-        let in_scope = s
-            .unique_identities()
-            .any(|id| scope.contains(&address_key(id)));
+        let in_scope = s.unique_identities().any(|id| !scope.get(id).is_empty());
         if in_scope {
             return;
         }
