@@ -376,15 +376,38 @@ pub struct StatisticsRow {
 }
 
 /// A permission row from Get-EXOMailboxPermission or Get-EXORecipientPermission.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct PermissionRow {
     pub line: u64,
-    pub identity: String,
-    /// `User` (mailbox permissions) or `Trustee` (recipient permissions).
-    pub trustee: String,
-    pub access_rights: Vec<String>,
+    /// Identity, then `User` (mailbox permissions) or `Trustee` (recipient permissions).
+    pub texts: Texts<2>,
+    /// The AccessRights planning reads: FullAccess and SendAs.
+    pub full_access: bool,
+    pub send_as: bool,
     pub inherited: bool,
     pub deny: bool,
+}
+
+impl PermissionRow {
+    pub fn new(line: u64, identity: &str, trustee: &str, rights: &[&str]) -> PermissionRow {
+        let has = |right: &str| rights.iter().any(|r| r.eq_ignore_ascii_case(right));
+        PermissionRow {
+            line,
+            texts: Texts::new([identity, trustee], []),
+            full_access: has("FullAccess"),
+            send_as: has("SendAs"),
+            inherited: false,
+            deny: false,
+        }
+    }
+
+    pub fn identity(&self) -> &str {
+        self.texts.get(0)
+    }
+
+    pub fn trustee(&self) -> &str {
+        self.texts.get(1)
+    }
 }
 
 /// Columns of the scope member export that name the member.

@@ -92,22 +92,21 @@ pub fn graph(cx: &Context<'_>, resolver: &Resolver<'_>) -> Graph {
             }
         }
     };
-    let has = |rights: &[String], right: &str| rights.iter().any(|r| r.eq_ignore_ascii_case(right));
     for p in inputs
         .mailbox_permissions
         .iter()
         .flatten()
-        .filter(|p| counts(p) && has(&p.access_rights, "FullAccess"))
+        .filter(|p| counts(p) && p.full_access)
     {
-        add(&mut g, &p.identity, &p.trustee, EdgeKind::FullAccess);
+        add(&mut g, p.identity(), p.trustee(), EdgeKind::FullAccess);
     }
     for p in inputs
         .recipient_permissions
         .iter()
         .flatten()
-        .filter(|p| counts(p) && has(&p.access_rights, "SendAs"))
+        .filter(|p| counts(p) && p.send_as)
     {
-        add(&mut g, &p.identity, &p.trustee, EdgeKind::SendAs);
+        add(&mut g, p.identity(), p.trustee(), EdgeKind::SendAs);
     }
     for s in &inputs.sources {
         for d in &s.grant_send_on_behalf_to {
@@ -124,7 +123,7 @@ pub fn graph(cx: &Context<'_>, resolver: &Resolver<'_>) -> Graph {
 /// Explicit grants between people: not the mailbox's own SELF entry, not inherited (admin
 /// groups), not Deny, not well-known system principals.
 fn counts(p: &PermissionRow) -> bool {
-    let t = p.trustee.trim();
+    let t = p.trustee().trim();
     let system = t
         .get(..13)
         .is_some_and(|h| h.eq_ignore_ascii_case("NT AUTHORITY\\"))

@@ -21,13 +21,16 @@ mod mailbox {
     pub fn load(path: &Path) -> Result<Loaded<Vec<PermissionRow>>> {
         read_rows(path, InputKind::MailboxPermissions, |row| {
             let mut ignored = Vec::new();
+            let text = |c: C| row.text(c).unwrap_or_default();
             PermissionRow {
-                line: row.line(),
-                identity: row.string(C::Identity),
-                trustee: row.string(C::User),
-                access_rights: super::super::source::strings(row.list(C::AccessRights)),
                 inherited: row.flag(C::IsInherited, &mut ignored).unwrap_or(false),
                 deny: row.flag(C::Deny, &mut ignored).unwrap_or(false),
+                ..PermissionRow::new(
+                    row.line(),
+                    text(C::Identity),
+                    text(C::User),
+                    &row.list(C::AccessRights),
+                )
             }
         })
     }
@@ -46,15 +49,16 @@ mod recipient {
     pub fn load(path: &Path) -> Result<Loaded<Vec<PermissionRow>>> {
         read_rows(path, InputKind::RecipientPermissions, |row| {
             let mut ignored = Vec::new();
+            let text = |c: C| row.text(c).unwrap_or_default();
             PermissionRow {
-                line: row.line(),
-                identity: row.string(C::Identity),
-                trustee: row.string(C::Trustee),
-                access_rights: super::super::source::strings(row.list(C::AccessRights)),
                 inherited: row.flag(C::IsInherited, &mut ignored).unwrap_or(false),
-                deny: row
-                    .text(C::AccessControlType)
-                    .is_some_and(|t| t.eq_ignore_ascii_case("Deny")),
+                deny: text(C::AccessControlType).eq_ignore_ascii_case("Deny"),
+                ..PermissionRow::new(
+                    row.line(),
+                    text(C::Identity),
+                    text(C::Trustee),
+                    &row.list(C::AccessRights),
+                )
             }
         })
     }
