@@ -151,12 +151,7 @@ impl GroupBy {
     pub fn value(self, s: &crate::model::SourceMailbox) -> String {
         match self {
             GroupBy::Office => s.office().to_string(),
-            GroupBy::CustomAttribute(n) => s
-                .custom_attributes
-                .iter()
-                .find(|(k, _)| *k == n)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default(),
+            GroupBy::CustomAttribute(n) => s.custom_attribute(n).to_string(),
         }
     }
 }

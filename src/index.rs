@@ -115,6 +115,11 @@ impl<'a> KeyIndex<'a> {
         }
     }
 
+    /// Room for `n` GUIDs (their map is empty until then, as most indexes hold none).
+    pub fn reserve_guids(&mut self, n: usize) {
+        self.guids.map.reserve(n);
+    }
+
     /// Indexes `row` under a GUID.
     pub fn add_guid(&mut self, g: Uuid, row: usize) {
         self.guids.add(g, row_number(row));

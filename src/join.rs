@@ -128,6 +128,7 @@ impl<'a> TargetIndex<'a> {
         let mut by_external = KeyIndex::with_capacity(n);
         let mut by_x500 = KeyIndex::with_capacity(n);
         let mut by_identity = KeyIndex::with_capacity(4 * n);
+        by_identity.reserve_guids(n);
         let mut by_placeholder_name = KeyIndex::with_capacity(n / 8);
         // Four maps filled side by side: each is one thread's work, no locks.
         rayon::scope(|scope| {

@@ -211,7 +211,36 @@ text_values!(SourceMailbox, SourceText, SOURCE_TEXTS {
     Office => office,
     FirstName => first_name,
     LastName => last_name,
+    InPlaceHoldList => in_place_hold_list,
+    GrantSendOnBehalfToList => grant_send_on_behalf_to_list,
+    PersistedCapabilityList => persisted_capability_list,
+    CustomAttribute1 => custom_attribute_1,
+    CustomAttribute2 => custom_attribute_2,
+    CustomAttribute3 => custom_attribute_3,
+    CustomAttribute4 => custom_attribute_4,
+    CustomAttribute5 => custom_attribute_5,
+    CustomAttribute6 => custom_attribute_6,
+    CustomAttribute7 => custom_attribute_7,
+    CustomAttribute8 => custom_attribute_8,
+    CustomAttribute9 => custom_attribute_9,
+    CustomAttribute10 => custom_attribute_10,
+    CustomAttribute11 => custom_attribute_11,
+    CustomAttribute12 => custom_attribute_12,
+    CustomAttribute13 => custom_attribute_13,
+    CustomAttribute14 => custom_attribute_14,
+    CustomAttribute15 => custom_attribute_15,
 });
+
+/// A multi-valued cell kept as one text value: its items joined by line breaks, which no item
+/// holds (the splitters cut at line breaks).
+pub fn join_items(items: &[&str]) -> String {
+    items.join("\n")
+}
+
+/// The items of a value made by `join_items`.
+pub fn items(list: &str) -> impl Iterator<Item = &str> + Clone {
+    list.split('\n').filter(|s| !s.is_empty())
+}
 
 /// One source mailbox (Get-EXOMailbox), with its statistics attached when given.
 #[derive(Debug, Clone, Default)]
@@ -223,17 +252,12 @@ pub struct SourceMailbox {
     pub archive_guid: Option<Uuid>,
     pub auto_expanding_archive: bool,
     pub litigation_hold: bool,
-    pub in_place_holds: Vec<String>,
     pub compliance_tag_hold: bool,
     pub delay_hold: bool,
     pub delay_release_hold: bool,
     pub retention_hold: bool,
-    pub grant_send_on_behalf_to: Vec<String>,
     /// Number of `AuxArchive` entries in MailboxLocations.
     pub aux_archives: u32,
-    pub persisted_capabilities: Vec<String>,
-    /// CustomAttribute1-15 that have a value, as (number, value).
-    pub custom_attributes: Vec<(u8, String)>,
     pub stats: Option<MailboxStats>,
     pub issues: Vec<ValueIssue>,
 }
@@ -241,6 +265,28 @@ pub struct SourceMailbox {
 impl SourceMailbox {
     pub fn has_archive(&self) -> bool {
         self.archive_guid.is_some()
+    }
+
+    pub fn in_place_holds(&self) -> impl Iterator<Item = &str> + Clone {
+        items(self.in_place_hold_list())
+    }
+
+    pub fn grant_send_on_behalf_to(&self) -> impl Iterator<Item = &str> + Clone {
+        items(self.grant_send_on_behalf_to_list())
+    }
+
+    pub fn persisted_capabilities(&self) -> impl Iterator<Item = &str> + Clone {
+        items(self.persisted_capability_list())
+    }
+
+    /// CustomAttribute`n` (1 to 15); empty when not exported or blank.
+    pub fn custom_attribute(&self, n: u8) -> &str {
+        match n {
+            1..=15 => self
+                .texts
+                .get(SourceText::CustomAttribute1 as usize + usize::from(n) - 1),
+            _ => "",
+        }
     }
 
     /// EmailAddresses, in the order exported.
@@ -322,6 +368,7 @@ text_values!(TargetRecipient, TargetText, TARGET_TEXTS {
     ExternalEmailAddress => external_email_address,
     RecipientTypeDetails => recipient_type_details,
     PreviousRecipientTypeDetails => previous_recipient_type_details,
+    PersistedCapabilityList => persisted_capability_list,
 });
 
 /// One target recipient (Get-MailUser or Get-Mailbox, with Get-User facts).
@@ -334,7 +381,6 @@ pub struct TargetRecipient {
     pub exchange_guid: Option<Uuid>,
     pub archive_guid: Option<Uuid>,
     pub is_dir_synced: Option<bool>,
-    pub persisted_capabilities: Vec<String>,
     /// `None` when not exported or `Unlimited`.
     pub recoverable_items_quota: Option<u64>,
     pub sku_assigned: Option<bool>,
@@ -350,6 +396,10 @@ impl TargetRecipient {
     /// EmailAddresses, in the order exported.
     pub fn email_addresses(&self) -> impl Iterator<Item = Proxy<'_>> + Clone {
         self.texts.proxies()
+    }
+
+    pub fn persisted_capabilities(&self) -> impl Iterator<Item = &str> + Clone {
+        items(self.persisted_capability_list())
     }
 
     /// The identity scripts and findings use for this object.

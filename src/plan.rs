@@ -109,7 +109,7 @@ pub fn graph(cx: &Context<'_>, resolver: &Resolver<'_>) -> Graph {
         add(&mut g, p.identity(), p.trustee(), EdgeKind::SendAs);
     }
     for s in &inputs.sources {
-        for d in &s.grant_send_on_behalf_to {
+        for d in s.grant_send_on_behalf_to() {
             add(&mut g, s.label(), d, EdgeKind::SendOnBehalf);
         }
     }

@@ -24,6 +24,7 @@ pub struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     pub fn new(sources: &'a [SourceMailbox]) -> Resolver<'a> {
         let mut by_key = KeyIndex::with_capacity(6 * sources.len());
+        by_key.reserve_guids(sources.len());
         let mut by_display_name = KeyIndex::with_capacity(sources.len());
         // Two maps, two threads.
         rayon::join(

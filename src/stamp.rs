@@ -133,13 +133,15 @@ fn send_on_behalf(
     let mut rows = Vec::new();
     for &i in &report.order {
         let source = &cx.inputs.sources[i];
-        if report.statuses[i] == Status::Blocked || source.grant_send_on_behalf_to.is_empty() {
+        if report.statuses[i] == Status::Blocked
+            || source.grant_send_on_behalf_to().next().is_none()
+        {
             continue;
         }
         let Some(mailbox) = target_identity(cx, i) else {
             continue;
         };
-        for d in &source.grant_send_on_behalf_to {
+        for d in source.grant_send_on_behalf_to() {
             let (delegate, status) = match resolver.resolve(d) {
                 Resolved::One(j) if report.statuses[j] != Status::Blocked => {
                     match target_identity(cx, j) {
@@ -155,7 +157,7 @@ fn send_on_behalf(
                 source: i,
                 mailbox: mailbox.clone(),
                 delegate,
-                source_delegate: d.clone(),
+                source_delegate: d.to_string(),
                 status,
             });
         }

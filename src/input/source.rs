@@ -7,7 +7,7 @@ use super::values::Proxy;
 use super::{ColSpec, Loaded, Notice, ValueKind, loaded};
 use crate::error::Result;
 use crate::input::InputKind;
-use crate::model::{Problem, SourceMailbox, Texts, ValueIssue};
+use crate::model::{Problem, SourceMailbox, Texts, ValueIssue, join_items};
 
 columns! {
     PrimarySmtpAddress = ColSpec::req("PrimarySmtpAddress").aka(&["PrimarySmtp", "WindowsEmailAddress"]),
@@ -116,12 +116,6 @@ fn map(row: &super::Row<'_>) -> SourceMailbox {
         .iter()
         .filter(|t| t.eq_ignore_ascii_case("AuxArchive"))
         .count() as u32;
-    let custom_attributes = (0u8..15)
-        .filter_map(|i| {
-            let col = usize::from(C::CustomAttribute1) + usize::from(i);
-            row.text(col).map(|v| (i + 1, v.to_string()))
-        })
-        .collect();
     let mut flag = |c: C| row.flag(c, &mut issues).unwrap_or(false);
     let litigation_hold = flag(C::LitigationHoldEnabled);
     let compliance_tag_hold = flag(C::ComplianceTagHoldApplied);
@@ -131,6 +125,16 @@ fn map(row: &super::Row<'_>) -> SourceMailbox {
     let auto_expanding_archive = flag(C::AutoExpandingArchiveEnabled);
     let archive_guid = row.guid(C::ArchiveGuid, &mut issues);
     let text = |c: C| row.text(c).unwrap_or_default();
+    let lists = [
+        C::InPlaceHolds,
+        C::GrantSendOnBehalfTo,
+        C::PersistedCapabilities,
+    ]
+    .map(|c| join_items(&row.list(c)));
+    let custom: [&str; 15] = std::array::from_fn(|i| {
+        row.text(usize::from(C::CustomAttribute1) + i)
+            .unwrap_or_default()
+    });
     let texts = Texts::new(
         // In `SourceText` order.
         [
@@ -147,6 +151,24 @@ fn map(row: &super::Row<'_>) -> SourceMailbox {
             text(C::Office),
             text(C::FirstName),
             text(C::LastName),
+            &lists[0],
+            &lists[1],
+            &lists[2],
+            custom[0],
+            custom[1],
+            custom[2],
+            custom[3],
+            custom[4],
+            custom[5],
+            custom[6],
+            custom[7],
+            custom[8],
+            custom[9],
+            custom[10],
+            custom[11],
+            custom[12],
+            custom[13],
+            custom[14],
         ],
         row.list(C::EmailAddresses).into_iter().map(Proxy::parse),
     );
@@ -157,15 +179,11 @@ fn map(row: &super::Row<'_>) -> SourceMailbox {
         archive_guid,
         auto_expanding_archive,
         litigation_hold,
-        in_place_holds: strings(row.list(C::InPlaceHolds)),
         compliance_tag_hold,
         delay_hold,
         delay_release_hold,
         retention_hold,
-        grant_send_on_behalf_to: strings(row.list(C::GrantSendOnBehalfTo)),
         aux_archives,
-        persisted_capabilities: strings(row.list(C::PersistedCapabilities)),
-        custom_attributes,
         stats: None,
         issues,
     }
@@ -177,8 +195,4 @@ pub(crate) fn missing(column: &'static str) -> ValueIssue {
         value: String::new(),
         problem: Problem::Missing,
     }
-}
-
-pub(crate) fn strings(items: Vec<&str>) -> Vec<String> {
-    items.into_iter().map(str::to_string).collect()
 }

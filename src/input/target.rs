@@ -7,7 +7,7 @@ use super::values::{Proxy, is_valid_address, strip_smtp_prefix};
 use super::{ColSpec, Loaded, ValueKind, read_rows};
 use crate::error::Result;
 use crate::input::InputKind;
-use crate::model::{Problem, TargetRecipient, Texts, ValueIssue};
+use crate::model::{Problem, TargetRecipient, Texts, ValueIssue, join_items};
 
 columns! {
     PrimarySmtpAddress = ColSpec::req("PrimarySmtpAddress").aka(&["PrimarySmtp", "WindowsEmailAddress"]),
@@ -51,6 +51,7 @@ fn map(row: &super::Row<'_>) -> TargetRecipient {
     let sku_assigned = row.flag(C::SKUAssigned, &mut issues);
     let recoverable_items_quota = row.size(C::RecoverableItemsQuota, &mut issues);
     let text = |c: C| row.text(c).unwrap_or_default();
+    let capabilities = join_items(&row.list(C::PersistedCapabilities));
     let texts = Texts::new(
         // In `TargetText` order.
         [
@@ -61,6 +62,7 @@ fn map(row: &super::Row<'_>) -> TargetRecipient {
             external_email_address,
             text(C::RecipientTypeDetails),
             text(C::PreviousRecipientTypeDetails),
+            &capabilities,
         ],
         row.list(C::EmailAddresses).into_iter().map(Proxy::parse),
     );
@@ -70,7 +72,6 @@ fn map(row: &super::Row<'_>) -> TargetRecipient {
         exchange_guid,
         archive_guid,
         is_dir_synced,
-        persisted_capabilities: super::source::strings(row.list(C::PersistedCapabilities)),
         recoverable_items_quota,
         sku_assigned,
         issues,

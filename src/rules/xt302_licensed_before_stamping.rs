@@ -41,11 +41,7 @@ impl super::Rule for Rule {
             .inputs
             .has_column(InputKind::TargetRecipients, "PersistedCapabilities")
         {
-            match t
-                .persisted_capabilities
-                .iter()
-                .find(|c| is_exchange_plan(c))
-            {
+            match t.persisted_capabilities().find(|c| is_exchange_plan(c)) {
                 Some(p) => format!("an Exchange plan ({p})"),
                 None => return,
             }

@@ -38,11 +38,11 @@ impl super::Rule for Rule {
         {
             return;
         }
-        let licensed = |caps: &[String]| caps.iter().any(|c| c.eq_ignore_ascii_case(CAPABILITY));
-        if licensed(&cx.source.persisted_capabilities)
+        let licensed = |c: &str| c.eq_ignore_ascii_case(CAPABILITY);
+        if cx.source.persisted_capabilities().any(licensed)
             || cx
                 .target
-                .is_some_and(|t| licensed(&t.persisted_capabilities))
+                .is_some_and(|t| t.persisted_capabilities().any(licensed))
         {
             return;
         }

@@ -62,12 +62,7 @@ impl super::Rule for Rule {
         if s.compliance_tag_hold {
             holds.push("ComplianceTagHoldApplied (retention label)".to_string());
         }
-        let in_place: Vec<&str> = s
-            .in_place_holds
-            .iter()
-            .map(String::as_str)
-            .filter(|h| is_hold(h))
-            .collect();
+        let in_place: Vec<&str> = s.in_place_holds().filter(|h| is_hold(h)).collect();
         if !in_place.is_empty() {
             holds.push(format!("InPlaceHolds {}", in_place.join(";")));
             fixes.push(

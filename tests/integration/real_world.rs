@@ -148,7 +148,7 @@ fn remoting_serialized_get_mailbox_object_is_a_source_mailbox() {
     );
     assert_eq!(m.upn(), "Administrator@test.com");
     assert_eq!(m.recipient_type_details(), "UserMailbox");
-    assert!(m.in_place_holds.is_empty());
+    assert!(m.in_place_holds().next().is_none());
     assert!(!m.litigation_hold);
     assert_eq!(m.aux_archives, 0);
     assert!(m.issues.is_empty(), "{:?}", m.issues);
