@@ -43,8 +43,7 @@ impl<'a> Report<'a> {
 
     /// Adds the planner's findings (warnings and info: statuses do not change).
     pub fn extend(&mut self, cx: &Context<'a>, more: Vec<Finding>) {
-        self.findings.extend(more);
-        rules::sort(cx, &mut self.findings);
+        rules::merge(cx, &mut self.findings, more);
         self.statuses = rules::statuses(self.statuses.len(), &self.findings);
         self.codes = codes(self.statuses.len(), &self.findings);
     }

@@ -213,8 +213,21 @@ pub fn evaluate(cx: &Context<'_>) -> Vec<Finding> {
 /// Sorts findings on a total order: org findings first, then by mailbox in output order, then
 /// by code, message and fix. Every writer sees this order, whatever the thread count.
 pub fn sort(cx: &Context<'_>, findings: &mut [Finding]) {
+    findings.par_sort_by(order(cx));
+}
+
+/// Adds `more` to `findings`, which are sorted, in the same order: `more` is sorted, then the
+/// two runs are merged in one pass (a stable sort finds them), not the whole list sorted again.
+pub fn merge(cx: &Context<'_>, findings: &mut Vec<Finding>, mut more: Vec<Finding>) {
+    let order = order(cx);
+    more.par_sort_by(&order);
+    findings.append(&mut more);
+    findings.sort_by(&order);
+}
+
+fn order<'c>(cx: &'c Context<'_>) -> impl Fn(&Finding, &Finding) -> std::cmp::Ordering + Sync + 'c {
     let rank = cx.source_rank();
-    findings.par_sort_by(|a, b| {
+    move |a, b| {
         let key = |f: &Finding| f.source.map(|s| rank[s]);
         // `None` (org findings) sorts first.
         key(a)
@@ -222,7 +235,7 @@ pub fn sort(cx: &Context<'_>, findings: &mut [Finding]) {
             .then_with(|| a.code.cmp(b.code))
             .then_with(|| a.message.cmp(&b.message))
             .then_with(|| a.fix.cmp(&b.fix))
-    });
+    }
 }
 
 /// One line per rule that could not run for lack of an input, for the run summary.
