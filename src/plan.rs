@@ -2,6 +2,7 @@
 //! together (union-find), waves filled by group and capacity, and batches of at most 2,000
 //! balanced by size. Also the planner's findings (XT501-XT504), which need the batches.
 
+use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
@@ -440,7 +441,7 @@ fn fill_waves(
     let first_main = usize::from(s.pilot > 0);
     // The pilot takes the smallest units first, up to its size.
     if s.pilot > 0 {
-        keyed.sort_by_key(|(g, r, u)| (u.members.len(), g.clone(), *r));
+        keyed.sort_by(|a, b| (a.2.members.len(), &a.0, a.1).cmp(&(b.2.members.len(), &b.0, b.1)));
     }
     let mut rest = Vec::new();
     for (_, _, u) in keyed {
@@ -881,7 +882,7 @@ pub fn load_previous(path: &std::path::Path) -> crate::error::Result<(Previous, 
 /// plan.json for this plan.
 pub fn plan_file(cx: &Context<'_>, plan: &Plan, addresses: &[String], order: &[usize]) -> PlanFile {
     let mailboxes = order
-        .iter()
+        .par_iter()
         .filter_map(|&i| {
             let (w, b) = plan.placement[i]?;
             Some(PlannedMailbox {
