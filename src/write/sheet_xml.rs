@@ -33,11 +33,19 @@ fn column(c: usize) -> String {
 /// `_x005F_` so Excel does not decode it.
 pub fn escape_into(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
+    // Most values need nothing: copy runs of plain bytes whole. A byte that may need work is an
+    // XML special, a control character, `_`, or the first byte of U+FFFE/U+FFFF.
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'_' | 0..=0x1F | 0xEF);
     let mut i = 0;
-    for (at, c) in s.char_indices() {
-        if at < i {
-            continue;
-        }
+    while i < bytes.len() {
+        let Some(n) = bytes[i..].iter().position(special) else {
+            out.push_str(&s[i..]);
+            return;
+        };
+        out.push_str(&s[i..i + n]);
+        i += n;
+        // `i` is at a character boundary: every special byte is ASCII or a lead byte.
+        let c = s[i..].chars().next().unwrap_or_default();
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -46,10 +54,10 @@ pub fn escape_into(out: &mut String, s: &str) {
             '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => {
                 let _ = write!(out, "_x{:04X}_", c as u32);
             }
-            '_' if is_escape_code(&bytes[at..]) => out.push_str("_x005F_"),
+            '_' if is_escape_code(&bytes[i..]) => out.push_str("_x005F_"),
             c => out.push(c),
         }
-        i = at + c.len_utf8();
+        i += c.len_utf8();
     }
 }
 
@@ -68,13 +76,23 @@ fn is_escape_code(b: &[u8]) -> bool {
 
 /// Appends row `r` (1-based) with `cells`; `styles[c]` is the style index of column `c`.
 pub fn row(out: &mut String, r: u32, cells: &[Cell<'_>], styles: &[Option<u32>]) {
-    let _ = write!(out, "<row r=\"{r}\">");
+    let mut digits = [0u8; 10];
+    let r_text = decimal(r, &mut digits);
+    out.push_str("<row r=\"");
+    out.push_str(r_text);
+    out.push_str("\">");
     for (c, cell) in cells.iter().enumerate() {
         let style = styles.get(c).copied().flatten();
         let open = |out: &mut String, kind: &str| {
-            let _ = write!(out, "<c r=\"{}{r}\"", COLUMNS[c]);
+            out.push_str("<c r=\"");
+            out.push_str(COLUMNS[c]);
+            out.push_str(r_text);
+            out.push('"');
             if let Some(s) = style {
-                let _ = write!(out, " s=\"{s}\"");
+                let mut digits = [0u8; 10];
+                out.push_str(" s=\"");
+                out.push_str(decimal(s, &mut digits));
+                out.push('"');
             }
             out.push_str(kind);
         };
@@ -104,6 +122,20 @@ pub fn row(out: &mut String, r: u32, cells: &[Cell<'_>], styles: &[Option<u32>])
         }
     }
     out.push_str("</row>");
+}
+
+/// `n` in decimal, written into `buf` (no formatting machinery: this runs for every cell).
+fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[at..]).unwrap_or("0")
 }
 
 const COLUMNS: [&str; 16] = [
@@ -313,6 +345,16 @@ mod tests {
             "<row r=\"7\"><c r=\"A7\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> x</t></is></c>\
              <c r=\"C7\" s=\"3\"><v>1.5</v></c><c r=\"D7\" s=\"4\" t=\"str\"><f>A1</f><v>v</v></c></row>"
         );
+    }
+
+    #[test]
+    fn plain_runs_and_numbers_are_written_whole() {
+        let mut s = String::new();
+        escape_into(&mut s, "plain ann@contoso.com, Müller_x_ & <b>\u{FFFE}");
+        assert_eq!(s, "plain ann@contoso.com, Müller_x_ &amp; &lt;b&gt;_xFFFE_");
+        let mut buf = [0u8; 10];
+        assert_eq!(decimal(0, &mut buf), "0");
+        assert_eq!(decimal(u32::MAX, &mut buf), "4294967295");
     }
 
     #[test]
