@@ -22,15 +22,21 @@ pub enum MatchedBy {
     Name,
 }
 
-impl fmt::Display for MatchedBy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl MatchedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
             MatchedBy::Mapping => "Mapping",
             MatchedBy::ExchangeGuid => "ExchangeGuid",
             MatchedBy::ExternalEmailAddress => "ExternalEmailAddress",
             MatchedBy::LegacyExchangeDN => "LegacyExchangeDN",
             MatchedBy::Name => "Name",
-        })
+        }
+    }
+}
+
+impl fmt::Display for MatchedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -220,15 +220,20 @@ impl<'a> Proxy<'a> {
                 value: entry,
             };
         };
-        let kind = match prefix.to_ascii_uppercase().as_str() {
-            "SMTP" => ProxyKind::Smtp,
-            "X500" => ProxyKind::X500,
-            "X400" => ProxyKind::X400,
-            "SIP" => ProxyKind::Sip,
-            "SPO" => ProxyKind::Spo,
-            "EUM" => ProxyKind::Eum,
-            _ => Prefix::new(prefix).map_or(ProxyKind::Smtp, ProxyKind::Other),
-        };
+        // Compared in place: an upper-case copy per address was an allocation per proxy.
+        const KNOWN: [(&str, ProxyKind); 6] = [
+            ("SMTP", ProxyKind::Smtp),
+            ("X500", ProxyKind::X500),
+            ("X400", ProxyKind::X400),
+            ("SIP", ProxyKind::Sip),
+            ("SPO", ProxyKind::Spo),
+            ("EUM", ProxyKind::Eum),
+        ];
+        let kind = KNOWN
+            .iter()
+            .find(|(name, _)| prefix.eq_ignore_ascii_case(name))
+            .map(|(_, kind)| *kind)
+            .unwrap_or_else(|| Prefix::new(prefix).map_or(ProxyKind::Smtp, ProxyKind::Other));
         let primary = kind == ProxyKind::Smtp && prefix == "SMTP";
         Proxy {
             kind,

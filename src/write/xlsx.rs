@@ -491,8 +491,11 @@ fn mailbox_row(data: &Data<'_>, i: usize, row: u32, styles: &[Option<u32>], out:
     let m = &report.joined.matches[i];
     let t = m.target.map(|t| &report.inputs.targets[t]);
     let (wave, batch) = wave_batch(data, i);
-    let guid = s.exchange_guid.map(|g| g.to_string()).unwrap_or_default();
-    let by = m.by.map(|b| b.to_string()).unwrap_or_default();
+    let mut guid_buf = uuid::Uuid::encode_buffer();
+    let guid = s
+        .exchange_guid
+        .map_or("", |g| g.hyphenated().encode_lower(&mut guid_buf));
+    let by = m.by.map_or("", |b| b.as_str());
     let codes = report.codes[i].join("; ");
     let texts = [
         text(s.primary_smtp()),
@@ -500,20 +503,22 @@ fn mailbox_row(data: &Data<'_>, i: usize, row: u32, styles: &[Option<u32>], out:
         text(s.display_name()),
         text(s.upn()),
         text(s.recipient_type_details()),
-        Cow::Borrowed(guid.as_str()),
+        Cow::Borrowed(guid),
         text(t.map_or("", |t| t.label())),
         text(t.map_or("", |t| t.recipient_type_details())),
-        Cow::Borrowed(by.as_str()),
+        Cow::Borrowed(by),
         Cow::Borrowed(report.statuses[i].as_str()),
         text(wave),
         text(batch),
     ];
     let size = |b: Option<u64>| b.map_or(Cell::Empty, |b| Cell::Number(gb(b)));
     let stats = s.stats.as_ref();
-    let mut cells: Vec<Cell<'_>> = texts.iter().map(|t| cell(t)).collect();
-    cells.push(size(stats.and_then(|st| st.total_item_size)));
-    cells.push(size(stats.and_then(|st| st.archive_size)));
-    cells.push(cell(&codes));
+    let cells: [Cell<'_>; 15] = std::array::from_fn(|c| match c {
+        0..12 => cell(&texts[c]),
+        12 => size(stats.and_then(|st| st.total_item_size)),
+        13 => size(stats.and_then(|st| st.archive_size)),
+        _ => cell(&codes),
+    });
     sheet_xml::row(out, row, &cells, styles);
 }
 
