@@ -148,7 +148,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         .as_deref()
         .map(plan::load_previous)
         .transpose()?;
-    let wave_plan = plan::plan(
+    let mut wave_plan = plan::plan(
         &cx,
         &report,
         &resolver,
@@ -159,7 +159,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
             .unwrap_or(&Default::default()),
     );
     let mut report = report;
-    report.extend(&cx, wave_plan.findings.clone());
+    report.extend(&cx, std::mem::take(&mut wave_plan.findings));
     let addresses = plan::target_addresses(&cx, &stamping);
     let plan_file = plan::plan_file(&cx, &wave_plan, &addresses, &report.order);
     let moves = previous.as_ref().map(|(_, before)| {
@@ -171,6 +171,10 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     });
     stages.end(n + wave_plan.graph.edges.len() + wave_plan.graph.unresolved.len());
 
+    // What only the rules and the planner needed is freed for the writers to reuse (a lower
+    // peak): the resolver's and the context's indexes and planned addresses.
+    drop(resolver);
+    let domains = cx.into_domains();
     stages.start("write");
     let mut staging = write::Staging::new(&config.out, config.inputs.all())?.for_plan(claim);
     let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
@@ -181,14 +185,14 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         plan_file: &plan_file,
         addresses: &addresses,
         moves: moves.as_deref(),
-        delivery: cx.domains.delivery.as_deref(),
+        delivery: domains.delivery.as_deref(),
         settings: &config.waves,
     };
     let data = write::xlsx::Data {
         report: &report,
         plan: &wave_plan,
         broken: &broken,
-        domains: &cx.domains,
+        domains: &domains,
         settings: &config.waves,
         sheet_rows: config.sheet_rows,
     };
@@ -240,13 +244,11 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         // at once. Borrowers first, then what they borrow.
         std::mem::forget(broken);
         std::mem::forget(report);
-        std::mem::forget(cx);
         std::mem::forget(stamping);
         std::mem::forget(wave_plan);
         std::mem::forget(plan_file);
         std::mem::forget(addresses);
         std::mem::forget(moves);
-        std::mem::forget(resolver);
         std::mem::forget(joined);
         std::mem::forget(inputs);
     }

@@ -174,6 +174,11 @@ impl<'a> Context<'a> {
     }
 
     /// Rank of each source in the output order (sorted by address, then line).
+    /// The domains, the rest freed: the writers need nothing else of the context.
+    pub fn into_domains(self) -> Domains {
+        self.domains
+    }
+
     pub fn source_rank(&self) -> &[usize] {
         &self.rank
     }
