@@ -87,43 +87,64 @@ pub enum Holder {
 impl<'a> Context<'a> {
     pub fn new(inputs: &'a Inputs, joined: &'a Joined, config: &Config) -> Context<'a> {
         let domains = Domains::new(config, inputs);
-        let planned: Vec<Planned> = (0..inputs.sources.len())
-            .into_par_iter()
-            .map(|i| {
-                let m = &joined.matches[i];
-                let creates =
-                    m.target.is_none() && m.ambiguous.is_empty() && m.unresolved_mapping.is_none();
-                identity::planned(
-                    &inputs.sources[i],
-                    m.target.map(|t| &inputs.targets[t]),
-                    creates,
-                    &domains,
-                    config.address_template.as_ref(),
-                )
-            })
-            .collect();
-        let mut planned_count: FastMap<String, usize> = FastMap::default();
-        for a in planned.iter().flat_map(Planned::addresses) {
-            *planned_count.entry(key(a).into_owned()).or_default() += 1;
-        }
-        let scope = inputs.scope_members.as_ref().map(|members| {
-            let mut index = KeyIndex::with_capacity(3 * members.len());
-            for (i, m) in members.iter().enumerate() {
-                for id in m.identities() {
-                    index.add(id, i);
-                }
+        let planned_addresses = || {
+            let planned: Vec<Planned> = (0..inputs.sources.len())
+                .into_par_iter()
+                .map(|i| {
+                    let m = &joined.matches[i];
+                    let creates = m.target.is_none()
+                        && m.ambiguous.is_empty()
+                        && m.unresolved_mapping.is_none();
+                    identity::planned(
+                        &inputs.sources[i],
+                        m.target.map(|t| &inputs.targets[t]),
+                        creates,
+                        &domains,
+                        config.address_template.as_ref(),
+                    )
+                })
+                .collect();
+            let mut planned_count: FastMap<String, usize> = FastMap::default();
+            for a in planned.iter().flat_map(Planned::addresses) {
+                *planned_count.entry(key(a).into_owned()).or_default() += 1;
             }
-            index
-        });
+            (planned, planned_count)
+        };
+        let scope = || {
+            inputs.scope_members.as_ref().map(|members| {
+                let mut index = KeyIndex::with_capacity(3 * members.len());
+                for (i, m) in members.iter().enumerate() {
+                    for id in m.identities() {
+                        index.add(id, i);
+                    }
+                }
+                index
+            })
+        };
+        // Independent indexes, built side by side (each is one thread's work).
+        let (((planned, planned_count), scope), (rank, (duplicates, target_owners))) = rayon::join(
+            || rayon::join(planned_addresses, scope),
+            || {
+                rayon::join(
+                    || output_rank(&inputs.sources),
+                    || {
+                        rayon::join(
+                            || duplicate_keys(&inputs.sources),
+                            || target_owners(&inputs.targets),
+                        )
+                    },
+                )
+            },
+        );
         Context {
             inputs,
             joined,
             domains,
             large_mailbox_bytes: config.large_mailbox_bytes,
             scope,
-            rank: output_rank(&inputs.sources),
-            duplicates: duplicate_keys(&inputs.sources),
-            target_owners: target_owners(&inputs.targets),
+            rank,
+            duplicates,
+            target_owners,
             planned,
             planned_count,
         }
