@@ -86,31 +86,14 @@ fn utf16(path: &Path, body: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
             "UTF-16 text with an odd number of bytes (the file is truncated)".into(),
         ));
     }
-    // Pieces of about 8 MB decoded on every core; a cut never separates a surrogate pair.
-    const PIECE: usize = 8 << 20;
-    let mut cuts = vec![0];
-    while body.len() - cuts[cuts.len() - 1] > PIECE {
-        let mut at = cuts[cuts.len() - 1] + PIECE;
-        if (0xD800..0xDC00).contains(&unit([body[at - 2], body[at - 1]])) {
-            at += 2;
-        }
-        cuts.push(at);
-    }
-    cuts.push(body.len());
-    let pieces: Vec<std::result::Result<Vec<u8>, (usize, String)>> = cuts
-        .windows(2)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|w| decode_utf16_piece(&body[w[0]..w[1]], unit))
-        .collect();
     let mut out = Vec::with_capacity(body.len() / 2);
-    for (k, piece) in pieces.into_iter().enumerate() {
+    for (start, piece) in decode_pieces(body, unit) {
         match piece {
             Ok(bytes) => out.extend_from_slice(&bytes),
             Err((at, what)) => {
                 // Lines of the pieces before, then of this one up to the fault.
                 let before = out.iter().filter(|&&b| b == b'\n').count() as u64;
-                let here = body[cuts[k]..cuts[k] + at]
+                let here = body[start..start + at]
                     .chunks_exact(2)
                     .filter(|c| unit([c[0], c[1]]) == u16::from(b'\n'))
                     .count() as u64;
@@ -233,23 +216,7 @@ impl<R: std::io::Read> Windows<R> {
             keep += 2;
         }
         let body = &raw[..raw.len() - keep];
-        const PIECE: usize = 8 << 20;
-        let mut cuts = vec![0];
-        while body.len() - cuts[cuts.len() - 1] > PIECE {
-            let mut at = cuts[cuts.len() - 1] + PIECE;
-            if (0xD800..0xDC00).contains(&unit([body[at - 2], body[at - 1]])) {
-                at += 2;
-            }
-            cuts.push(at);
-        }
-        cuts.push(body.len());
-        let pieces: Vec<_> = cuts
-            .windows(2)
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(|w| decode_utf16_piece(&body[w[0]..w[1]], unit))
-            .collect();
-        for piece in pieces {
+        for (_, piece) in decode_pieces(body, unit) {
             let bytes = piece.map_err(|_| WindowError::Unsupported)?;
             // Valid by construction: encoded from decoded scalar values.
             let text = std::str::from_utf8(&bytes).map_err(|_| WindowError::Unsupported)?;
@@ -293,12 +260,32 @@ fn fill(file: &mut impl std::io::Read, buf: &mut Vec<u8>, to: usize) -> std::io:
     Ok(false)
 }
 
+/// A decoded piece of UTF-16: its UTF-8, or the byte offset of a fault in it and what it is.
+type Piece = std::result::Result<Vec<u8>, (usize, String)>;
+
+/// `body` decoded in pieces of about 8 MB on every core, each with its start in `body`; a cut
+/// never separates a surrogate pair.
+fn decode_pieces(body: &[u8], unit: fn([u8; 2]) -> u16) -> Vec<(usize, Piece)> {
+    const PIECE: usize = 8 << 20;
+    let mut cuts = vec![0];
+    while body.len() - cuts[cuts.len() - 1] > PIECE {
+        let mut at = cuts[cuts.len() - 1] + PIECE;
+        if (0xD800..0xDC00).contains(&unit([body[at - 2], body[at - 1]])) {
+            at += 2;
+        }
+        cuts.push(at);
+    }
+    cuts.push(body.len());
+    cuts.windows(2)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|w| (w[0], decode_utf16_piece(&body[w[0]..w[1]], unit)))
+        .collect()
+}
+
 /// UTF-16 to UTF-8 with a fast path for ASCII (most of any export). An error is the byte
 /// offset in `body` and what is wrong there.
-fn decode_utf16_piece(
-    body: &[u8],
-    unit: fn([u8; 2]) -> u16,
-) -> std::result::Result<Vec<u8>, (usize, String)> {
+fn decode_utf16_piece(body: &[u8], unit: fn([u8; 2]) -> u16) -> Piece {
     let mut out = Vec::with_capacity(body.len() / 2 + 16);
     let mut i = 0;
     while i + 1 < body.len() {

@@ -1105,27 +1105,35 @@ mod tests {
         assert_eq!(sniff_delimiter("PrimarySmtpAddress"), b',');
     }
 
-    /// A text with quoted line breaks, delimiters and doubled quotes, cut into pieces of about
-    /// 4 KB: the same rows, lines and errors as read in one piece.
-    #[test]
-    fn pieces_read_like_the_whole() {
-        let mut text = String::from(
-            "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,DisplayName\r\n",
+    /// A source export of `rows` rows after `head`, with quoted line breaks, delimiters and
+    /// doubled quotes, characters of 2 to 4 bytes, and blank lines.
+    fn tricky_csv(head: &str, rows: usize) -> String {
+        let mut text = format!(
+            "{head}PrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,DisplayName\r\n"
         );
-        for i in 0..3000 {
-            let name = match i % 4 {
-                0 => format!("\"Doe, John {i}\""),
+        for i in 0..rows {
+            let name = match i % 5 {
+                0 => format!("\"Doe, John {i} 😀\""),
                 1 => format!("\"Multi\r\nline \"\"{i}\"\"\""),
                 2 => String::new(),
+                3 => format!("Müller{i}"),
                 _ => format!("plain{i}"),
             };
             text.push_str(&format!(
                 "u{i}@contoso.com,SMTP:u{i}@contoso.com,,/o=x/cn=u{i},{name}\r\n"
             ));
-            if i % 500 == 0 {
+            if i % (rows / 6).max(1) == 0 {
                 text.push_str("\r\n");
             }
         }
+        text
+    }
+
+    /// A text with quoted line breaks, delimiters and doubled quotes, cut into pieces of about
+    /// 4 KB: the same rows, lines and errors as read in one piece.
+    #[test]
+    fn pieces_read_like_the_whole() {
+        let text = tricky_csv("", 3000);
         let path = Path::new("source.csv");
         let columns = InputKind::SourceMailboxes.columns().len();
         let map = |r: &Row<'_>| {
@@ -1163,24 +1171,10 @@ mod tests {
     /// `None` (the whole-file reader takes over) for anything it leaves to that reader.
     #[test]
     fn windows_read_like_the_whole() {
-        let mut text = String::from(
-            "#TYPE Selected.Microsoft.Exchange.Data.Directory.Management.Mailbox\r\nPrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,DisplayName\r\n",
+        let text = tricky_csv(
+            "#TYPE Selected.Microsoft.Exchange.Data.Directory.Management.Mailbox\r\n",
+            400,
         );
-        for i in 0..400 {
-            let name = match i % 5 {
-                0 => format!("\"Doe, John {i} 😀\""),
-                1 => format!("\"Multi\r\nline \"\"{i}\"\"\""),
-                2 => String::new(),
-                3 => format!("Müller{i}"),
-                _ => format!("plain{i}"),
-            };
-            text.push_str(&format!(
-                "u{i}@contoso.com,SMTP:u{i}@contoso.com,,/o=x/cn=u{i},{name}\r\n"
-            ));
-            if i % 100 == 0 {
-                text.push_str("\r\n");
-            }
-        }
         let path = Path::new("source.csv");
         let kind = InputKind::SourceMailboxes;
         let columns = kind.columns().len();
