@@ -679,9 +679,13 @@ fn read_windows<T: Send>(
     w.consume(skipped + first.end);
     // The rows of the whole file, estimated from the first window: capacity that is never
     // touched costs no memory, and growing a vector of a million rows copies all of them.
-    let estimate = rows.len() as u64 * size / w.bytes_read().max(1);
     // A quarter more: rows vary in length, and an estimate short by one row would double it.
-    rows.reserve((estimate + estimate / 4) as usize);
+    // Never more rows than the file could hold (a row has a byte per field at least), and only
+    // if the memory is there: a first window of tiny rows must not ask for the impossible.
+    let estimate = (rows.len() as u64).saturating_mul(size) / w.bytes_read().max(1);
+    let most = size / names.len().max(1) as u64;
+    let wanted = estimate.saturating_add(estimate / 4).min(most);
+    let _ = rows.try_reserve(usize::try_from(wanted).unwrap_or(usize::MAX));
     while !(w.at_end() && w.text().is_empty()) {
         if !fill(&mut w)? {
             return Ok(None);
@@ -1213,6 +1217,11 @@ mod tests {
                 assert!(rows == whole, "{label}, window {window}: rows differ");
             }
         }
+
+        // A file claimed to be far bigger than its first window suggests (tiny rows first):
+        // the row estimate is capped and only reserved if possible, never an abort.
+        let huge = read_windows(path, kind, text.as_bytes(), u64::MAX / 2, (1000, 512), &map);
+        assert!(huge.unwrap().expect("read").1 == whole);
 
         // Left to the whole-file reader: NUL, invalid UTF-8, a literal quote, a broken row,
         // a truncated UTF-16 file, CLIXML.

@@ -254,7 +254,11 @@ fn sheet(
 /// A table part with the ref of table `name` (made over the header and one row) stretched to
 /// `rows` data rows. Other tables' parts come back as they are.
 fn widen_table(xml: &str, name: &str, columns: usize, rows: usize) -> String {
-    if !xml.contains(&format!(" name=\"{name}\"")) {
+    // The `<table>` element's own name, not a column's (`<tableColumn name=...>`).
+    let table_tag = xml
+        .find("<table ")
+        .and_then(|at| xml[at..].find('>').map(|end| &xml[at..at + end]));
+    if !table_tag.is_some_and(|tag| tag.contains(&format!(" name=\"{name}\""))) {
         return xml.to_string();
     }
     let last = column(columns - 1);
@@ -355,6 +359,16 @@ mod tests {
         let mut buf = [0u8; 10];
         assert_eq!(decimal(0, &mut buf), "0");
         assert_eq!(decimal(u32::MAX, &mut buf), "4294967295");
+    }
+
+    #[test]
+    fn only_the_named_table_is_widened() {
+        let rules = "<table id=\"7\" name=\"Rules\" ref=\"A1:H2\"><autoFilter ref=\"A1:H2\"/><tableColumns><tableColumn id=\"1\" name=\"Findings\"/></tableColumns></table>";
+        assert_eq!(widen_table(rules, "Findings", 8, 500), rules);
+        assert_eq!(
+            widen_table(rules, "Rules", 8, 500),
+            rules.replace("A1:H2", "A1:H501")
+        );
     }
 
     #[test]
