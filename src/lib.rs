@@ -244,11 +244,11 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         // at once. Borrowers first, then what they borrow.
         std::mem::forget(broken);
         std::mem::forget(report);
+        std::mem::forget(moves);
+        std::mem::forget(plan_file);
         std::mem::forget(stamping);
         std::mem::forget(wave_plan);
-        std::mem::forget(plan_file);
         std::mem::forget(addresses);
-        std::mem::forget(moves);
         std::mem::forget(joined);
         std::mem::forget(inputs);
     }
@@ -289,7 +289,7 @@ struct Files<'a> {
     report: &'a Report<'a>,
     stamping: &'a stamp::Stamping,
     plan: &'a plan::Plan,
-    plan_file: &'a write::batches::PlanFile,
+    plan_file: &'a write::batches::PlanFile<'a>,
     addresses: &'a [String],
     moves: Option<&'a [write::batches::Move]>,
     delivery: Option<&'a str>,

@@ -3,6 +3,7 @@
 //! balanced by size. Also the planner's findings (XT501-XT504), which need the batches.
 
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
@@ -848,7 +849,9 @@ pub fn target_addresses(cx: &Context<'_>, stamping: &Stamping) -> Vec<String> {
 }
 
 /// Reads a previous plan (its folder, or its plan.json).
-pub fn load_previous(path: &std::path::Path) -> crate::error::Result<(Previous, PlanFile)> {
+pub fn load_previous(
+    path: &std::path::Path,
+) -> crate::error::Result<(Previous, PlanFile<'static>)> {
     let file = if path.is_dir() {
         path.join("plan.json")
     } else {
@@ -858,21 +861,26 @@ pub fn load_previous(path: &std::path::Path) -> crate::error::Result<(Previous, 
         path: file.clone(),
         source,
     })?;
-    let plan: PlanFile = serde_json::from_str(&text).map_err(|e| crate::error::Error::Input {
-        path: file.clone(),
-        detail: format!(
-            "not a plan.json written by xtenant: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        ),
-    })?;
+    let plan: PlanFile<'static> =
+        serde_json::from_str(&text).map_err(|e| crate::error::Error::Input {
+            path: file.clone(),
+            detail: format!(
+                "not a plan.json written by xtenant: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        })?;
     let pinned = plan
         .mailboxes
         .iter()
         .map(|m| {
             (
-                m.key.clone(),
-                (m.wave.clone(), m.batch.clone(), m.cluster.clone()),
+                m.key.to_string(),
+                (
+                    m.wave.to_string(),
+                    m.batch.to_string(),
+                    m.cluster.to_string(),
+                ),
             )
         })
         .collect();
@@ -880,22 +888,27 @@ pub fn load_previous(path: &std::path::Path) -> crate::error::Result<(Previous, 
 }
 
 /// plan.json for this plan.
-pub fn plan_file(cx: &Context<'_>, plan: &Plan, addresses: &[String], order: &[usize]) -> PlanFile {
+pub fn plan_file<'a>(
+    cx: &Context<'a>,
+    plan: &'a Plan,
+    addresses: &'a [String],
+    order: &[usize],
+) -> PlanFile<'a> {
     let mailboxes = order
         .par_iter()
         .filter_map(|&i| {
             let (w, b) = plan.placement[i]?;
             Some(PlannedMailbox {
-                key: mailbox_key(cx, i),
-                source: cx.inputs.sources[i].label().to_string(),
-                target: addresses[i].clone(),
-                wave: plan.waves[w].name.clone(),
-                batch: plan.waves[w].batches[b].name.clone(),
-                cluster: plan
-                    .signatures
-                    .get(&plan.cluster_of[i]?)
-                    .cloned()
-                    .unwrap_or_default(),
+                key: Cow::Owned(mailbox_key(cx, i)),
+                source: Cow::Borrowed(cx.inputs.sources[i].label()),
+                target: Cow::Borrowed(&addresses[i]),
+                wave: Cow::Borrowed(&plan.waves[w].name),
+                batch: Cow::Borrowed(&plan.waves[w].batches[b].name),
+                cluster: Cow::Borrowed(
+                    plan.signatures
+                        .get(&plan.cluster_of[i]?)
+                        .map_or("", String::as_str),
+                ),
             })
         })
         .collect();
@@ -907,31 +920,31 @@ pub fn plan_file(cx: &Context<'_>, plan: &Plan, addresses: &[String], order: &[u
 
 /// Who is placed differently from the previous plan, and why.
 pub fn moves(
-    previous: &PlanFile,
-    now: &PlanFile,
+    previous: &PlanFile<'_>,
+    now: &PlanFile<'_>,
     blocked: &std::collections::HashSet<String>,
 ) -> Vec<Move> {
-    let before: HashMap<&str, &PlannedMailbox> = previous
+    let before: HashMap<&str, &PlannedMailbox<'_>> = previous
         .mailboxes
         .iter()
-        .map(|m| (m.key.as_str(), m))
+        .map(|m| (m.key.as_ref(), m))
         .collect();
-    let after: HashMap<&str, &PlannedMailbox> =
-        now.mailboxes.iter().map(|m| (m.key.as_str(), m)).collect();
-    let place = |m: &PlannedMailbox| format!("{}/{}", m.wave, m.batch);
+    let after: HashMap<&str, &PlannedMailbox<'_>> =
+        now.mailboxes.iter().map(|m| (m.key.as_ref(), m)).collect();
+    let place = |m: &PlannedMailbox<'_>| format!("{}/{}", m.wave, m.batch);
     let mut out = Vec::new();
     for m in &now.mailboxes {
-        match before.get(m.key.as_str()) {
+        match before.get(m.key.as_ref()) {
             None => out.push(Move {
-                key: m.key.clone(),
-                source: m.source.clone(),
+                key: m.key.to_string(),
+                source: m.source.to_string(),
                 before: String::new(),
                 after: place(m),
                 why: "new mailbox",
             }),
             Some(p) if place(p) != place(m) => out.push(Move {
-                key: m.key.clone(),
-                source: m.source.clone(),
+                key: m.key.to_string(),
+                source: m.source.to_string(),
                 before: place(p),
                 after: place(m),
                 why: if p.cluster != m.cluster {
@@ -944,15 +957,15 @@ pub fn moves(
         }
     }
     for p in &previous.mailboxes {
-        if !after.contains_key(p.key.as_str()) {
-            let why = if blocked.contains(&p.key) {
+        if !after.contains_key(p.key.as_ref()) {
+            let why = if blocked.contains(p.key.as_ref()) {
                 "now Blocked: held back"
             } else {
                 "no longer in the source export"
             };
             out.push(Move {
-                key: p.key.clone(),
-                source: p.source.clone(),
+                key: p.key.to_string(),
+                source: p.source.to_string(),
                 before: place(p),
                 after: String::new(),
                 why,

@@ -2,6 +2,7 @@
 //! New-MigrationBatch accepts it), the batch list the scripts read, the mailboxes held back,
 //! the permissions that could not be resolved, plan.json and the re-planning report.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
@@ -90,26 +91,27 @@ pub fn unresolved(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
     out.flush()
 }
 
-/// plan.json: each planned mailbox's wave and batch, for `--previous-plan`.
+/// plan.json: each planned mailbox's wave and batch, for `--previous-plan`. Written, its values
+/// are borrowed from the run (a million mailboxes made six million copies); read back, owned.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct PlanFile {
+pub struct PlanFile<'a> {
     pub version: u32,
-    pub mailboxes: Vec<PlannedMailbox>,
+    pub mailboxes: Vec<PlannedMailbox<'a>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct PlannedMailbox {
+pub struct PlannedMailbox<'a> {
     /// ExchangeGuid, else the primary address.
-    pub key: String,
-    pub source: String,
-    pub target: String,
-    pub wave: String,
-    pub batch: String,
+    pub key: Cow<'a, str>,
+    pub source: Cow<'a, str>,
+    pub target: Cow<'a, str>,
+    pub wave: Cow<'a, str>,
+    pub batch: Cow<'a, str>,
     /// The cluster's identity: when it changes, the mailbox may move.
-    pub cluster: String,
+    pub cluster: Cow<'a, str>,
 }
 
-pub fn plan_json(file: &PlanFile, w: &mut dyn Write) -> std::io::Result<()> {
+pub fn plan_json(file: &PlanFile<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, file)?;
     w.write_all(b"\n")
 }
