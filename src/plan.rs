@@ -739,8 +739,8 @@ fn findings(
         severity: crate::rules::find(code).map_or(Severity::Info, |r| r.meta().severity),
         source: Some(source),
         target: cx.joined.matches[source].target,
-        message,
-        fix: fix.to_string(),
+        message: message.into_boxed_str(),
+        fix: fix.into(),
     };
     let mut out = Vec::new();
     for e in &graph.edges {

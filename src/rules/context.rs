@@ -218,8 +218,8 @@ impl<'a> Context<'a> {
             severity: meta.severity,
             source: None,
             target: None,
-            message,
-            fix,
+            message: message.into_boxed_str(),
+            fix: fix.into_boxed_str(),
         }
     }
 }
@@ -306,8 +306,8 @@ impl MailboxCx<'_> {
             severity: meta.severity,
             source: Some(self.index),
             target: self.m.target,
-            message,
-            fix,
+            message: message.into_boxed_str(),
+            fix: fix.into_boxed_str(),
         }
     }
 

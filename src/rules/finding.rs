@@ -13,10 +13,11 @@ pub struct Finding {
     pub source: Option<usize>,
     /// The target object involved (index into `Inputs::targets`), if any.
     pub target: Option<usize>,
-    /// What was found, naming the values involved.
-    pub message: String,
+    /// What was found, naming the values involved. Boxed: a million findings kept the spare
+    /// capacity `format!` leaves in a String.
+    pub message: Box<str>,
     /// The PowerShell (or step) that fixes it for this object; empty when there is none.
-    pub fix: String,
+    pub fix: Box<str>,
 }
 
 /// A mailbox's readiness. Ordered from best to worst, so the worst finding wins with `max`.
