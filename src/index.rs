@@ -191,6 +191,11 @@ impl Hash for Folded {
         let mut block = [0u8; 64];
         if self.0.is_ascii() {
             for chunk in self.0.as_bytes().chunks(64) {
+                // Most keys (addresses) are lower case already: hashed where they are.
+                if !chunk.iter().any(u8::is_ascii_uppercase) {
+                    h.write(chunk);
+                    continue;
+                }
                 let b = &mut block[..chunk.len()];
                 b.copy_from_slice(chunk);
                 b.make_ascii_lowercase();

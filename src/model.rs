@@ -334,12 +334,11 @@ impl SourceMailbox {
 
     /// The name findings use for this mailbox.
     pub fn label(&self) -> &str {
-        first_named([
-            self.primary_smtp(),
-            self.upn(),
-            self.alias(),
-            self.display_name(),
-        ])
+        use SourceText::*;
+        first_named(
+            &self.texts,
+            [PrimarySmtp, Upn, Alias, DisplayName].map(|t| t as usize),
+        )
     }
 }
 
@@ -352,10 +351,12 @@ pub struct MailboxStats {
     pub archive_size: Option<u64>,
 }
 
-/// The first non-empty identity, in order of preference.
-fn first_named(candidates: [&str; 4]) -> &str {
-    candidates
+/// The first non-empty of these values, in order of preference (looked up one by one: most
+/// rows stop at the first).
+fn first_named<const N: usize>(texts: &Texts<N>, values: [usize; 4]) -> &str {
+    values
         .into_iter()
+        .map(|v| texts.get(v))
         .find(|s| !s.is_empty())
         .unwrap_or("(unnamed)")
 }
@@ -404,12 +405,11 @@ impl TargetRecipient {
 
     /// The identity scripts and findings use for this object.
     pub fn label(&self) -> &str {
-        first_named([
-            self.primary_smtp(),
-            self.upn(),
-            self.alias(),
-            self.display_name(),
-        ])
+        use TargetText::*;
+        first_named(
+            &self.texts,
+            [PrimarySmtp, Upn, Alias, DisplayName].map(|t| t as usize),
+        )
     }
 
     pub fn has_proxy(&self, kind: ProxyKind, value: &str) -> bool {
