@@ -424,17 +424,21 @@ fn fill_waves(
             .map(|(k, _)| k)
             .unwrap_or_default()
     };
-    let mut keyed: Vec<(String, usize, Unit)> = free
+    // Each unit's group by number, numbered in the order of the names: the sorts compare numbers.
+    let groups: Vec<String> = free.iter().map(group).collect();
+    let mut number: BTreeMap<&str, usize> = groups.iter().map(|g| (g.as_str(), 0)).collect();
+    for (n, v) in number.values_mut().enumerate() {
+        *v = n;
+    }
+    let mut keyed: Vec<(usize, usize, Unit)> = free
         .into_iter()
-        .map(|u| {
-            (
-                group(&u),
-                u.members.iter().map(|&m| rank[m]).min().unwrap_or(0),
-                u,
-            )
+        .zip(&groups)
+        .map(|(u, g)| {
+            let first = u.members.iter().map(|&m| rank[m]).min().unwrap_or(0);
+            (number[g.as_str()], first, u)
         })
         .collect();
-    keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    keyed.sort_by_key(|k| (k.0, k.1));
 
     let cap_bytes = s
         .max_gb_per_wave
@@ -442,25 +446,19 @@ fn fill_waves(
     let first_main = usize::from(s.pilot > 0);
     // The pilot takes the smallest units first, up to its size.
     if s.pilot > 0 {
-        keyed.sort_by(|a, b| (a.2.members.len(), &a.0, a.1).cmp(&(b.2.members.len(), &b.0, b.1)));
+        keyed.sort_by_key(|k| (k.2.members.len(), k.0, k.1));
     }
     let mut rest = Vec::new();
-    for (_, _, u) in keyed {
-        if s.pilot > 0 && waves[0].users + u.members.len() <= s.pilot {
-            waves[0].add(u);
+    for k in keyed {
+        if s.pilot > 0 && waves[0].users + k.2.members.len() <= s.pilot {
+            waves[0].add(k.2);
         } else {
-            rest.push(u);
+            rest.push(k);
         }
     }
-    if s.pilot > 0 {
-        // Back to group order for the main waves.
-        rest.sort_by_cached_key(|u| {
-            (
-                group(u),
-                u.members.iter().map(|&m| rank[m]).min().unwrap_or(0),
-            )
-        });
-    }
+    // Back to group order for the main waves.
+    rest.sort_by_key(|k| (k.0, k.1));
+    let rest = rest.into_iter().map(|k| k.2);
     let mut w = first_main;
     for u in rest {
         loop {
