@@ -100,6 +100,34 @@ impl Table {
         }
     }
 
+    /// A CSV table whose columns are at `index` among the file's fields.
+    fn csv(
+        path: &Path,
+        kind: InputKind,
+        index: &[Option<usize>],
+        format: String,
+        notices: Vec<Notice>,
+    ) -> Table {
+        Table {
+            path: path.to_path_buf(),
+            kind,
+            present: index.iter().map(Option::is_some).collect(),
+            format,
+            notices,
+            body: Body::Csv {
+                index: index.to_vec(),
+            },
+        }
+    }
+
+    /// One CSV record of this table through a mapper.
+    fn map_record<T>(&self, record: &csv::StringRecord, map: impl Fn(&Row<'_>) -> T) -> T {
+        map(&Row {
+            table: self,
+            cells: Cells::Csv(record),
+        })
+    }
+
     pub fn has(&self, col: impl Into<usize>) -> bool {
         self.present[col.into()]
     }
@@ -467,22 +495,8 @@ fn read_csv_in<T: Send>(
         check_flattened(path, kind, &index, line, |i| record.get(i))?;
         first = Some(std::mem::take(&mut record));
     }
-    let table = Table {
-        path: path.to_path_buf(),
-        kind,
-        present: index.iter().map(Option::is_some).collect(),
-        format: start.format.clone(),
-        notices,
-        body: Body::Csv {
-            index: index.clone(),
-        },
-    };
-    let row = |record: &csv::StringRecord| {
-        map(&Row {
-            table: &table,
-            cells: Cells::Csv(record),
-        })
-    };
+    let table = Table::csv(path, kind, &index, start.format.clone(), notices);
+    let row = |record: &csv::StringRecord| table.map_record(record, map);
     let mut rows: Vec<T> = first.iter().map(row).collect();
     let resume = start.reader.position().byte() as usize;
     match chunks(start.text, resume, start.delimiter, chunk) {
@@ -633,22 +647,8 @@ fn read_windows<T: Send>(
     let Some(first) = cuts(&w.text()[skipped..], resume, delimiter, chunk, w.at_end()) else {
         return Ok(None);
     };
-    let table = Table {
-        path: path.to_path_buf(),
-        kind,
-        present: index.iter().map(Option::is_some).collect(),
-        format,
-        notices: Vec::new(),
-        body: Body::Csv {
-            index: index.clone(),
-        },
-    };
-    let row = |record: &csv::StringRecord| {
-        map(&Row {
-            table: &table,
-            cells: Cells::Csv(record),
-        })
-    };
+    let table = Table::csv(path, kind, &index, format, Vec::new());
+    let row = |record: &csv::StringRecord| table.map_record(record, map);
     let head = |lines_before| Head {
         names: &names,
         delimiter,
