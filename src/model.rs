@@ -1,5 +1,5 @@
-//! The typed, normalised rows every later stage works on, and the problems found in single
-//! values while reading them (which become findings, not errors).
+//! The typed, normalised rows every later stage works on (their text kept compact, in `Texts`),
+//! and the problems found in single values while reading them (which become findings, not errors).
 
 use uuid::Uuid;
 

@@ -1,5 +1,6 @@
-//! Turns the bytes PowerShell wrote into text: BOM sniffing (UTF-8, UTF-16LE/BE), strict UTF-8,
-//! and a Windows-1252 fallback for `-Encoding Default` exports, which is reported, never silent.
+//! Turns the bytes PowerShell wrote into text, whole or (big files) window by window: BOM
+//! sniffing (UTF-8, UTF-16LE/BE), strict UTF-8, and a Windows-1252 fallback for
+//! `-Encoding Default` exports, which is reported, never silent.
 
 use std::path::Path;
 
