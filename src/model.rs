@@ -154,10 +154,6 @@ impl<const N: usize> Texts<N> {
             }
         })
     }
-
-    pub fn proxy_count(&self) -> usize {
-        self.proxies.len()
-    }
 }
 
 /// The prefix an `Other` proxy stores before its value.
@@ -543,7 +539,7 @@ mod tests {
         let expected: Vec<Proxy<'_>> = entries.iter().map(|e| Proxy::parse(e)).collect();
         assert_eq!(back, expected);
         assert_eq!(back[5].render(), "MSXYZ:thing:with:colons");
-        assert_eq!(texts.proxy_count(), entries.len());
+        assert_eq!(texts.proxies().count(), entries.len());
         let empty: Texts<2> = Texts::default();
         assert_eq!(
             (empty.get(0), empty.get(1), empty.proxies().count()),
