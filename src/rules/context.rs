@@ -302,12 +302,9 @@ pub struct MailboxCx<'a> {
 impl MailboxCx<'_> {
     pub fn finding(&self, meta: &RuleMeta, message: String, fix: String) -> Finding {
         Finding {
-            code: meta.code,
-            severity: meta.severity,
             source: Some(self.index),
             target: self.m.target,
-            message: message.into_boxed_str(),
-            fix: fix.into_boxed_str(),
+            ..self.cx.finding(meta, message, fix)
         }
     }
 
