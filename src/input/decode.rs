@@ -127,7 +127,7 @@ pub struct Windows<R> {
 impl<R: std::io::Read> Windows<R> {
     pub fn new(mut file: R, window: usize) -> std::io::Result<Self> {
         let mut head = Vec::with_capacity(window);
-        let eof = fill(&mut file, &mut head, 4)?;
+        let eof = read_up_to(&mut file, &mut head, 4)?;
         let (encoding, bom) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
             (Encoding::Utf8Bom, 3)
         } else if head.starts_with(&[0xFF, 0xFE]) {
@@ -177,7 +177,7 @@ impl<R: std::io::Read> Windows<R> {
     /// Reads and decodes the next window, appending it to `text`.
     pub fn fill(&mut self) -> std::result::Result<(), WindowError> {
         let before = self.raw.len();
-        self.eof = fill(&mut self.file, &mut self.raw, before + self.window)?;
+        self.eof = read_up_to(&mut self.file, &mut self.raw, before + self.window)?;
         self.read += (self.raw.len() - before) as u64;
         let keep = match self.encoding {
             Encoding::Utf16Le => self.utf16(u16::from_le_bytes)?,
@@ -241,7 +241,11 @@ impl From<std::io::Error> for WindowError {
 }
 
 /// Reads into `buf` until it holds `to` bytes or the file ends; true at the end.
-fn fill(file: &mut impl std::io::Read, buf: &mut Vec<u8>, to: usize) -> std::io::Result<bool> {
+fn read_up_to(
+    file: &mut impl std::io::Read,
+    buf: &mut Vec<u8>,
+    to: usize,
+) -> std::io::Result<bool> {
     while buf.len() < to {
         let start = buf.len();
         buf.resize(to, 0);
