@@ -503,22 +503,14 @@ fn read_csv_in<T: Send>(
         // Big files: the rest is cut at record boundaries, parsed and mapped on every core;
         // each task reuses one record, so nothing parsed is kept but the mapped rows.
         Some(chunks) if chunks.len() > 1 => {
-            let parsed: Vec<Result<Vec<T>>> = chunks
-                .par_iter()
-                .map(|&(from, to, lines_before)| {
-                    let text = &start.text[from..to];
-                    let head = Head {
-                        names: &start.names,
-                        delimiter: start.delimiter,
-                        line_offset: start.line_offset + lines_before,
-                    };
-                    parse_piece(path, kind, &index, &head, text, &row)
-                })
-                .collect();
-            // The first error in file order, as a sequential read would have stopped there.
-            for part in parsed {
-                rows.extend(part?);
-            }
+            let head = Head {
+                kind,
+                index: &index,
+                names: &start.names,
+                delimiter: start.delimiter,
+                line_offset: start.line_offset,
+            };
+            parse_pieces(path, &head, start.text, &chunks, &row, &mut rows)?;
         }
         // One piece: parsed in order, mapped in parallel batches of reused records.
         _ => {
@@ -548,19 +540,48 @@ fn read_csv_in<T: Send>(
 }
 
 /// How the records of a piece of a CSV file are read.
+#[derive(Clone, Copy)]
 struct Head<'a> {
+    kind: InputKind,
+    /// Field index of each of `kind.columns()`.
+    index: &'a [Option<usize>],
     names: &'a [String],
     delimiter: u8,
     /// Lines of the file before the piece.
     line_offset: u64,
 }
 
+/// Parses and maps the `pieces` of `text` (as `cuts` makes them) on every core and appends the
+/// rows in file order. `head.line_offset` counts the lines of the file before `text`. The error
+/// is the first in file order, as a sequential read would have stopped there.
+fn parse_pieces<T: Send>(
+    path: &Path,
+    head: &Head<'_>,
+    text: &str,
+    pieces: &[(usize, usize, u64)],
+    row: &(impl Fn(&csv::StringRecord) -> T + Sync),
+    rows: &mut Vec<T>,
+) -> Result<()> {
+    let parsed: Vec<Result<Vec<T>>> = pieces
+        .par_iter()
+        .map(|&(from, to, lines_before)| {
+            let piece = Head {
+                line_offset: head.line_offset + lines_before,
+                ..*head
+            };
+            parse_piece(path, &piece, &text[from..to], row)
+        })
+        .collect();
+    for part in parsed {
+        rows.extend(part?);
+    }
+    Ok(())
+}
+
 /// Parses `text`, a piece of a CSV file cut at record boundaries, and maps its records. One
 /// record is reused, so nothing parsed is kept but the mapped rows.
 fn parse_piece<T>(
     path: &Path,
-    kind: InputKind,
-    index: &[Option<usize>],
     head: &Head<'_>,
     text: &str,
     row: &impl Fn(&csv::StringRecord) -> T,
@@ -581,7 +602,7 @@ fn parse_piece<T>(
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     while let Some(line) = next_record(path, &mut part, &mut record)? {
-        check_flattened(path, kind, index, line, |i| record.get(i))?;
+        check_flattened(path, head.kind, head.index, line, |i| record.get(i))?;
         out.push(row(&record));
     }
     Ok(out)
@@ -649,32 +670,21 @@ fn read_windows<T: Send>(
     };
     let table = Table::csv(path, kind, &index, format, Vec::new());
     let row = |record: &csv::StringRecord| table.map_record(record, map);
-    let head = |lines_before| Head {
-        names: &names,
-        delimiter,
-        line_offset: line_offset + lines_before,
-    };
-    let parse = |text: &str, pieces: &[(usize, usize, u64)], lines_done: u64| {
-        let parsed: Vec<Result<Vec<T>>> = pieces
-            .par_iter()
-            .map(|&(a, b, before)| {
-                parse_piece(
-                    path,
-                    kind,
-                    &index,
-                    &head(lines_done + before),
-                    &text[a..b],
-                    &row,
-                )
-            })
-            .collect();
-        parsed.into_iter().collect::<Result<Vec<Vec<T>>>>()
+    // The pieces of a window whose text follows `lines_done` lines of the file's body.
+    let parse = |text: &str, pieces: &[(usize, usize, u64)], lines_done: u64, rows: &mut Vec<T>| {
+        let head = Head {
+            kind,
+            index: &index,
+            names: &names,
+            delimiter,
+            line_offset: line_offset + lines_done,
+        };
+        parse_pieces(path, &head, text, pieces, &row, rows)
     };
     let mut rows = vec![row(&record)];
-    let Ok(parts) = parse(&w.text()[skipped..], &first.pieces, 0) else {
+    if parse(&w.text()[skipped..], &first.pieces, 0, &mut rows).is_err() {
         return Ok(None);
-    };
-    rows.extend(parts.into_iter().flatten());
+    }
     let mut lines_done = first.lines;
     w.consume(skipped + first.end);
     // The rows of the whole file, estimated from the first window: capacity that is never
@@ -693,10 +703,9 @@ fn read_windows<T: Send>(
         let Some(next) = cuts(w.text(), 0, delimiter, chunk, w.at_end()) else {
             return Ok(None);
         };
-        let Ok(parts) = parse(w.text(), &next.pieces, lines_done) else {
+        if parse(w.text(), &next.pieces, lines_done, &mut rows).is_err() {
             return Ok(None);
-        };
-        rows.extend(parts.into_iter().flatten());
+        }
         lines_done += next.lines;
         w.consume(next.end);
     }
