@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use crate::config::WaveSettings;
 use crate::date::Date;
 use crate::input::values::address_key;
-use crate::model::PermissionRow;
+use crate::model::{PermissionRow, SourceMailbox};
 use crate::report::Report;
 use crate::resolve::{Resolved, Resolver};
 use crate::rules::{Context, Finding, Severity, Status};
@@ -63,63 +63,61 @@ pub struct Graph {
 /// Builds the graph from FullAccess (Get-EXOMailboxPermission), SendAs
 /// (Get-EXORecipientPermission) and GrantSendOnBehalfTo.
 pub fn graph(cx: &Context<'_>, resolver: &Resolver<'_>) -> Graph {
+    use rayon::iter::Either;
     let inputs = cx.inputs;
-    let mut g = Graph::default();
-    let add = |g: &mut Graph, mailbox: &str, trustee: &str, kind: EdgeKind| {
-        let m = resolver.resolve(mailbox);
-        let t = resolver.resolve(trustee);
-        match (m, t) {
-            (Resolved::One(m), Resolved::One(t)) if m != t => g.edges.push(Edge {
-                mailbox: m,
-                trustee: t,
+    // Resolving is the costly part (millions of lookups on big tenants) and each grant's is its
+    // own, so it runs on every core; both lists are sorted below, so arrival order is moot.
+    let resolve = |mailbox: &str, trustee: &str, kind| match (
+        resolver.resolve(mailbox),
+        resolver.resolve(trustee),
+    ) {
+        (Resolved::One(m), Resolved::One(t)) if m != t => Some(Either::Left(Edge {
+            mailbox: m,
+            trustee: t,
+            kind,
+        })),
+        (Resolved::One(_), Resolved::One(_)) => None,
+        (m, t) => {
+            let why = |r: &Resolved| match r {
+                Resolved::Ambiguous(_) => "ambiguous",
+                _ => "not a source mailbox",
+            };
+            let (mailbox_idx, why) = match (&m, &t) {
+                (Resolved::One(i), other) => (Some(*i), why(other)),
+                (other, _) => (None, why(other)),
+            };
+            Some(Either::Right(Unresolved {
+                mailbox: mailbox_idx,
+                mailbox_text: mailbox.to_string(),
+                trustee_text: trustee.to_string(),
                 kind,
-            }),
-            (Resolved::One(_), Resolved::One(_)) => {}
-            (m, t) => {
-                let why = |r: &Resolved| match r {
-                    Resolved::Ambiguous(_) => "ambiguous",
-                    _ => "not a source mailbox",
-                };
-                let (mailbox_idx, why) = match (&m, &t) {
-                    (Resolved::One(i), other) => (Some(*i), why(other)),
-                    (other, _) => (None, why(other)),
-                };
-                g.unresolved.push(Unresolved {
-                    mailbox: mailbox_idx,
-                    mailbox_text: mailbox.to_string(),
-                    trustee_text: trustee.to_string(),
-                    kind,
-                    why,
-                });
-            }
+                why,
+            }))
         }
     };
-    for p in inputs
-        .mailbox_permissions
-        .iter()
-        .flatten()
+    let full_access = inputs.mailbox_permissions.as_deref().unwrap_or_default();
+    let send_as = inputs.recipient_permissions.as_deref().unwrap_or_default();
+    let send_on_behalf = inputs.sources.par_iter().flat_map_iter(|s| {
+        s.grant_send_on_behalf_to()
+            .filter_map(move |d| resolve(s.label(), d, EdgeKind::SendOnBehalf))
+    });
+    let (mut edges, mut unresolved): (Vec<Edge>, Vec<Unresolved>) = full_access
+        .par_iter()
         .filter(|p| counts(p) && p.full_access)
-    {
-        add(&mut g, p.identity(), p.trustee(), EdgeKind::FullAccess);
-    }
-    for p in inputs
-        .recipient_permissions
-        .iter()
-        .flatten()
-        .filter(|p| counts(p) && p.send_as)
-    {
-        add(&mut g, p.identity(), p.trustee(), EdgeKind::SendAs);
-    }
-    for s in &inputs.sources {
-        for d in s.grant_send_on_behalf_to() {
-            add(&mut g, s.label(), d, EdgeKind::SendOnBehalf);
-        }
-    }
-    g.edges.sort_unstable();
-    g.edges.dedup();
-    g.unresolved.sort();
-    g.unresolved.dedup();
-    g
+        .filter_map(|p| resolve(p.identity(), p.trustee(), EdgeKind::FullAccess))
+        .chain(
+            send_as
+                .par_iter()
+                .filter(|p| counts(p) && p.send_as)
+                .filter_map(|p| resolve(p.identity(), p.trustee(), EdgeKind::SendAs)),
+        )
+        .chain(send_on_behalf)
+        .partition_map(|e| e);
+    edges.par_sort_unstable();
+    edges.dedup();
+    unresolved.par_sort();
+    unresolved.dedup();
+    Graph { edges, unresolved }
 }
 
 /// Explicit grants between people: not the mailbox's own SELF entry, not inherited (admin
@@ -732,36 +730,44 @@ fn findings(
 ) -> Vec<Finding> {
     let sources = &cx.inputs.sources;
     // The severity comes from the catalogue entry, so it is defined in one place.
-    let finding = |code: &'static str, source: usize, message: String, fix: &str| Finding {
+    let severity = |code| crate::rules::by_code(code).map_or(Severity::Info, |r| r.meta().severity);
+    let finding = |code: &'static str, severity, source: usize, message: String, fix| Finding {
         code,
-        severity: crate::rules::find(code).map_or(Severity::Info, |r| r.meta().severity),
+        severity,
         source: Some(source),
         target: cx.joined.matches[source].target,
         message: message.into_boxed_str(),
-        fix: fix.into(),
+        fix: Cow::Borrowed(fix),
     };
-    let mut out = Vec::new();
-    for e in &graph.edges {
-        let (m, t) = (e.mailbox, e.trustee);
-        if e.kind == EdgeKind::SendOnBehalf && placement[m].is_some() {
-            out.push(finding(
+    let send_on_behalf = severity("XT502");
+    let mut out: Vec<Finding> = graph
+        .edges
+        .par_iter()
+        .filter(|e| e.kind == EdgeKind::SendOnBehalf && placement[e.mailbox].is_some())
+        .map(|e| {
+            finding(
                 "XT502",
-                m,
+                send_on_behalf,
+                e.mailbox,
                 format!(
                     "{} sends on behalf of {}: grant it again after the move",
-                    sources[t].label(),
-                    sources[m].label()
+                    sources[e.trustee].label(),
+                    sources[e.mailbox].label()
                 ),
                 "scripts/Restamp-SendOnBehalf.ps1 after the wave (stamping/send-on-behalf.csv)",
-            ));
+            )
+        })
+        .collect();
+    fn label<'a>(sources: &'a [SourceMailbox], side: Side<'a>) -> &'a str {
+        match side {
+            Side::Mailbox(i) => sources[i].label(),
+            Side::Unresolved(text) => text,
         }
     }
-    let label = |side: Side<'_>| match side {
-        Side::Mailbox(i) => sources[i].label().to_string(),
-        Side::Unresolved(text) => text.to_string(),
-    };
-    for b in broken(graph, placement, &report.statuses) {
-        let (mlabel, tlabel, kind) = (label(b.mailbox), label(b.trustee), b.kind.as_str());
+    let broken = broken(graph, placement, &report.statuses);
+    out.par_extend(broken.par_iter().map(|b| {
+        let (mlabel, tlabel) = (label(sources, b.mailbox), label(sources, b.trustee));
+        let kind = b.kind.as_str();
         let (message, fix) = match b.problem {
             Problem::Split => (
                 format!("{tlabel} ({kind}) and {mlabel} are in different batches"),
@@ -785,11 +791,14 @@ fn findings(
                 "grant the permission again in the target to the right object after the move",
             ),
         };
-        out.push(finding(b.problem.code(), b.about, message, fix));
-    }
+        let code = b.problem.code();
+        finding(code, severity(code), b.about, message, fix)
+    }));
+    let hub = severity("XT504");
     for &h in hubs {
         out.push(finding(
             "XT504",
+            hub,
             h,
             format!("{} other mailboxes hold permissions with it: planned on its own, not with all of them", neighbours[h].len()),
             "expect XT501 for its delegates; move it early or late, as its users need",

@@ -1,6 +1,7 @@
 //! What every rule can see: the inputs, the join, the target's domains and the settings, plus
 //! the per-mailbox view handed to mailbox rules.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -212,14 +213,19 @@ impl<'a> Context<'a> {
     }
 
     /// An org-level finding.
-    pub fn finding(&self, meta: &RuleMeta, message: String, fix: String) -> Finding {
+    pub fn finding(
+        &self,
+        meta: &RuleMeta,
+        message: String,
+        fix: impl Into<Cow<'static, str>>,
+    ) -> Finding {
         Finding {
             code: meta.code,
             severity: meta.severity,
             source: None,
             target: None,
             message: message.into_boxed_str(),
-            fix: fix.into_boxed_str(),
+            fix: fix.into(),
         }
     }
 }
@@ -300,7 +306,12 @@ pub struct MailboxCx<'a> {
 }
 
 impl MailboxCx<'_> {
-    pub fn finding(&self, meta: &RuleMeta, message: String, fix: String) -> Finding {
+    pub fn finding(
+        &self,
+        meta: &RuleMeta,
+        message: String,
+        fix: impl Into<Cow<'static, str>>,
+    ) -> Finding {
         Finding {
             source: Some(self.index),
             target: self.m.target,

@@ -1,6 +1,7 @@
 //! A finding (one rule's verdict on one mailbox, or on the whole migration) and the status
 //! a mailbox gets from its findings.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::Severity;
@@ -16,8 +17,9 @@ pub struct Finding {
     /// What was found, naming the values involved. Boxed: a million findings kept the spare
     /// capacity `format!` leaves in a String.
     pub message: Box<str>,
-    /// The PowerShell (or step) that fixes it for this object; empty when there is none.
-    pub fix: Box<str>,
+    /// The PowerShell (or step) that fixes it for this object; empty when there is none. Often
+    /// the same words for every finding of a rule: those are borrowed, not copied per finding.
+    pub fix: Cow<'static, str>,
 }
 
 /// A mailbox's readiness. Ordered from best to worst, so the worst finding wins with `max`.

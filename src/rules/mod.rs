@@ -46,6 +46,7 @@ mod xt601_source_value_invalid;
 mod xt602_duplicate_source_key;
 mod xt603_target_value_invalid;
 
+use std::collections::HashMap;
 use std::fmt;
 
 use rayon::prelude::*;
@@ -177,6 +178,17 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
         r.meta().code.eq_ignore_ascii_case(code_or_name)
             || r.meta().name.eq_ignore_ascii_case(code_or_name)
     })
+}
+
+/// The rule with exactly this code: a hash lookup, for the writers and the planner, which ask
+/// once per finding (millions on big tenants).
+pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
+    static CODES: std::sync::OnceLock<HashMap<&'static str, &'static dyn Rule>> =
+        std::sync::OnceLock::new();
+    CODES
+        .get_or_init(|| ALL.iter().map(|&r| (r.meta().code, r)).collect())
+        .get(code)
+        .copied()
 }
 
 /// Runs every rule. Findings come back sorted: org findings first, then by mailbox (in the

@@ -47,7 +47,7 @@ impl super::Rule for Rule {
                 "addresses in {}, which the target accepts too",
                 shared.join(", ")
             ),
-            "decide which tenant owns the domain (see the org-level XT001 finding)".into(),
+            "decide which tenant owns the domain (see the org-level XT001 finding)",
         ));
     }
 
@@ -65,7 +65,7 @@ impl super::Rule for Rule {
             out.push(cx.finding(
                 &META,
                 format!("{domain} is accepted in the target and used by {n} source mailbox(es)"),
-                "decide which tenant owns the domain, remove it from the other, re-export".into(),
+                "decide which tenant owns the domain, remove it from the other, re-export",
             ));
         }
     }

@@ -42,7 +42,7 @@ impl super::Rule for Rule {
                 target.label(),
                 some_of(others, claimants.len() - 1, LISTED)
             ),
-            "map each source to its own target object in the mapping file".into(),
+            "map each source to its own target object in the mapping file",
         ));
     }
 }

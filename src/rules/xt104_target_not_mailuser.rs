@@ -28,7 +28,7 @@ impl super::Rule for Rule {
         out.push(cx.finding(
             &META,
             format!("target {} is a {}, not a MailUser", t.label(), t.recipient_type_details()),
-            "decide per object: remove the Exchange licence, then Set-User -PermanentlyClearPreviousMailboxInfo (irreversible)".into(),
+            "decide per object: remove the Exchange licence, then Set-User -PermanentlyClearPreviousMailboxInfo (irreversible)",
         ));
     }
 }

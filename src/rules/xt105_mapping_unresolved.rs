@@ -34,7 +34,7 @@ impl super::Rule for Rule {
                 "mapping line {} names target {:?}, which is not in the target export",
                 r.line, r.target
             ),
-            "correct TargetIdentity in the mapping file".into(),
+            "correct TargetIdentity in the mapping file",
         ));
     }
 
@@ -60,7 +60,7 @@ impl super::Rule for Rule {
                     "mapping line {} names source {:?}, which is not in the source export{side}",
                     r.line, r.source
                 ),
-                "correct SourceIdentity in the mapping file, or remove the row".into(),
+                "correct SourceIdentity in the mapping file, or remove the row",
             ));
         }
     }

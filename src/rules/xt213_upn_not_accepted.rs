@@ -39,7 +39,7 @@ impl super::Rule for Rule {
         out.push(cx.finding(
             &META,
             format!("target UPN {} is in {domain}, which the target does not accept", t.upn()),
-            "give the target a UPN in one of its accepted domains (Set-MailUser -MicrosoftOnlineServicesID)".into(),
+            "give the target a UPN in one of its accepted domains (Set-MailUser -MicrosoftOnlineServicesID)",
         ));
     }
 }

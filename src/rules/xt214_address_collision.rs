@@ -42,7 +42,7 @@ impl super::Rule for Rule {
         out.push(cx.finding(
             &META,
             held.join("; "),
-            "choose the address: map to the existing object if it is this person, or plan another address".into(),
+            "choose the address: map to the existing object if it is this person, or plan another address",
         ));
     }
 }

@@ -54,7 +54,7 @@ impl super::Rule for Rule {
         out.push(cx.finding(
             &META,
             format!("target {} has {why} but not the source's ExchangeGuid", t.label()),
-            "remove the Exchange licence from the target user, stamp ExchangeGuid, licence after the move".into(),
+            "remove the Exchange licence from the target user, stamp ExchangeGuid, licence after the move",
         ));
     }
 }

@@ -52,7 +52,7 @@ impl super::Rule for Rule {
                 "neither {} nor its target has {CAPABILITY} in PersistedCapabilities",
                 cx.source.label()
             ),
-            "assign the Cross Tenant User Data Migration licence in either tenant".into(),
+            "assign the Cross Tenant User Data Migration licence in either tenant",
         ));
     }
 }

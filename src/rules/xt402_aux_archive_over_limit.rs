@@ -31,7 +31,7 @@ impl super::Rule for Rule {
         out.push(cx.finding(
             &META,
             format!("source has {n} auxiliary archives; at most {LIMIT} can move"),
-            "reduce the archive with the records owner, or leave the mailbox out".into(),
+            "reduce the archive with the records owner, or leave the mailbox out",
         ));
     }
 }

@@ -29,7 +29,7 @@ impl super::Rule for Rule {
         out.push(cx.finding(
             &META,
             format!("source has an auto-expanding archive with {n} auxiliary archive(s)"),
-            "submit in an early batch; resubmit if the archive expands mid-move".into(),
+            "submit in an early batch; resubmit if the archive expands mid-move",
         ));
     }
 }

@@ -35,7 +35,7 @@ impl super::Rule for Rule {
         out.push(cx.finding(
             &META,
             format!("source is a {rtd}, which cross-tenant migration does not move"),
-            "remove it from the migration scope group and plan its content separately".into(),
+            "remove it from the migration scope group and plan its content separately",
         ));
     }
 }

@@ -43,7 +43,7 @@ impl super::Rule for Rule {
                 gb(size),
                 gb(limit)
             ),
-            "submit in an early batch".into(),
+            "submit in an early batch",
         ));
     }
 }

@@ -38,7 +38,7 @@ impl super::Rule for Rule {
                     cx.source.line,
                     some_of(lines.iter().map(String::as_str), group.len() - 1, LISTED)
                 ),
-                "re-export the source mailboxes in one run".into(),
+                "re-export the source mailboxes in one run",
             ));
         }
     }

@@ -201,7 +201,7 @@ pub fn findings(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     out.write_record(FINDINGS_HEADER)?;
     for f in &report.findings {
         let s = f.source.map(|s| &report.inputs.sources[s]);
-        let rule = crate::rules::find(f.code).map_or("", |r| r.meta().name);
+        let rule = crate::rules::by_code(f.code).map_or("", |r| r.meta().name);
         out.write_record([
             f.code,
             f.severity.as_str(),

@@ -550,7 +550,7 @@ fn finding_row(
     let mut cells = vec![code, Cell::Text(finding.severity.as_str())];
     cells.extend(texts.iter().map(|t| cell(t)));
     cells.push(cell(
-        rules::find(finding.code).map_or("", |r| r.meta().name),
+        rules::by_code(finding.code).map_or("", |r| r.meta().name),
     ));
     cells.push(s.map_or(Cell::Empty, |s| Cell::Number(s.line as f64)));
     sheet_xml::row(out, row, &cells, styles);
