@@ -88,7 +88,7 @@ fn utf16(path: &Path, body: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
         ));
     }
     let mut out = Vec::with_capacity(body.len() / 2);
-    for (start, piece) in decode_pieces(body, unit) {
+    for (start, piece) in decode_pieces(body, unit, 8 << 20) {
         match piece {
             Ok(bytes) => out.extend_from_slice(&bytes),
             Err((at, what)) => {
@@ -217,7 +217,8 @@ impl<R: std::io::Read> Windows<R> {
             keep += 2;
         }
         let body = &raw[..raw.len() - keep];
-        for (_, piece) in decode_pieces(body, unit) {
+        // Pieces of 1 MB: a window of 8 MB is shared out over every core.
+        for (_, piece) in decode_pieces(body, unit, 1 << 20) {
             let bytes = piece.map_err(|_| WindowError::Unsupported)?;
             // Valid by construction: encoded from decoded scalar values.
             let text = std::str::from_utf8(&bytes).map_err(|_| WindowError::Unsupported)?;
@@ -268,13 +269,13 @@ fn read_up_to(
 /// A decoded piece of UTF-16: its UTF-8, or the byte offset of a fault in it and what it is.
 type Piece = std::result::Result<Vec<u8>, (usize, String)>;
 
-/// `body` decoded in pieces of about 8 MB on every core, each with its start in `body`; a cut
-/// never separates a surrogate pair.
-fn decode_pieces(body: &[u8], unit: fn([u8; 2]) -> u16) -> Vec<(usize, Piece)> {
-    const PIECE: usize = 8 << 20;
+/// `body` decoded in pieces of about `piece` bytes on every core, each with its start in
+/// `body`; a cut never separates a surrogate pair.
+fn decode_pieces(body: &[u8], unit: fn([u8; 2]) -> u16, piece: usize) -> Vec<(usize, Piece)> {
     let mut cuts = vec![0];
-    while body.len() - cuts[cuts.len() - 1] > PIECE {
-        let mut at = cuts[cuts.len() - 1] + PIECE;
+    while body.len() - cuts[cuts.len() - 1] > piece {
+        // Even, so a cut falls between two code units.
+        let mut at = cuts[cuts.len() - 1] + (piece & !1);
         if (0xD800..0xDC00).contains(&unit([body[at - 2], body[at - 1]])) {
             at += 2;
         }

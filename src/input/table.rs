@@ -67,7 +67,9 @@ impl Table {
         let size = std::fs::metadata(path).map_err(io)?.len();
         if size > STREAM_FROM {
             let file = std::fs::File::open(path).map_err(io)?;
-            if let Some(read) = read_windows(path, kind, file, size, (window(), CHUNK), &map)? {
+            if let Some(read) =
+                read_windows(path, kind, file, size, (window(), WINDOW_CHUNK), &map)?
+            {
                 return Ok(read);
             }
         }
@@ -772,6 +774,10 @@ fn first_record(
 /// Bytes of CSV text parsed per task: large enough that a task outweighs its start-up, small
 /// enough that 2 to 16 cores all get work on a file of tens of megabytes.
 const CHUNK: usize = 4 << 20;
+
+/// Bytes of CSV text parsed per task in a window: a window of UTF-16 holds about 4 MB of text,
+/// which `CHUNK` would leave to one core.
+const WINDOW_CHUNK: usize = 1 << 20;
 
 /// Cuts `text[from..]` into pieces of about `chunk` bytes at record boundaries, each with the
 /// number of line breaks in `text` before it: `(start, end, lines before)`. `None` for text
