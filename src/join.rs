@@ -189,7 +189,7 @@ pub fn is_placeholder(t: &TargetRecipient, source_domains: &HashSet<String>) -> 
     t.is_mail_user()
         && t.exchange_guid.is_none()
         && (t.external_email_address().is_empty()
-            || domain_of(t.external_email_address()).is_some_and(|d| source_domains.contains(&d)))
+            || domain_of(t.external_email_address()).is_some_and(|d| source_domains.contains(&*d)))
 }
 
 /// Every identity of a source mailbox a mapping file may use (and its ExchangeGuid).
@@ -204,7 +204,11 @@ pub fn source_domains(sources: &[SourceMailbox]) -> HashSet<String> {
     sources
         .par_iter()
         .fold(HashSet::new, |mut set, s| {
-            set.extend(s.smtp_addresses().filter_map(domain_of));
+            for d in s.smtp_addresses().filter_map(domain_of) {
+                if !set.contains(&*d) {
+                    set.insert(d.into_owned());
+                }
+            }
             set
         })
         .reduce(HashSet::new, |mut a, b| {

@@ -117,6 +117,9 @@ pub struct Windows<R> {
     raw: Vec<u8>,
     /// Decoded text not consumed yet.
     text: String,
+    /// UTF-16 windows are decoded in pieces, into these buffers, kept from window to window:
+    /// fresh ones each time cost more in page faults than the decoding.
+    pieces: Vec<Vec<u8>>,
     /// Bytes read per window.
     window: usize,
     /// Bytes read from the file so far, BOM included.
@@ -144,6 +147,7 @@ impl<R: std::io::Read> Windows<R> {
             encoding,
             raw: head,
             text: String::new(),
+            pieces: Vec::new(),
             window,
             read,
             eof,
@@ -218,10 +222,16 @@ impl<R: std::io::Read> Windows<R> {
         }
         let body = &raw[..raw.len() - keep];
         // Pieces of 1 MB: a window of 8 MB is shared out over every core.
-        for (_, piece) in decode_pieces(body, unit, 1 << 20) {
-            let bytes = piece.map_err(|_| WindowError::Unsupported)?;
+        let cuts = utf16_cuts(body, unit, 1 << 20);
+        self.pieces.resize_with(cuts.len() - 1, Vec::new);
+        self.pieces
+            .par_iter_mut()
+            .zip(cuts.par_windows(2))
+            .try_for_each(|(out, w)| decode_utf16_into(&body[w[0]..w[1]], unit, out))
+            .map_err(|_| WindowError::Unsupported)?;
+        for bytes in &self.pieces {
             // Valid by construction: encoded from decoded scalar values.
-            let text = std::str::from_utf8(&bytes).map_err(|_| WindowError::Unsupported)?;
+            let text = std::str::from_utf8(bytes).map_err(|_| WindowError::Unsupported)?;
             self.text.push_str(text);
         }
         Ok(keep)
@@ -272,6 +282,15 @@ type Piece = std::result::Result<Vec<u8>, (usize, String)>;
 /// `body` decoded in pieces of about `piece` bytes on every core, each with its start in
 /// `body`; a cut never separates a surrogate pair.
 fn decode_pieces(body: &[u8], unit: fn([u8; 2]) -> u16, piece: usize) -> Vec<(usize, Piece)> {
+    utf16_cuts(body, unit, piece)
+        .par_windows(2)
+        .map(|w| (w[0], decode_utf16_piece(&body[w[0]..w[1]], unit)))
+        .collect()
+}
+
+/// Where to cut `body` into pieces of about `piece` bytes: between code units, never inside a
+/// surrogate pair; the first cut is 0 and the last `body.len()`.
+fn utf16_cuts(body: &[u8], unit: fn([u8; 2]) -> u16, piece: usize) -> Vec<usize> {
     let mut cuts = vec![0];
     while body.len() - cuts[cuts.len() - 1] > piece {
         // Even, so a cut falls between two code units.
@@ -282,17 +301,23 @@ fn decode_pieces(body: &[u8], unit: fn([u8; 2]) -> u16, piece: usize) -> Vec<(us
         cuts.push(at);
     }
     cuts.push(body.len());
-    cuts.windows(2)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|w| (w[0], decode_utf16_piece(&body[w[0]..w[1]], unit)))
-        .collect()
+    cuts
 }
 
 /// UTF-16 to UTF-8 with a fast path for ASCII (most of any export). An error is the byte
 /// offset in `body` and what is wrong there.
 fn decode_utf16_piece(body: &[u8], unit: fn([u8; 2]) -> u16) -> Piece {
     let mut out = Vec::with_capacity(body.len() / 2 + 16);
+    decode_utf16_into(body, unit, &mut out).map(|()| out)
+}
+
+/// `decode_utf16_piece` into `out` (cleared first), so a window reader reuses its buffers.
+fn decode_utf16_into(
+    body: &[u8],
+    unit: fn([u8; 2]) -> u16,
+    out: &mut Vec<u8>,
+) -> std::result::Result<(), (usize, String)> {
+    out.clear();
     let mut i = 0;
     while i + 1 < body.len() {
         let u = unit([body[i], body[i + 1]]);
@@ -327,7 +352,7 @@ fn decode_utf16_piece(body: &[u8], unit: fn([u8; 2]) -> u16) -> Piece {
         out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         i += 2;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Windows-1252 differs from Latin-1 only in 0x80..=0x9F.

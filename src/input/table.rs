@@ -512,7 +512,14 @@ fn read_csv_in<T: Send>(
                 delimiter: start.delimiter,
                 line_offset: start.line_offset,
             };
-            parse_pieces(path, &head, start.text, &chunks, &row, &mut rows)?;
+            parse_pieces(
+                path,
+                &head,
+                start.text,
+                &chunks,
+                &row,
+                (&mut Vec::new(), &mut rows),
+            )?;
         }
         // One piece: parsed in order, mapped in parallel batches of reused records.
         _ => {
@@ -555,27 +562,33 @@ struct Head<'a> {
 
 /// Parses and maps the `pieces` of `text` (as `cuts` makes them) on every core and appends the
 /// rows in file order. `head.line_offset` counts the lines of the file before `text`. The error
-/// is the first in file order, as a sequential read would have stopped there.
+/// is the first in file order, as a sequential read would have stopped there. Each piece's rows
+/// go to a buffer of `parts`, which a window reader keeps from window to window (fresh buffers
+/// each time cost more in page faults than the parsing).
 fn parse_pieces<T: Send>(
     path: &Path,
     head: &Head<'_>,
     text: &str,
     pieces: &[(usize, usize, u64)],
     row: &(impl Fn(&csv::StringRecord) -> T + Sync),
-    rows: &mut Vec<T>,
+    (parts, rows): (&mut Vec<Vec<T>>, &mut Vec<T>),
 ) -> Result<()> {
-    let parsed: Vec<Result<Vec<T>>> = pieces
-        .par_iter()
-        .map(|&(from, to, lines_before)| {
+    parts.resize_with(pieces.len(), Vec::new);
+    let parsed: Vec<Result<()>> = parts
+        .par_iter_mut()
+        .zip(pieces)
+        .map(|(part, &(from, to, lines_before))| {
             let piece = Head {
                 line_offset: head.line_offset + lines_before,
                 ..*head
             };
-            parse_piece(path, &piece, &text[from..to], row)
+            part.clear();
+            parse_piece(path, &piece, &text[from..to], row, part)
         })
         .collect();
-    for part in parsed {
-        rows.extend(part?);
+    for (part, parsed) in parts.iter_mut().zip(parsed) {
+        parsed?;
+        rows.append(part);
     }
     Ok(())
 }
@@ -587,7 +600,8 @@ fn parse_piece<T>(
     head: &Head<'_>,
     text: &str,
     row: &impl Fn(&csv::StringRecord) -> T,
-) -> Result<Vec<T>> {
+    out: &mut Vec<T>,
+) -> Result<()> {
     let mut part = CsvStart {
         reader: csv::ReaderBuilder::new()
             .delimiter(head.delimiter)
@@ -601,13 +615,12 @@ fn parse_piece<T>(
         format: String::new(),
         delimiter: head.delimiter,
     };
-    let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     while let Some(line) = next_record(path, &mut part, &mut record)? {
         check_flattened(path, head.kind, head.index, line, |i| record.get(i))?;
         out.push(row(&record));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Files larger than this are read window by window (`read_windows`).
@@ -673,16 +686,18 @@ fn read_windows<T: Send>(
     let table = Table::csv(path, kind, &index, format, Vec::new());
     let row = |record: &csv::StringRecord| table.map_record(record, map);
     // The pieces of a window whose text follows `lines_done` lines of the file's body.
-    let parse = |text: &str, pieces: &[(usize, usize, u64)], lines_done: u64, rows: &mut Vec<T>| {
-        let head = Head {
-            kind,
-            index: &index,
-            names: &names,
-            delimiter,
-            line_offset: line_offset + lines_done,
+    let mut parts = Vec::new();
+    let mut parse =
+        |text: &str, pieces: &[(usize, usize, u64)], lines_done: u64, rows: &mut Vec<T>| {
+            let head = Head {
+                kind,
+                index: &index,
+                names: &names,
+                delimiter,
+                line_offset: line_offset + lines_done,
+            };
+            parse_pieces(path, &head, text, pieces, &row, (&mut parts, rows))
         };
-        parse_pieces(path, &head, text, pieces, &row, rows)
-    };
     let mut rows = vec![row(&record)];
     if parse(&w.text()[skipped..], &first.pieces, 0, &mut rows).is_err() {
         return Ok(None);

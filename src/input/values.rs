@@ -1,6 +1,7 @@
 //! Pure parsers for the value shapes PowerShell writes: flattened lists (prefix-aware for proxy
 //! addresses), GUIDs, ByteQuantifiedSize strings, booleans, and unflattened .NET type names.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use uuid::Uuid;
@@ -286,11 +287,16 @@ pub fn local_part(address: &str) -> &str {
 }
 
 /// The domain of an address, lower-cased; `None` when there is no `@` or nothing after it.
-pub fn domain_of(address: &str) -> Option<String> {
-    address
-        .rsplit_once('@')
-        .map(|(_, d)| d.trim().to_lowercase())
-        .filter(|d| !d.is_empty())
+/// Borrowed when it is lower case already, as nearly every exported address is.
+pub fn domain_of(address: &str) -> Option<Cow<'_, str>> {
+    let d = address.rsplit_once('@')?.1.trim();
+    if d.is_empty() {
+        None
+    } else if d.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Some(Cow::Owned(d.to_lowercase()))
+    } else {
+        Some(Cow::Borrowed(d))
+    }
 }
 
 /// Folds a name to the ASCII an alias can hold: `Müller` -> `muller`, `O'Brien` -> `obrien`.
@@ -363,26 +369,20 @@ pub fn parse_size(s: &str) -> Result<Option<u64>, Invalid> {
     }
     if let Some(open) = s.rfind('(') {
         let inner = &s[open + 1..];
-        let digits: String = inner
-            .chars()
-            .take_while(|&c| c != ')')
-            .filter(char::is_ascii_digit)
-            .collect();
-        return digits.parse().map(Some).map_err(|_| Invalid);
+        let inner = &inner[..inner.find(')').unwrap_or(inner.len())];
+        return digits_of(inner).map(Some);
     }
     if s.bytes().all(|b| b.is_ascii_digit() || b == b',') {
-        return s.replace(',', "").parse().map(Some).map_err(|_| Invalid);
+        return digits_of(s).map(Some);
     }
     let (num, unit) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic()).ok_or(Invalid)?);
     let num: f64 = num.trim().replace(',', ".").parse().map_err(|_| Invalid)?;
-    let scale: u64 = match unit.trim().to_ascii_uppercase().as_str() {
-        "B" => 1,
-        "KB" => 1 << 10,
-        "MB" => 1 << 20,
-        "GB" => 1 << 30,
-        "TB" => 1 << 40,
-        _ => return Err(Invalid),
-    };
+    let unit = unit.trim();
+    let scale: u64 = [("B", 0), ("KB", 10), ("MB", 20), ("GB", 30), ("TB", 40)]
+        .iter()
+        .find(|(u, _)| unit.eq_ignore_ascii_case(u))
+        .map(|&(_, shift)| 1 << shift)
+        .ok_or(Invalid)?;
     if !num.is_finite() || num < 0.0 {
         return Err(Invalid);
     }
@@ -390,17 +390,34 @@ pub fn parse_size(s: &str) -> Result<Option<u64>, Invalid> {
 }
 
 /// `True`/`False` in any case (also `$true`, `1`/`0`); `Ok(None)` for empty.
+/// The number the ASCII digits of `s` spell, ignoring everything else (`2,576,980,377 bytes`);
+/// `Invalid` without digits or past `u64::MAX`. Read without a copy: sizes are in every row.
+fn digits_of(s: &str) -> Result<u64, Invalid> {
+    let mut n: Option<u64> = None;
+    for d in s.bytes().filter(u8::is_ascii_digit) {
+        let so_far = n.unwrap_or(0);
+        n = Some(
+            so_far
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(d - b'0')))
+                .ok_or(Invalid)?,
+        );
+    }
+    n.ok_or(Invalid)
+}
+
 pub fn parse_bool(s: &str) -> Result<Option<bool>, Invalid> {
-    match s
-        .trim()
-        .trim_start_matches('$')
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "" => Ok(None),
-        "true" | "1" | "yes" => Ok(Some(true)),
-        "false" | "0" | "no" => Ok(Some(false)),
-        _ => Err(Invalid),
+    // Compared in place: a million-row export has millions of these cells.
+    let s = s.trim().trim_start_matches('$');
+    let any = |words: [&str; 3]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    if s.is_empty() {
+        Ok(None)
+    } else if any(["true", "1", "yes"]) {
+        Ok(Some(true))
+    } else if any(["false", "0", "no"]) {
+        Ok(Some(false))
+    } else {
+        Err(Invalid)
     }
 }
 

@@ -30,7 +30,7 @@ impl super::Rule for Rule {
     /// Each mailbox using such a domain is blocked too, so its status says so.
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         let domains = &cx.cx.domains;
-        let mut shared: Vec<String> = cx
+        let mut shared: Vec<_> = cx
             .source
             .smtp_addresses()
             .filter_map(domain_of)
@@ -54,11 +54,11 @@ impl super::Rule for Rule {
     fn check_org(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut users: BTreeMap<String, usize> = BTreeMap::new();
         for s in &cx.inputs.sources {
-            let mut seen: Vec<String> = s.smtp_addresses().filter_map(domain_of).collect();
+            let mut seen: Vec<_> = s.smtp_addresses().filter_map(domain_of).collect();
             seen.sort();
             seen.dedup();
             for d in seen.into_iter().filter(|d| cx.domains.accepts(d)) {
-                *users.entry(d).or_default() += 1;
+                *users.entry(d.into_owned()).or_default() += 1;
             }
         }
         for (domain, n) in users {
