@@ -129,7 +129,9 @@ pub struct Windows<R> {
 
 impl<R: std::io::Read> Windows<R> {
     pub fn new(mut file: R, window: usize) -> std::io::Result<Self> {
-        let mut head = Vec::with_capacity(window);
+        // Room for a window and what a window can leave over (an incomplete character, a
+        // surrogate half): one more byte and `fill` would double the buffer.
+        let mut head = Vec::with_capacity(window + 8);
         let eof = read_up_to(&mut file, &mut head, 4)?;
         let (encoding, bom) = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
             (Encoding::Utf8Bom, 3)
