@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use crate::config::WaveSettings;
 use crate::date::Date;
+use crate::index::{FastHash, FastSet};
 use crate::input::values::address_key;
 use crate::model::{PermissionRow, SourceMailbox};
 use crate::report::Report;
@@ -62,15 +63,68 @@ pub struct Graph {
 
 /// Builds the graph from FullAccess (Get-EXOMailboxPermission), SendAs
 /// (Get-EXORecipientPermission) and GrantSendOnBehalfTo.
-pub fn graph(cx: &Context<'_>, resolver: &Resolver<'_>) -> Graph {
-    use rayon::iter::Either;
+pub fn graph<'a>(cx: &Context<'a>, resolver: &Resolver<'_>) -> Graph {
     let inputs = cx.inputs;
     // Resolving is the costly part (millions of lookups on big tenants) and each grant's is its
     // own, so it runs on every core; both lists are sorted below, so arrival order is moot.
-    let resolve = |mailbox: &str, trustee: &str, kind| match (
-        resolver.resolve(mailbox),
-        resolver.resolve(trustee),
-    ) {
+    // An export lists a mailbox's grants one after another: each task remembers the last
+    // mailbox it resolved.
+    let resolve = |last: &mut Option<(&'a str, Resolved)>, mailbox: &'a str, trustee, kind| {
+        let m = match last {
+            Some((id, m)) if *id == mailbox => m.clone(),
+            _ => resolver.resolve(mailbox),
+        };
+        let t = resolver.resolve(trustee);
+        *last = Some((mailbox, m.clone()));
+        grant(m, t, mailbox, trustee, kind)
+    };
+    let full_access = inputs.mailbox_permissions.as_deref().unwrap_or_default();
+    let send_as = inputs.recipient_permissions.as_deref().unwrap_or_default();
+    let send_on_behalf = inputs.sources.par_iter().flat_map_iter(|s| {
+        s.grant_send_on_behalf_to()
+            .scan(None, move |last, d| {
+                Some(resolve(last, s.label(), d, EdgeKind::SendOnBehalf))
+            })
+            .flatten()
+    });
+    let (mut edges, mut unresolved): (Vec<Edge>, Vec<Unresolved>) = full_access
+        .par_iter()
+        .filter(|p| counts(p) && p.full_access)
+        .map_init(
+            || None,
+            |last, p| resolve(last, p.identity(), p.trustee(), EdgeKind::FullAccess),
+        )
+        .flatten()
+        .chain(
+            send_as
+                .par_iter()
+                .filter(|p| counts(p) && p.send_as)
+                .map_init(
+                    || None,
+                    |last, p| resolve(last, p.identity(), p.trustee(), EdgeKind::SendAs),
+                )
+                .flatten(),
+        )
+        .chain(send_on_behalf)
+        .partition_map(|e| e);
+    edges.par_sort_unstable();
+    edges.dedup();
+    unresolved.par_sort();
+    unresolved.dedup();
+    Graph { edges, unresolved }
+}
+
+/// The edge, or the unresolved permission, a grant makes once both sides are resolved; `None`
+/// for a mailbox's rights on itself.
+fn grant(
+    m: Resolved,
+    t: Resolved,
+    mailbox: &str,
+    trustee: &str,
+    kind: EdgeKind,
+) -> Option<rayon::iter::Either<Edge, Unresolved>> {
+    use rayon::iter::Either;
+    match (m, t) {
         (Resolved::One(m), Resolved::One(t)) if m != t => Some(Either::Left(Edge {
             mailbox: m,
             trustee: t,
@@ -94,30 +148,7 @@ pub fn graph(cx: &Context<'_>, resolver: &Resolver<'_>) -> Graph {
                 why,
             }))
         }
-    };
-    let full_access = inputs.mailbox_permissions.as_deref().unwrap_or_default();
-    let send_as = inputs.recipient_permissions.as_deref().unwrap_or_default();
-    let send_on_behalf = inputs.sources.par_iter().flat_map_iter(|s| {
-        s.grant_send_on_behalf_to()
-            .filter_map(move |d| resolve(s.label(), d, EdgeKind::SendOnBehalf))
-    });
-    let (mut edges, mut unresolved): (Vec<Edge>, Vec<Unresolved>) = full_access
-        .par_iter()
-        .filter(|p| counts(p) && p.full_access)
-        .filter_map(|p| resolve(p.identity(), p.trustee(), EdgeKind::FullAccess))
-        .chain(
-            send_as
-                .par_iter()
-                .filter(|p| counts(p) && p.send_as)
-                .filter_map(|p| resolve(p.identity(), p.trustee(), EdgeKind::SendAs)),
-        )
-        .chain(send_on_behalf)
-        .partition_map(|e| e);
-    edges.par_sort_unstable();
-    edges.dedup();
-    unresolved.par_sort();
-    unresolved.dedup();
-    Graph { edges, unresolved }
+    }
 }
 
 /// Explicit grants between people: not the mailbox's own SELF entry, not inherited (admin
@@ -239,17 +270,28 @@ pub fn plan(
         clusters.entry(uf.find(i)).or_default().push(i);
     }
     let rank = cx.source_rank();
+    let clusters: Vec<Vec<usize>> = clusters.into_values().collect();
+    // Each cluster's signature and pieces are its own work: on every core, then gathered in
+    // cluster order.
+    let prepared: Vec<(String, Vec<Vec<usize>>)> = clusters
+        .par_iter()
+        .map(|members| {
+            (
+                cluster_signature(cx, members),
+                split(members, &neighbours, &is_hub, settings.batch_size),
+            )
+        })
+        .collect();
     let mut cluster_of = vec![None; n];
     let mut signatures = HashMap::new();
     let mut units: Vec<Unit> = Vec::new();
-    for members in clusters.into_values() {
+    for (members, (signature, pieces)) in clusters.iter().zip(prepared) {
         let id = members[0];
-        for &m in &members {
+        for &m in members {
             cluster_of[m] = Some(id);
         }
-        let signature = cluster_signature(cx, &members);
         signatures.insert(id, signature.clone());
-        for piece in split(&members, &neighbours, &is_hub, settings.batch_size) {
+        for piece in pieces {
             let bytes = piece.iter().map(|&m| size_of(cx, m)).sum();
             units.push(Unit {
                 members: piece,
@@ -292,9 +334,10 @@ fn split(
     if members.len() <= cap {
         return vec![members.to_vec()];
     }
-    let inside: std::collections::HashSet<usize> = members.iter().copied().collect();
-    let mut seen: std::collections::HashSet<usize> =
-        std::collections::HashSet::with_capacity(members.len());
+    let set = |n| FastSet::with_capacity_and_hasher(n, FastHash::default());
+    let mut inside: FastSet<usize> = set(members.len());
+    inside.extend(members.iter().copied());
+    let mut seen: FastSet<usize> = set(members.len());
     let mut order = Vec::with_capacity(members.len());
     for &start in members {
         if !seen.insert(start) {

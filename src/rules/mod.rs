@@ -229,12 +229,12 @@ pub fn sort(cx: &Context<'_>, findings: &mut [Finding]) {
 }
 
 /// Adds `more` to `findings`, which are sorted, in the same order: `more` is sorted, then the
-/// two runs are merged in one pass (a stable sort finds them), not the whole list sorted again.
+/// two runs are merged (a stable sort finds them, on every core), not the whole list sorted again.
 pub fn merge(cx: &Context<'_>, findings: &mut Vec<Finding>, mut more: Vec<Finding>) {
     let order = order(cx);
     more.par_sort_by(&order);
     findings.append(&mut more);
-    findings.sort_by(&order);
+    findings.par_sort_by(&order);
 }
 
 fn order<'c>(cx: &'c Context<'_>) -> impl Fn(&Finding, &Finding) -> std::cmp::Ordering + Sync + 'c {
