@@ -495,7 +495,10 @@ pub struct MappingRow {
 pub struct Inputs {
     pub sources: Vec<SourceMailbox>,
     pub targets: Vec<TargetRecipient>,
+    /// Attached to `sources` by `plan` and then dropped: ask `given` whether the file was.
     pub statistics: Option<Vec<StatisticsRow>>,
+    /// Taken out by `plan` (`plan::Grants`), which frees them once the permission graph is
+    /// built.
     pub mailbox_permissions: Option<Vec<PermissionRow>>,
     pub recipient_permissions: Option<Vec<PermissionRow>>,
     pub scope_members: Option<Vec<ScopeMember>>,
@@ -507,6 +510,11 @@ pub struct Inputs {
 
 impl Inputs {
     /// Whether the file of `kind` was given and had the column `name` (canonical name).
+    /// Whether the file of `kind` was given (and read).
+    pub fn given(&self, kind: crate::input::InputKind) -> bool {
+        self.files.iter().any(|f| f.kind == kind)
+    }
+
     pub fn has_column(&self, kind: crate::input::InputKind, name: &str) -> bool {
         self.files
             .iter()

@@ -61,9 +61,28 @@ pub struct Graph {
     pub unresolved: Vec<Unresolved>,
 }
 
+/// The permission exports' rows, taken out of the inputs so that they can be freed as soon as
+/// the graph is built.
+#[derive(Debug, Default)]
+pub struct Grants {
+    /// FullAccess (Get-EXOMailboxPermission).
+    pub mailbox: Vec<PermissionRow>,
+    /// SendAs (Get-EXORecipientPermission).
+    pub recipient: Vec<PermissionRow>,
+}
+
+impl Grants {
+    pub fn take(inputs: &mut crate::model::Inputs) -> Grants {
+        Grants {
+            mailbox: inputs.mailbox_permissions.take().unwrap_or_default(),
+            recipient: inputs.recipient_permissions.take().unwrap_or_default(),
+        }
+    }
+}
+
 /// Builds the graph from FullAccess (Get-EXOMailboxPermission), SendAs
 /// (Get-EXORecipientPermission) and GrantSendOnBehalfTo.
-pub fn graph<'a>(cx: &Context<'a>, resolver: &Resolver<'_>) -> Graph {
+pub fn graph<'a>(cx: &Context<'a>, grants: &'a Grants, resolver: &Resolver<'_>) -> Graph {
     let inputs = cx.inputs;
     // Resolving is the costly part (millions of lookups on big tenants) and each grant's is its
     // own, so it runs on every core; both lists are sorted below, so arrival order is moot.
@@ -78,8 +97,7 @@ pub fn graph<'a>(cx: &Context<'a>, resolver: &Resolver<'_>) -> Graph {
         *last = Some((mailbox, m.clone()));
         grant(m, t, mailbox, trustee, kind)
     };
-    let full_access = inputs.mailbox_permissions.as_deref().unwrap_or_default();
-    let send_as = inputs.recipient_permissions.as_deref().unwrap_or_default();
+    let (full_access, send_as) = (&grants.mailbox, &grants.recipient);
     let send_on_behalf = inputs.sources.par_iter().flat_map_iter(|s| {
         s.grant_send_on_behalf_to()
             .scan(None, move |last, d| {
@@ -224,6 +242,7 @@ pub fn plan(
     cx: &Context<'_>,
     report: &Report<'_>,
     resolver: &Resolver<'_>,
+    grants: &Grants,
     settings: &WaveSettings,
     previous: &Previous,
 ) -> Plan {
@@ -233,7 +252,7 @@ pub fn plan(
         .iter()
         .map(|s| *s != Status::Blocked)
         .collect();
-    let graph = graph(cx, resolver);
+    let graph = graph(cx, grants, resolver);
 
     // Degree over distinct migrating neighbours; hubs stay out of the union.
     let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];

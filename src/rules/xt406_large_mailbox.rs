@@ -21,9 +21,7 @@ impl super::Rule for Rule {
     }
 
     fn skipped(&self, cx: &super::Context<'_>) -> Option<&'static str> {
-        cx.inputs
-            .statistics
-            .is_none()
+        (!cx.inputs.given(crate::input::InputKind::SourceStatistics))
             .then_some("no source-statistics file was given")
     }
 

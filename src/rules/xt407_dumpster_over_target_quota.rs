@@ -21,7 +21,7 @@ impl super::Rule for Rule {
     }
 
     fn skipped(&self, cx: &super::Context<'_>) -> Option<&'static str> {
-        if cx.inputs.statistics.is_none() {
+        if !cx.inputs.given(crate::input::InputKind::SourceStatistics) {
             Some("no source-statistics file was given")
         } else if !cx.inputs.has_column(
             crate::input::InputKind::TargetRecipients,
