@@ -162,6 +162,11 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
             .map(|p| &p.0)
             .unwrap_or(&Default::default()),
     );
+    // The graph is built: the resolver's index and the permission rows are not needed again,
+    // and freeing them here lowers the run's peak, which comes as the planner's findings are
+    // merged into the report (millions of them on big tenants).
+    drop(resolver);
+    drop(grants);
     let mut report = report;
     report.extend(&cx, std::mem::take(&mut wave_plan.findings));
     let addresses = plan::target_addresses(&cx, &stamping);
@@ -176,9 +181,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     stages.end(n + wave_plan.graph.edges.len() + wave_plan.graph.unresolved.len());
 
     // What only the rules and the planner needed is freed for the writers to reuse (a lower
-    // peak): the resolver's and the context's indexes and planned addresses.
-    drop(resolver);
-    drop(grants);
+    // peak): the context's indexes and planned addresses.
     let domains = cx.into_domains();
     stages.start("write");
     let mut staging = write::Staging::new(&config.out, config.inputs.all())?.for_plan(claim);

@@ -229,12 +229,25 @@ pub fn sort(cx: &Context<'_>, findings: &mut [Finding]) {
 }
 
 /// Adds `more` to `findings`, which are sorted, in the same order: `more` is sorted, then the
-/// two runs are merged (a stable sort finds them, on every core), not the whole list sorted again.
+/// two runs are merged in one pass (on a tie, `findings` first: what a stable sort of the two
+/// would give). The merge moves each finding once into a list of the final size; sorting the
+/// joined list again needed as much scratch memory on top, at the run's peak.
 pub fn merge(cx: &Context<'_>, findings: &mut Vec<Finding>, mut more: Vec<Finding>) {
     let order = order(cx);
     more.par_sort_by(&order);
-    findings.append(&mut more);
-    findings.par_sort_by(&order);
+    let before = std::mem::take(findings);
+    let mut out = Vec::with_capacity(before.len() + more.len());
+    let (mut a, mut b) = (before.into_iter().peekable(), more.into_iter().peekable());
+    loop {
+        let take_b = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => order(y, x) == std::cmp::Ordering::Less,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (None, None) => break,
+        };
+        out.extend(if take_b { b.next() } else { a.next() });
+    }
+    *findings = out;
 }
 
 fn order<'c>(cx: &'c Context<'_>) -> impl Fn(&Finding, &Finding) -> std::cmp::Ordering + Sync + 'c {
