@@ -116,7 +116,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let mut inputs = input::load(config)?;
     // What the rows of these files say is attached to the mailboxes, or becomes the permission
     // graph: their rows are freed once used, not kept to the end of the run (3 million
-    // permission rows at 1,000,000 mailboxes are half a gigabyte).
+    // permission rows at 1,000,000 mailboxes are hundreds of megabytes).
     if let Some(rows) = inputs.statistics.take() {
         input::statistics::attach(&mut inputs.sources, &rows);
     }

@@ -323,8 +323,8 @@ fn decode_utf16_into(
     let little_endian = unit([1, 0]) == 1;
     let mut i = 0;
     while i + 1 < body.len() {
-        // Four code units at a time while they are ASCII and not NUL: most of any export, and
-        // the per-unit loop below was a tenth of reading a million mailboxes.
+        // Four code units at a time while they are ASCII and not NUL, as most of any export is;
+        // the per-unit loop below (a call through `unit` for each) takes the rest.
         while let Some(bytes) = body.get(i..i + 8) {
             let w = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
             // Each unit as a little-endian lane.
