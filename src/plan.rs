@@ -793,15 +793,14 @@ fn findings(
     let sources = &cx.inputs.sources;
     // The severity comes from the catalogue entry, so it is defined in one place.
     let severity = |code| crate::rules::by_code(code).map_or(Severity::Info, |r| r.meta().severity);
-    let finding = |code: &'static str, severity, source: usize, message: String, fix| Finding {
+    let finding = |code: &'static str, source: usize, message: String, fix| Finding {
         code,
-        severity,
+        severity: severity(code),
         source: Some(source),
         target: cx.joined.matches[source].target,
         message: message.into_boxed_str(),
         fix: Cow::Borrowed(fix),
     };
-    let send_on_behalf = severity("XT502");
     let mut out: Vec<Finding> = graph
         .edges
         .par_iter()
@@ -809,7 +808,6 @@ fn findings(
         .map(|e| {
             finding(
                 "XT502",
-                send_on_behalf,
                 e.mailbox,
                 format!(
                     "{} sends on behalf of {}: grant it again after the move",
@@ -853,14 +851,11 @@ fn findings(
                 "grant the permission again in the target to the right object after the move",
             ),
         };
-        let code = b.problem.code();
-        finding(code, severity(code), b.about, message, fix)
+        finding(b.problem.code(), b.about, message, fix)
     }));
-    let hub = severity("XT504");
     for &h in hubs {
         out.push(finding(
             "XT504",
-            hub,
             h,
             format!("{} other mailboxes hold permissions with it: planned on its own, not with all of them", neighbours[h].len()),
             "expect XT501 for its delegates; move it early or late, as its users need",
