@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 use std::io::{Read, Seek, Write};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -164,11 +165,13 @@ const ROWS_PER_TASK: usize = 2_048;
 /// Copies the package `book` to `out`, replacing each splice's probe row by its generated rows
 /// and widening its table. The sheets are generated and compressed at the same time, each on
 /// its own (deflate is single-threaded); every other part is copied as compressed, byte for byte.
+/// Each sheet goes out as soon as it and every part before it are done: written all at the end,
+/// the 680 MB of a 1,000,000-mailbox workbook took one core 2.5 s after the others were idle.
 pub fn splice(
     book: &[u8],
     splices: &[Splice<'_>],
     level: i64,
-    out: impl Write + Seek,
+    out: impl Write + Seek + Send,
 ) -> std::io::Result<()> {
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(book)).map_err(zip_err)?;
     let options = zip::write::SimpleFileOptions::default()
@@ -184,24 +187,96 @@ pub fn splice(
             .read_to_string(&mut xml)?;
         sheets.push(xml);
     }
-    let prepared: Vec<std::io::Result<zip::write::PreparedZipFile>> = splices
-        .par_iter()
+    let done: Mutex<Vec<Option<Prepared>>> = Mutex::new((0..splices.len()).map(|_| None).collect());
+    let package = Mutex::new(Package {
+        zin,
+        zout: zip::ZipWriter::new(out),
+        next: 0,
+        error: None,
+    });
+    // `par_bridge` hands the sheets out in order, so they tend to be done in order.
+    splices
+        .iter()
         .zip(&sheets)
-        .map(|(s, xml)| sheet(s, xml, options))
-        .collect();
-    let mut prepared: Vec<Option<_>> = prepared.into_iter().map(Some).collect();
-    let mut zout = zip::ZipWriter::new(out);
-    for i in 0..zin.len() {
-        let mut entry = zin.by_index(i).map_err(zip_err)?;
+        .enumerate()
+        .par_bridge()
+        .for_each(|(k, (s, xml))| {
+            let file = sheet(s, xml, options);
+            lock(&done)[k] = Some(file);
+            // Whoever finishes writes what is ready, unless another thread is writing: that
+            // one finds this sheet when it looks again, or the last `advance` below does.
+            while let Ok(mut writing) = package.try_lock() {
+                let waiting = writing.advance(splices, &done, options);
+                drop(writing);
+                if waiting.is_none_or(|k| lock(&done)[k].is_none()) {
+                    break;
+                }
+            }
+        });
+    let mut package = package
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Every sheet is done now, so this reaches the end of the package (or an error).
+    package.advance(splices, &done, options);
+    if let Some(e) = package.error {
+        return Err(e);
+    }
+    package.zout.finish().map_err(zip_err)?;
+    Ok(())
+}
+
+type Prepared = std::io::Result<zip::write::PreparedZipFile>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The package being copied: the parts of `zin` before `next` are in `zout`.
+struct Package<'b, W: Write + Seek> {
+    zin: zip::ZipArchive<std::io::Cursor<&'b [u8]>>,
+    zout: zip::ZipWriter<W>,
+    next: usize,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write + Seek> Package<'_, W> {
+    /// Writes parts in order until one is a sheet not done yet, whose splice it returns, or
+    /// until the end or the first error (kept in `error`).
+    fn advance(
+        &mut self,
+        splices: &[Splice<'_>],
+        done: &Mutex<Vec<Option<Prepared>>>,
+        options: zip::write::SimpleFileOptions,
+    ) -> Option<usize> {
+        while self.error.is_none() && self.next < self.zin.len() {
+            match self.part(splices, done, options) {
+                Ok(None) => self.next += 1,
+                Ok(Some(k)) => return Some(k),
+                Err(e) => self.error = Some(e),
+            }
+        }
+        None
+    }
+
+    /// Writes part `next`, or returns the splice it waits for.
+    fn part(
+        &mut self,
+        splices: &[Splice<'_>],
+        done: &Mutex<Vec<Option<Prepared>>>,
+        options: zip::write::SimpleFileOptions,
+    ) -> std::io::Result<Option<usize>> {
+        let mut entry = self.zin.by_index(self.next).map_err(zip_err)?;
         let name = entry.name().map_err(zip_err)?.to_string();
         if let Some(k) = splices.iter().position(|s| s.file == name) {
-            let file = prepared[k].take().expect("each sheet is added once")?;
-            zout.add_prepared_file(file).map_err(zip_err)?;
-            continue;
+            let Some(file) = lock(done)[k].take() else {
+                return Ok(Some(k));
+            };
+            self.zout.add_prepared_file(file?).map_err(zip_err)?;
+            return Ok(None);
         }
         if !name.starts_with("xl/tables/") {
-            zout.raw_copy_file(entry).map_err(zip_err)?;
-            continue;
+            self.zout.raw_copy_file(entry).map_err(zip_err)?;
+            return Ok(None);
         }
         let mut xml = String::new();
         entry.read_to_string(&mut xml)?;
@@ -210,11 +285,12 @@ pub fn splice(
                 xml = widen_table(&xml, table, s.columns, s.rows);
             }
         }
-        zout.start_file(name.as_str(), options).map_err(zip_err)?;
-        zout.write_all(xml.as_bytes())?;
+        self.zout
+            .start_file(name.as_str(), options)
+            .map_err(zip_err)?;
+        self.zout.write_all(xml.as_bytes())?;
+        Ok(None)
     }
-    zout.finish().map_err(zip_err)?;
-    Ok(())
 }
 
 /// One sheet with its rows, compressed.

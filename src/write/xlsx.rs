@@ -47,7 +47,10 @@ type Built = (Workbook, Vec<(String, Page)>, i64);
 
 /// Writes the workbook to `out`: the package rust_xlsxwriter makes without the detail rows,
 /// then those rows generated straight into it (`sheet_xml`), on every core.
-pub fn write(data: &Data<'_>, out: impl std::io::Write + std::io::Seek) -> std::io::Result<()> {
+pub fn write(
+    data: &Data<'_>,
+    out: impl std::io::Write + std::io::Seek + Send,
+) -> std::io::Result<()> {
     let xlsx = |e: XlsxError| std::io::Error::other(format!("readiness.xlsx: {e}"));
     let counts = Counts::new(data.report);
     let (mut wb, pages, level) = build(data, &counts).map_err(xlsx)?;
