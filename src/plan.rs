@@ -35,6 +35,33 @@ impl EdgeKind {
     }
 }
 
+/// The permissions one holder has on one mailbox, a set of [`EdgeKind`]s: a broken link between
+/// two mailboxes is reported once, whatever it grants (a shared mailbox's delegates usually hold
+/// FullAccess and SendAs both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Kinds(u8);
+
+impl Kinds {
+    pub fn with(self, kind: EdgeKind) -> Kinds {
+        Kinds(self.0 | 1 << kind as u8)
+    }
+
+    /// The names in [`EdgeKind`] order, joined with ", ".
+    pub fn as_str(self) -> &'static str {
+        const NAMES: [&str; 8] = [
+            "",
+            "FullAccess",
+            "SendAs",
+            "FullAccess, SendAs",
+            "SendOnBehalf",
+            "FullAccess, SendOnBehalf",
+            "SendAs, SendOnBehalf",
+            "FullAccess, SendAs, SendOnBehalf",
+        ];
+        NAMES[usize::from(self.0 & 7)]
+    }
+}
+
 /// `trustee` holds `kind` on `mailbox` (both source mailbox indices).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Edge {
@@ -726,12 +753,12 @@ impl Problem<'_> {
     }
 }
 
-/// A permission the plan does not keep working across the move. The findings XT501 and XT503
-/// are worded from this list, and the workbook's Permissions sheet lists it so a planner can
-/// fix the plan by hand.
+/// The permissions between one mailbox and one holder that the plan does not keep working
+/// across the move. The findings XT501 and XT503 are worded from this list, one per pair, and
+/// the workbook's Permissions sheet lists it so a planner can fix the plan by hand.
 #[derive(Debug, Clone, Copy)]
 pub struct Broken<'g> {
-    pub kind: EdgeKind,
+    pub kinds: Kinds,
     pub mailbox: Side<'g>,
     pub trustee: Side<'g>,
     /// The migrating mailbox the finding is reported on.
@@ -739,18 +766,24 @@ pub struct Broken<'g> {
     pub problem: Problem<'g>,
 }
 
-/// Every permission the plan breaks, in graph order.
+/// Every link the plan breaks, in graph order: one per mailbox and holder, with all the
+/// permissions between them (the graph lists a pair's permissions side by side).
 pub fn broken<'g>(
     graph: &'g Graph,
     placement: &[Option<(usize, usize)>],
     statuses: &[Status],
 ) -> Vec<Broken<'g>> {
     let blocked = |i: usize| statuses[i] == Status::Blocked;
+    let kinds =
+        |kinds: &mut dyn Iterator<Item = EdgeKind>| kinds.fold(Kinds::default(), Kinds::with);
     let mut out = Vec::new();
-    for e in &graph.edges {
-        let (m, t) = (e.mailbox, e.trustee);
+    for pair in graph
+        .edges
+        .chunk_by(|a, b| (a.mailbox, a.trustee) == (b.mailbox, b.trustee))
+    {
+        let (m, t) = (pair[0].mailbox, pair[0].trustee);
         let edge = |about, problem| Broken {
-            kind: e.kind,
+            kinds: kinds(&mut pair.iter().map(|e| e.kind)),
             mailbox: Side::Mailbox(m),
             trustee: Side::Mailbox(t),
             about,
@@ -767,10 +800,15 @@ pub fn broken<'g>(
             out.push(edge(t, Problem::MailboxBlocked));
         }
     }
-    for u in &graph.unresolved {
+    // Sorted by mailbox, then by the texts: a pair's permissions are side by side here too.
+    for pair in graph.unresolved.chunk_by(|a, b| {
+        (a.mailbox, &a.mailbox_text, &a.trustee_text)
+            == (b.mailbox, &b.mailbox_text, &b.trustee_text)
+    }) {
+        let u = &pair[0];
         if let Some(m) = u.mailbox.filter(|&m| placement[m].is_some()) {
             out.push(Broken {
-                kind: u.kind,
+                kinds: kinds(&mut pair.iter().map(|u| u.kind)),
                 mailbox: Side::Mailbox(m),
                 trustee: Side::Unresolved(&u.trustee_text),
                 about: m,
@@ -827,7 +865,7 @@ fn findings(
     let broken = broken(graph, placement, &report.statuses);
     out.par_extend(broken.par_iter().map(|b| {
         let (mlabel, tlabel) = (label(sources, b.mailbox), label(sources, b.trustee));
-        let kind = b.kind.as_str();
+        let kind = b.kinds.as_str();
         let (message, fix) = match b.problem {
             Problem::Split => (
                 format!("{tlabel} ({kind}) and {mlabel} are in different batches"),

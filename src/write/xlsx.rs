@@ -396,7 +396,7 @@ const FINDING_COLUMNS: [(&str, f64); 8] = [
 
 const PERMISSION_COLUMNS: [(&str, f64); 9] = [
     ("Code", 9.0),
-    ("Permission", 14.0),
+    ("Permissions", 24.0),
     ("Mailbox", 34.0),
     ("Mailbox wave", 13.0),
     ("Mailbox batch", 18.0),
@@ -579,7 +579,7 @@ fn permission_row<'a>(
     let (holder, hwave, hbatch) = side(b.trustee);
     let cells = [
         Cell::Text(b.problem.code()),
-        Cell::Text(b.kind.as_str()),
+        Cell::Text(b.kinds.as_str()),
         cell(&mailbox),
         cell(mwave),
         cell(mbatch),

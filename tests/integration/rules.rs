@@ -657,3 +657,16 @@ fn a_clean_pair_of_tenants_has_no_finding() {
     let f = Fixture::with(&["ann", "bob", "carl"]);
     assert_eq!(f.run(), BTreeMap::new());
 }
+
+#[test]
+fn a_broken_link_is_one_finding_whatever_it_grants() {
+    // XT501's fixture cuts fire2 <- fire3; fire3 also sends on fire2's behalf. One link, one
+    // XT501 naming both permissions (and XT502 for the send-on-behalf restamp).
+    let case = CASES.iter().find(|(code, _)| *code == "XT501").unwrap().1;
+    let (mut f, expected) = case();
+    f.source("fire2")
+        .insert("GrantSendOnBehalfTo", "fire3".into());
+    let got = f.run();
+    assert_eq!(got["XT501"], expected);
+    assert_eq!(got["XT502"], ["fire2@contoso.com"]);
+}
