@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use crate::config::WaveSettings;
 use crate::date::Date;
-use crate::index::{FastHash, FastSet};
 use crate::input::values::address_key;
 use crate::model::{PermissionRow, SourceMailbox};
 use crate::report::Report;
@@ -282,21 +281,15 @@ pub fn plan(
     let graph = graph(cx, grants, resolver);
 
     // Degree over distinct migrating neighbours; hubs stay out of the union.
-    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in graph
-        .edges
-        .iter()
-        .filter(|e| moving[e.mailbox] && moving[e.trustee])
-    {
-        neighbours[e.mailbox].push(e.trustee);
-        neighbours[e.trustee].push(e.mailbox);
-    }
-    for list in &mut neighbours {
-        list.sort_unstable();
-        list.dedup();
-    }
+    let neighbours = Neighbours::new(
+        n,
+        graph
+            .edges
+            .par_iter()
+            .filter(|e| moving[e.mailbox] && moving[e.trustee]),
+    );
     let hubs: Vec<usize> = (0..n)
-        .filter(|&i| moving[i] && neighbours[i].len() > settings.hub_degree)
+        .filter(|&i| moving[i] && neighbours.of(i).len() > settings.hub_degree)
         .collect();
     let is_hub: Vec<bool> = {
         let mut v = vec![false; n];
@@ -311,12 +304,23 @@ pub fn plan(
             uf.union(a, b);
         }
     }
-    let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in (0..n).filter(|&i| moving[i]) {
-        clusters.entry(uf.find(i)).or_default().push(i);
+    // Clusters in order of their root, members in index order, as ranges of one list: a map of
+    // a `Vec` per cluster was a million allocations at 1,000,000 users, nearly all of one.
+    let mut by_root: Vec<(usize, usize)> = (0..n)
+        .filter(|&i| moving[i])
+        .map(|i| (uf.find(i), i))
+        .collect();
+    by_root.par_sort_unstable();
+    let clustered: Vec<usize> = by_root.iter().map(|&(_, i)| i).collect();
+    let mut clusters: Vec<&[usize]> = Vec::new();
+    let mut rest = clustered.as_slice();
+    for run in by_root.chunk_by(|a, b| a.0 == b.0) {
+        let (members, tail) = rest.split_at(run.len());
+        clusters.push(members);
+        rest = tail;
     }
+    drop(by_root);
     let rank = cx.source_rank();
-    let clusters: Vec<Vec<usize>> = clusters.into_values().collect();
     // Each cluster's signature and pieces are its own work: on every core, then gathered in
     // cluster order.
     let prepared: Vec<(String, Vec<Vec<usize>>)> = clusters
@@ -333,7 +337,7 @@ pub fn plan(
     let mut units: Vec<Unit> = Vec::new();
     for (members, (signature, pieces)) in clusters.iter().zip(prepared) {
         let id = members[0];
-        for &m in members {
+        for &m in *members {
             cluster_of[m] = Some(id);
         }
         signatures.insert(id, signature.clone());
@@ -357,6 +361,7 @@ pub fn plan(
         }
     }
     let findings = findings(cx, report, &graph, &placement, &hubs, &neighbours);
+    drop(clusters);
     Plan {
         waves,
         placement,
@@ -368,32 +373,86 @@ pub fn plan(
     }
 }
 
+/// Each mailbox's distinct neighbours in the permission graph, in index order, as ranges of one
+/// list.
+struct Neighbours {
+    /// Mailbox `i`'s neighbours are `list[start[i]..start[i + 1]]`.
+    start: Vec<usize>,
+    list: Vec<usize>,
+}
+
+impl Neighbours {
+    fn new<'e>(n: usize, edges: impl ParallelIterator<Item = &'e Edge>) -> Neighbours {
+        let mut pairs: Vec<(usize, usize)> = edges
+            .flat_map_iter(|e| [(e.mailbox, e.trustee), (e.trustee, e.mailbox)])
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let mut start = vec![0; n + 1];
+        for &(a, _) in &pairs {
+            start[a + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let list = pairs.into_par_iter().map(|(_, b)| b).collect();
+        Neighbours { start, list }
+    }
+
+    fn of(&self, i: usize) -> &[usize] {
+        &self.list[self.start[i]..self.start[i + 1]]
+    }
+}
+
+/// Mailbox indices, one bit each: the big clusters' bookkeeping (hash sets took a core for
+/// seconds on a cluster of 800,000).
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & 1 << (i % 64) != 0
+    }
+
+    /// Sets bit `i`; true when it was not set.
+    fn insert(&mut self, i: usize) -> bool {
+        let fresh = !self.contains(i);
+        self.0[i / 64] |= 1 << (i % 64);
+        fresh
+    }
+}
+
 /// Splits a cluster into pieces of at most `cap`, following breadth-first order from its first
 /// member so that neighbours tend to share a piece (few cut edges). A cluster that fits is one
 /// piece, never split.
 fn split(
     members: &[usize],
-    neighbours: &[Vec<usize>],
+    neighbours: &Neighbours,
     is_hub: &[bool],
     cap: usize,
 ) -> Vec<Vec<usize>> {
     if members.len() <= cap {
         return vec![members.to_vec()];
     }
-    let set = |n| FastSet::with_capacity_and_hasher(n, FastHash::default());
-    let mut inside: FastSet<usize> = set(members.len());
-    inside.extend(members.iter().copied());
-    let mut seen: FastSet<usize> = set(members.len());
+    let mut inside = Bits::new(is_hub.len());
+    for &m in members {
+        inside.insert(m);
+    }
+    let mut seen = Bits::new(is_hub.len());
     let mut order = Vec::with_capacity(members.len());
+    let mut queue = std::collections::VecDeque::new();
     for &start in members {
         if !seen.insert(start) {
             continue;
         }
-        let mut queue = std::collections::VecDeque::from([start]);
+        queue.push_back(start);
         while let Some(x) = queue.pop_front() {
             order.push(x);
-            for &y in &neighbours[x] {
-                if inside.contains(&y) && !is_hub[y] && seen.insert(y) {
+            for &y in neighbours.of(x) {
+                if inside.contains(y) && !is_hub[y] && seen.insert(y) {
                     queue.push_back(y);
                 }
             }
@@ -425,8 +484,16 @@ pub fn mailbox_key(cx: &Context<'_>, i: usize) -> String {
 
 /// A cluster's identity across runs: its members' keys, sorted.
 pub fn cluster_signature(cx: &Context<'_>, members: &[usize]) -> String {
-    let mut keys: Vec<String> = members.iter().map(|&m| mailbox_key(cx, m)).collect();
-    keys.sort();
+    // Random grants make one cluster of most of a tenant: that one is keyed on every core.
+    let keys: Vec<String> = if members.len() > 10_000 {
+        let mut keys: Vec<String> = members.par_iter().map(|&m| mailbox_key(cx, m)).collect();
+        keys.par_sort_unstable();
+        keys
+    } else {
+        let mut keys: Vec<String> = members.iter().map(|&m| mailbox_key(cx, m)).collect();
+        keys.sort_unstable();
+        keys
+    };
     let mut h = std::collections::hash_map::DefaultHasher::new();
     std::hash::Hash::hash(&keys, &mut h);
     format!("{:016x}", std::hash::Hasher::finish(&h))
@@ -826,7 +893,7 @@ fn findings(
     graph: &Graph,
     placement: &[Option<(usize, usize)>],
     hubs: &[usize],
-    neighbours: &[Vec<usize>],
+    neighbours: &Neighbours,
 ) -> Vec<Finding> {
     let sources = &cx.inputs.sources;
     // The severity comes from the catalogue entry, so it is defined in one place.
@@ -895,7 +962,7 @@ fn findings(
         out.push(finding(
             "XT504",
             h,
-            format!("{} other mailboxes hold permissions with it: planned on its own, not with all of them", neighbours[h].len()),
+            format!("{} other mailboxes hold permissions with it: planned on its own, not with all of them", neighbours.of(h).len()),
             "expect XT501 for its delegates; move it early or late, as its users need",
         ));
     }
