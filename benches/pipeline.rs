@@ -22,6 +22,12 @@ fn main() {
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![50_000, 1_000_000]);
     println!("{} threads", rayon::current_num_threads());
+    // The runs below are read against this: on a VM, a page's first touch can cost more than
+    // everything the program then does with it.
+    let (first, again) = first_touch(1 << 30);
+    println!(
+        "fresh memory: 1 GiB touched at {first:.2} GB/s (a page's first write; {again:.1} GB/s once mapped)"
+    );
     for users in sizes {
         let dir = data(users);
         let config = config(&dir);
@@ -53,6 +59,23 @@ fn main() {
             full.1
         );
     }
+}
+
+/// The rate of first writes to `bytes` of fresh memory (one per 4 KiB page, so the page
+/// faults and the kernel zeroing pages are the cost), and of writing all of it again.
+fn first_touch(bytes: usize) -> (f64, f64) {
+    let start = Instant::now();
+    let mut block = vec![0u8; bytes];
+    for i in (0..bytes).step_by(4096) {
+        block[i] = 1;
+    }
+    std::hint::black_box(&block);
+    let first = bytes as f64 / 1e9 / start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    block.fill(2);
+    std::hint::black_box(&block);
+    let again = bytes as f64 / 1e9 / start.elapsed().as_secs_f64();
+    (first, again)
 }
 
 /// The tenants of `users` mailboxes with about three permission rows each: the sample's own
