@@ -1,58 +1,105 @@
-//! `cargo bench`: times `xtenant plan` end to end, and the floor (only reading the inputs), on
-//! generated tenants of 50,000 and 1,000,000 mailboxes in issue 7's shape: about three
-//! permission rows per mailbox (150,000 at 50,000) and a statistics export. The data is
+//! `cargo bench` (divan): times `xtenant plan` end to end, and the floor (only reading the
+//! inputs), on generated tenants of 50,000 and 1,000,000 mailboxes in issue 7's shape: about
+//! three permission rows per mailbox (150,000 at 50,000) and a statistics export. The data is
 //! generated once into target/bench-data/<users>x3. `XTENANT_BENCH_USERS=10000,200000` picks
-//! other sizes.
+//! other sizes. Three samples of one run each: a sample is seconds to a minute.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use divan::Bencher;
 use xtenant::cli::PlanArgs;
 use xtenant::config::Config;
 
-const RUNS: usize = 3;
+/// One timed run: read only or plan, its time, and its stages.
+type Run = (&'static str, Duration, String);
+
+/// Every timed run, by size.
+static RUNS: Mutex<BTreeMap<usize, Vec<Run>>> = Mutex::new(BTreeMap::new());
 
 fn main() {
-    // `cargo test --benches` and `cargo bench --no-run` compile this; only `cargo bench` runs it.
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
+    let benching = std::env::args().any(|a| a == "--bench");
+    if benching {
+        println!("{} threads", rayon::current_num_threads());
+        // The runs below are read against this: on a VM, a page's first touch can cost more
+        // than everything the program then does with it.
+        let (first, again) = first_touch(1 << 30);
+        println!(
+            "fresh memory: 1 GiB touched at {first:.2} GB/s (a page's first write; {again:.1} GB/s once mapped)"
+        );
     }
-    let sizes: Vec<usize> = std::env::var("XTENANT_BENCH_USERS")
+    divan::main();
+    if benching {
+        summary();
+    }
+}
+
+fn sizes() -> Vec<usize> {
+    std::env::var("XTENANT_BENCH_USERS")
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![50_000, 1_000_000]);
-    println!("{} threads", rayon::current_num_threads());
-    // The runs below are read against this: on a VM, a page's first touch can cost more than
-    // everything the program then does with it.
-    let (first, again) = first_touch(1 << 30);
-    println!(
-        "fresh memory: 1 GiB touched at {first:.2} GB/s (a page's first write; {again:.1} GB/s once mapped)"
-    );
-    for users in sizes {
+        .unwrap_or_else(|| vec![50_000, 1_000_000])
+}
+
+#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
+fn read_only(bencher: Bencher, users: usize) {
+    let config = config(&data(users));
+    bencher.bench_local(|| {
+        let start = Instant::now();
+        let inputs = xtenant::input::load(&config).unwrap();
+        record(users, "read only", start.elapsed(), String::new());
+        inputs
+    });
+}
+
+#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
+fn plan(bencher: Bencher, users: usize) {
+    let config = config(&data(users));
+    bencher.bench_local(|| {
+        let start = Instant::now();
+        let summary = xtenant::plan(&config).unwrap();
+        let took = start.elapsed();
+        let mut stages = Vec::new();
+        xtenant::write::console::timings(&summary.timings, &mut stages).unwrap();
+        record(
+            users,
+            "plan",
+            took,
+            String::from_utf8_lossy(&stages).trim().to_string(),
+        );
+        summary
+    });
+}
+
+fn record(users: usize, what: &'static str, took: Duration, stages: String) {
+    let mut runs = RUNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    runs.entry(users).or_default().push((what, took, stages));
+}
+
+/// Per size: the input, the medians, plan's ratio to the floor, and the median plan run's
+/// stages (divan's table has the times, not the rest).
+fn summary() {
+    let runs = RUNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for (&users, runs) in runs.iter() {
+        let median = |what: &str| {
+            let mut these: Vec<_> = runs.iter().filter(|r| r.0 == what).collect();
+            these.sort_by_key(|r| r.1);
+            these.get(these.len() / 2).map(|r| (r.1, r.2.clone()))
+        };
+        let (Some(floor), Some(full)) = (median("read only"), median("plan")) else {
+            continue;
+        };
         let dir = data(users);
-        let config = config(&dir);
-        let inputs_mb = input_bytes(&config) as f64 / 1e6;
-        let permissions = permission_rows(&dir);
-        let floor = median(|| {
-            let start = Instant::now();
-            let inputs = xtenant::input::load(&config).unwrap();
-            let took = start.elapsed();
-            drop(inputs);
-            (took, String::new())
-        });
-        let full = median(|| {
-            let start = Instant::now();
-            let summary = xtenant::plan(&config).unwrap();
-            let mut stages = Vec::new();
-            xtenant::write::console::timings(&summary.timings, &mut stages).unwrap();
-            (
-                start.elapsed(),
-                String::from_utf8_lossy(&stages).trim().to_string(),
-            )
-        });
         println!(
-            "{users:>9} users  {permissions} permission rows  {inputs_mb:.0} MB input  \
-             read only {:.3} s  plan {:.3} s  ratio {:.2}\n          median run's {}",
+            "{users:>9} users  {} permission rows  {:.0} MB input  read only {:.3} s  plan {:.3} s  ratio {:.2}\n          median run's {}",
+            permission_rows(&dir),
+            input_bytes(&config(&dir)) as f64 / 1e6,
             floor.0.as_secs_f64(),
             full.0.as_secs_f64(),
             full.0.as_secs_f64() / floor.0.as_secs_f64(),
@@ -124,11 +171,4 @@ fn permission_rows(dir: &Path) -> usize {
                 .saturating_sub(1)
         })
         .sum()
-}
-
-/// The median of `RUNS` runs by time, with what that run reported.
-fn median(mut run: impl FnMut() -> (Duration, String)) -> (Duration, String) {
-    let mut runs: Vec<(Duration, String)> = (0..RUNS).map(|_| run()).collect();
-    runs.sort_by_key(|r| r.0);
-    runs.swap_remove(RUNS / 2)
 }
