@@ -12,6 +12,7 @@ use uuid::Uuid;
 /// collisions), several times faster than SipHash on short keys.
 pub type FastHash = foldhash::fast::RandomState;
 pub type FastMap<K, V> = HashMap<K, V, FastHash>;
+pub type FastSet<K> = std::collections::HashSet<K, FastHash>;
 
 /// The rows of one key: a row number, or (high bit set) the index of a list in `Lists`.
 #[derive(Debug, Clone, Copy)]

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use crate::config::WaveSettings;
 use crate::date::Date;
+use crate::index::{FastHash, FastSet};
 use crate::input::values::address_key;
 use crate::model::{PermissionRow, SourceMailbox};
 use crate::report::Report;
@@ -404,24 +405,44 @@ impl Neighbours {
     }
 }
 
-/// Mailbox indices, one bit each: the big clusters' bookkeeping (hash sets took a core for
-/// seconds on a cluster of 800,000).
-struct Bits(Vec<u64>);
+/// A set of mailbox indices for one cluster's walk: one bit per mailbox of the tenant when the
+/// cluster holds at least one in 64 of them (hash sets took a core for seconds on a cluster of
+/// 800,000), a hash set otherwise, so that many mid-sized clusters do not each clear a bitmap
+/// of the whole tenant (the total stays linear).
+enum Marks {
+    Bits(Vec<u64>),
+    Set(FastSet<usize>),
+}
 
-impl Bits {
-    fn new(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
+impl Marks {
+    fn new(members: usize, tenant: usize) -> Marks {
+        if members.saturating_mul(64) >= tenant {
+            Marks::Bits(vec![0; tenant.div_ceil(64)])
+        } else {
+            Marks::Set(FastSet::with_capacity_and_hasher(
+                members,
+                FastHash::default(),
+            ))
+        }
     }
 
     fn contains(&self, i: usize) -> bool {
-        self.0[i / 64] & 1 << (i % 64) != 0
+        match self {
+            Marks::Bits(bits) => bits[i / 64] & 1 << (i % 64) != 0,
+            Marks::Set(set) => set.contains(&i),
+        }
     }
 
-    /// Sets bit `i`; true when it was not set.
+    /// Adds `i`; true when it was not there.
     fn insert(&mut self, i: usize) -> bool {
-        let fresh = !self.contains(i);
-        self.0[i / 64] |= 1 << (i % 64);
-        fresh
+        match self {
+            Marks::Bits(bits) => {
+                let fresh = bits[i / 64] & 1 << (i % 64) == 0;
+                bits[i / 64] |= 1 << (i % 64);
+                fresh
+            }
+            Marks::Set(set) => set.insert(i),
+        }
     }
 }
 
@@ -437,11 +458,11 @@ fn split(
     if members.len() <= cap {
         return vec![members.to_vec()];
     }
-    let mut inside = Bits::new(is_hub.len());
+    let mut inside = Marks::new(members.len(), is_hub.len());
     for &m in members {
         inside.insert(m);
     }
-    let mut seen = Bits::new(is_hub.len());
+    let mut seen = Marks::new(members.len(), is_hub.len());
     let mut order = Vec::with_capacity(members.len());
     let mut queue = std::collections::VecDeque::new();
     for &start in members {
@@ -1143,4 +1164,62 @@ pub fn moves(
     }
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(mailbox: usize, trustee: usize, kind: EdgeKind) -> Edge {
+        Edge {
+            mailbox,
+            trustee,
+            kind,
+        }
+    }
+
+    /// 0 - 1 - 2 - ... - (len - 1), in a tenant of `tenant` mailboxes.
+    fn chain(len: usize, tenant: usize) -> Neighbours {
+        let edges: Vec<Edge> = (1..len)
+            .map(|i| edge(i - 1, i, EdgeKind::FullAccess))
+            .collect();
+        Neighbours::new(tenant, edges.par_iter())
+    }
+
+    #[test]
+    fn neighbours_are_distinct_and_go_both_ways() {
+        let edges = [
+            edge(0, 1, EdgeKind::FullAccess),
+            edge(0, 1, EdgeKind::SendAs),
+            edge(2, 1, EdgeKind::FullAccess),
+        ];
+        let n = Neighbours::new(4, edges.par_iter());
+        assert_eq!(
+            (n.of(0), n.of(1), n.of(2), n.of(3)),
+            (&[1][..], &[0, 2][..], &[1][..], &[][..])
+        );
+    }
+
+    #[test]
+    fn a_big_cluster_is_cut_along_its_walk_with_a_bitmap_or_a_set() {
+        // 100 of 100 mailboxes take the bitmap; 100 of 100,000 the hash set.
+        let members: Vec<usize> = (0..100).collect();
+        let dense = split(&members, &chain(100, 100), &[false; 100], 30);
+        let sparse = split(&members, &chain(100, 100_000), &vec![false; 100_000], 30);
+        assert_eq!(dense, sparse);
+        let pieces: Vec<Vec<usize>> = [0..30, 30..60, 60..90, 90..100]
+            .into_iter()
+            .map(|r| r.collect())
+            .collect();
+        assert_eq!(dense, pieces);
+    }
+
+    #[test]
+    fn kinds_are_named_in_one_order() {
+        let k = Kinds::default()
+            .with(EdgeKind::SendOnBehalf)
+            .with(EdgeKind::FullAccess);
+        assert_eq!(k.as_str(), "FullAccess, SendOnBehalf");
+        assert_eq!(Kinds::default().with(EdgeKind::SendAs).as_str(), "SendAs");
+    }
 }
