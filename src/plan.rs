@@ -306,7 +306,7 @@ pub fn plan(
         }
     }
     // Clusters in order of their root, members in index order, as ranges of one list: a map of
-    // a `Vec` per cluster was a million allocations at 1,000,000 users, nearly all of one.
+    // a `Vec` per cluster was a million allocations at 1,000,000 users, most of one member.
     let mut by_root: Vec<(usize, usize)> = (0..n)
         .filter(|&i| moving[i])
         .map(|i| (uf.find(i), i))
@@ -362,7 +362,6 @@ pub fn plan(
         }
     }
     let findings = findings(cx, report, &graph, &placement, &hubs, &neighbours);
-    drop(clusters);
     Plan {
         waves,
         placement,
@@ -505,7 +504,8 @@ pub fn mailbox_key(cx: &Context<'_>, i: usize) -> String {
 
 /// A cluster's identity across runs: its members' keys, sorted.
 pub fn cluster_signature(cx: &Context<'_>, members: &[usize]) -> String {
-    // Random grants make one cluster of most of a tenant: that one is keyed on every core.
+    // Permissions can join most of a tenant into one cluster (random grants do): a cluster that
+    // big is keyed on every core.
     let keys: Vec<String> = if members.len() > 10_000 {
         let mut keys: Vec<String> = members.par_iter().map(|&m| mailbox_key(cx, m)).collect();
         keys.par_sort_unstable();

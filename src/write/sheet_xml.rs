@@ -217,9 +217,16 @@ pub fn splice(
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     // Every sheet is done now, so this reaches the end of the package (or an error).
-    package.advance(splices, &done, options);
+    let waiting = package.advance(splices, &done, options);
     if let Some(e) = package.error {
         return Err(e);
+    }
+    if let Some(k) = waiting {
+        // Not reached: a package missing a sheet must not look complete.
+        let name = &splices[k].file;
+        return Err(std::io::Error::other(format!(
+            "{name}: the sheet was never made"
+        )));
     }
     package.zout.finish().map_err(zip_err)?;
     Ok(())
