@@ -20,20 +20,20 @@ type Run = (&'static str, Duration, String);
 static RUNS: Mutex<BTreeMap<usize, Vec<Run>>> = Mutex::new(BTreeMap::new());
 
 fn main() {
-    let benching = std::env::args().any(|a| a == "--bench");
-    if benching {
-        println!("{} threads", rayon::current_num_threads());
-        // The runs below are read against this: on a VM, a page's first touch can cost more
-        // than everything the program then does with it.
-        let (first, again) = first_touch(1 << 30);
-        println!(
-            "fresh memory: 1 GiB touched at {first:.2} GB/s (a page's first write; {again:.1} GB/s once mapped)"
-        );
+    // `cargo test --all-targets` runs this without `--bench`, where divan would run every
+    // benchmark once (generating a million users first): only `cargo bench` runs it.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
     }
+    println!("{} threads", rayon::current_num_threads());
+    // The runs below are read against this: on a VM, a page's first touch can cost more than
+    // everything the program then does with it.
+    let (first, again) = first_touch(1 << 30);
+    println!(
+        "fresh memory: 1 GiB touched at {first:.2} GB/s (a page's first write; {again:.1} GB/s once mapped)"
+    );
     divan::main();
-    if benching {
-        summary();
-    }
+    summary();
 }
 
 fn sizes() -> Vec<usize> {
