@@ -167,8 +167,13 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     // merged into the report (millions of them on big tenants).
     drop(resolver);
     drop(grants);
+    // The links the plan breaks: XT501/XT503 here, the workbook's Permissions sheet later. The
+    // planner's findings are warnings and notes, so these statuses are the final ones.
+    let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
+    let mut planned = std::mem::take(&mut wave_plan.findings);
+    planned.append(&mut plan::link_findings(&cx, &broken));
     let mut report = report;
-    report.extend(&cx, std::mem::take(&mut wave_plan.findings));
+    report.extend(&cx, planned);
     let addresses = plan::target_addresses(&cx, &stamping);
     let plan_file = plan::plan_file(&cx, &wave_plan, &addresses, &report.order);
     let moves = previous.as_ref().map(|(_, before)| {
@@ -185,7 +190,6 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let domains = cx.into_domains();
     stages.start("write");
     let mut staging = write::Staging::new(&config.out, config.inputs.all())?.for_plan(claim);
-    let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
     let files = Files {
         report: &report,
         stamping: &stamping,

@@ -229,6 +229,7 @@ pub struct Plan {
     /// Mailboxes kept out of clustering because too many others are tied to them.
     pub hubs: Vec<usize>,
     pub graph: Graph,
+    /// XT502 and XT504; `link_findings` makes XT501 and XT503 from `broken`.
     pub findings: Vec<Finding>,
 }
 
@@ -361,7 +362,7 @@ pub fn plan(
             }
         }
     }
-    let findings = findings(cx, report, &graph, &placement, &hubs, &neighbours);
+    let findings = findings(cx, &graph, &placement, &hubs, &neighbours);
     Plan {
         waves,
         placement,
@@ -907,32 +908,42 @@ pub fn broken<'g>(
     out
 }
 
-/// XT501 (cut edges), XT502 (send-on-behalf), XT503 (delegate not migrating), XT504 (hubs).
+/// A planner finding on source mailbox `source`; its severity comes from the catalogue entry,
+/// so it is defined in one place.
+fn finding(
+    cx: &Context<'_>,
+    code: &'static str,
+    source: usize,
+    message: String,
+    fix: &'static str,
+) -> Finding {
+    Finding {
+        code,
+        severity: crate::rules::by_code(code).map_or(Severity::Info, |r| r.meta().severity),
+        source: Some(source),
+        target: cx.joined.matches[source].target,
+        message: message.into_boxed_str(),
+        fix: Cow::Borrowed(fix),
+    }
+}
+
+/// XT502 (send-on-behalf) and XT504 (hubs). XT501 and XT503 come from the broken links
+/// (`link_findings`), which the workbook lists too.
 fn findings(
     cx: &Context<'_>,
-    report: &Report<'_>,
     graph: &Graph,
     placement: &[Option<(usize, usize)>],
     hubs: &[usize],
     neighbours: &Neighbours,
 ) -> Vec<Finding> {
     let sources = &cx.inputs.sources;
-    // The severity comes from the catalogue entry, so it is defined in one place.
-    let severity = |code| crate::rules::by_code(code).map_or(Severity::Info, |r| r.meta().severity);
-    let finding = |code: &'static str, source: usize, message: String, fix| Finding {
-        code,
-        severity: severity(code),
-        source: Some(source),
-        target: cx.joined.matches[source].target,
-        message: message.into_boxed_str(),
-        fix: Cow::Borrowed(fix),
-    };
     let mut out: Vec<Finding> = graph
         .edges
         .par_iter()
         .filter(|e| e.kind == EdgeKind::SendOnBehalf && placement[e.mailbox].is_some())
         .map(|e| {
             finding(
+                cx,
                 "XT502",
                 e.mailbox,
                 format!(
@@ -944,43 +955,9 @@ fn findings(
             )
         })
         .collect();
-    fn label<'a>(sources: &'a [SourceMailbox], side: Side<'a>) -> &'a str {
-        match side {
-            Side::Mailbox(i) => sources[i].label(),
-            Side::Unresolved(text) => text,
-        }
-    }
-    let broken = broken(graph, placement, &report.statuses);
-    out.par_extend(broken.par_iter().map(|b| {
-        let (mlabel, tlabel) = (label(sources, b.mailbox), label(sources, b.trustee));
-        let kind = b.kinds.as_str();
-        let (message, fix) = match b.problem {
-            Problem::Split => (
-                format!("{tlabel} ({kind}) and {mlabel} are in different batches"),
-                "move them into one batch, or accept the gap between their moves",
-            ),
-            Problem::TrusteeBlocked => (
-                format!(
-                    "{tlabel} holds {kind} on {mlabel} but is Blocked and will not move with it"
-                ),
-                "fix the delegate's blockers, or tell both users the permission stops working",
-            ),
-            Problem::MailboxBlocked => (
-                format!("{tlabel} holds {kind} on {mlabel}, which is Blocked and will not move"),
-                "fix the mailbox's blockers, or tell both users the permission stops working",
-            ),
-            Problem::Unresolved(u) => (
-                format!(
-                    "{tlabel} holds {kind} on it but is {} ({})",
-                    u.why, u.mailbox_text
-                ),
-                "grant the permission again in the target to the right object after the move",
-            ),
-        };
-        finding(b.problem.code(), b.about, message, fix)
-    }));
     for &h in hubs {
         out.push(finding(
+            cx,
             "XT504",
             h,
             format!("{} other mailboxes hold permissions with it: planned on its own, not with all of them", neighbours.of(h).len()),
@@ -988,6 +965,50 @@ fn findings(
         ));
     }
     out
+}
+
+/// XT501 (delegates split) and XT503 (delegate not migrating), one per broken link.
+pub fn link_findings(cx: &Context<'_>, broken: &[Broken<'_>]) -> Vec<Finding> {
+    fn label<'a>(sources: &'a [SourceMailbox], side: Side<'a>) -> &'a str {
+        match side {
+            Side::Mailbox(i) => sources[i].label(),
+            Side::Unresolved(text) => text,
+        }
+    }
+    let sources = &cx.inputs.sources;
+    broken
+        .par_iter()
+        .map(|b| {
+            let (mlabel, tlabel) = (label(sources, b.mailbox), label(sources, b.trustee));
+            let kind = b.kinds.as_str();
+            let (message, fix) = match b.problem {
+                Problem::Split => (
+                    format!("{tlabel} ({kind}) and {mlabel} are in different batches"),
+                    "move them into one batch, or accept the gap between their moves",
+                ),
+                Problem::TrusteeBlocked => (
+                    format!(
+                        "{tlabel} holds {kind} on {mlabel} but is Blocked and will not move with it"
+                    ),
+                    "fix the delegate's blockers, or tell both users the permission stops working",
+                ),
+                Problem::MailboxBlocked => (
+                    format!(
+                        "{tlabel} holds {kind} on {mlabel}, which is Blocked and will not move"
+                    ),
+                    "fix the mailbox's blockers, or tell both users the permission stops working",
+                ),
+                Problem::Unresolved(u) => (
+                    format!(
+                        "{tlabel} holds {kind} on it but is {} ({})",
+                        u.why, u.mailbox_text
+                    ),
+                    "grant the permission again in the target to the right object after the move",
+                ),
+            };
+            finding(cx, b.problem.code(), b.about, message, fix)
+        })
+        .collect()
 }
 
 struct UnionFind {
@@ -1212,6 +1233,18 @@ mod tests {
             .map(|r| r.collect())
             .collect();
         assert_eq!(dense, pieces);
+    }
+
+    #[test]
+    fn planner_findings_never_change_a_status() {
+        // lib.rs judges the broken links on the statuses from before the planner's findings.
+        for code in ["XT501", "XT502", "XT503", "XT504"] {
+            let severity = crate::rules::by_code(code).unwrap().meta().severity;
+            assert!(
+                matches!(severity, Severity::Warning | Severity::Info),
+                "{code}"
+            );
+        }
     }
 
     #[test]
