@@ -26,6 +26,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use rayon::iter::ParallelExtend;
+
 use cli::{Command, RulesArgs};
 use config::Config;
 use error::{Error, Result};
@@ -171,7 +173,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     // planner's findings are warnings and notes, so these statuses are the final ones.
     let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
     let mut planned = std::mem::take(&mut wave_plan.findings);
-    planned.append(&mut plan::link_findings(&cx, &broken));
+    planned.par_extend(plan::link_findings(&cx, &broken));
     let mut report = report;
     report.extend(&cx, planned);
     let addresses = plan::target_addresses(&cx, &stamping);

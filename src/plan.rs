@@ -968,7 +968,10 @@ fn findings(
 }
 
 /// XT501 (delegates split) and XT503 (delegate not migrating), one per broken link.
-pub fn link_findings(cx: &Context<'_>, broken: &[Broken<'_>]) -> Vec<Finding> {
+pub fn link_findings<'a>(
+    cx: &'a Context<'_>,
+    broken: &'a [Broken<'_>],
+) -> impl IndexedParallelIterator<Item = Finding> + 'a {
     fn label<'a>(sources: &'a [SourceMailbox], side: Side<'a>) -> &'a str {
         match side {
             Side::Mailbox(i) => sources[i].label(),
@@ -976,39 +979,34 @@ pub fn link_findings(cx: &Context<'_>, broken: &[Broken<'_>]) -> Vec<Finding> {
         }
     }
     let sources = &cx.inputs.sources;
-    broken
-        .par_iter()
-        .map(|b| {
-            let (mlabel, tlabel) = (label(sources, b.mailbox), label(sources, b.trustee));
-            let kind = b.kinds.as_str();
-            let (message, fix) = match b.problem {
-                Problem::Split => (
-                    format!("{tlabel} ({kind}) and {mlabel} are in different batches"),
-                    "move them into one batch, or accept the gap between their moves",
+    broken.par_iter().map(|b| {
+        let (mlabel, tlabel) = (label(sources, b.mailbox), label(sources, b.trustee));
+        let kind = b.kinds.as_str();
+        let (message, fix) = match b.problem {
+            Problem::Split => (
+                format!("{tlabel} ({kind}) and {mlabel} are in different batches"),
+                "move them into one batch, or accept the gap between their moves",
+            ),
+            Problem::TrusteeBlocked => (
+                format!(
+                    "{tlabel} holds {kind} on {mlabel} but is Blocked and will not move with it"
                 ),
-                Problem::TrusteeBlocked => (
-                    format!(
-                        "{tlabel} holds {kind} on {mlabel} but is Blocked and will not move with it"
-                    ),
-                    "fix the delegate's blockers, or tell both users the permission stops working",
+                "fix the delegate's blockers, or tell both users the permission stops working",
+            ),
+            Problem::MailboxBlocked => (
+                format!("{tlabel} holds {kind} on {mlabel}, which is Blocked and will not move"),
+                "fix the mailbox's blockers, or tell both users the permission stops working",
+            ),
+            Problem::Unresolved(u) => (
+                format!(
+                    "{tlabel} holds {kind} on it but is {} ({})",
+                    u.why, u.mailbox_text
                 ),
-                Problem::MailboxBlocked => (
-                    format!(
-                        "{tlabel} holds {kind} on {mlabel}, which is Blocked and will not move"
-                    ),
-                    "fix the mailbox's blockers, or tell both users the permission stops working",
-                ),
-                Problem::Unresolved(u) => (
-                    format!(
-                        "{tlabel} holds {kind} on it but is {} ({})",
-                        u.why, u.mailbox_text
-                    ),
-                    "grant the permission again in the target to the right object after the move",
-                ),
-            };
-            finding(cx, b.problem.code(), b.about, message, fix)
-        })
-        .collect()
+                "grant the permission again in the target to the right object after the move",
+            ),
+        };
+        finding(cx, b.problem.code(), b.about, message, fix)
+    })
 }
 
 struct UnionFind {
