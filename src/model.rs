@@ -509,12 +509,12 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Whether the file of `kind` was given and had the column `name` (canonical name).
     /// Whether the file of `kind` was given (and read).
     pub fn given(&self, kind: crate::input::InputKind) -> bool {
         self.files.iter().any(|f| f.kind == kind)
     }
 
+    /// Whether the file of `kind` was given and had the column `name` (canonical name).
     pub fn has_column(&self, kind: crate::input::InputKind, name: &str) -> bool {
         self.files
             .iter()

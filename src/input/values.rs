@@ -389,7 +389,6 @@ pub fn parse_size(s: &str) -> Result<Option<u64>, Invalid> {
     Ok(Some((num * scale as f64).round() as u64))
 }
 
-/// `True`/`False` in any case (also `$true`, `1`/`0`); `Ok(None)` for empty.
 /// The number the ASCII digits of `s` spell, ignoring everything else (`2,576,980,377 bytes`);
 /// `Invalid` without digits or past `u64::MAX`. Read without a copy: sizes are in every row.
 fn digits_of(s: &str) -> Result<u64, Invalid> {
@@ -406,6 +405,7 @@ fn digits_of(s: &str) -> Result<u64, Invalid> {
     n.ok_or(Invalid)
 }
 
+/// `True`/`False` in any case (also `$true`, `1`/`0`); `Ok(None)` for empty.
 pub fn parse_bool(s: &str) -> Result<Option<bool>, Invalid> {
     // Compared in place: a million-row export has millions of these cells.
     let s = s.trim().trim_start_matches('$');
