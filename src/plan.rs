@@ -116,13 +116,12 @@ pub fn graph<'a>(cx: &Context<'a>, grants: &'a Grants, resolver: &Resolver<'_>) 
     // An export lists a mailbox's grants one after another: each task remembers the last
     // mailbox it resolved.
     let resolve = |last: &mut Option<(&'a str, Resolved)>, mailbox: &'a str, trustee, kind| {
-        let m = match last {
-            Some((id, m)) if *id == mailbox => m.clone(),
+        let m = match last.take() {
+            Some((id, m)) if id == mailbox => m,
             _ => resolver.resolve(mailbox),
         };
-        let t = resolver.resolve(trustee);
-        *last = Some((mailbox, m.clone()));
-        grant(m, t, mailbox, trustee, kind)
+        let m = last.insert((mailbox, m)).1.clone();
+        grant(m, resolver.resolve(trustee), mailbox, trustee, kind)
     };
     let (full_access, send_as) = (&grants.mailbox, &grants.recipient);
     let send_on_behalf = inputs.sources.par_iter().flat_map_iter(|s| {
