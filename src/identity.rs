@@ -126,14 +126,65 @@ pub fn planned(
     }
 }
 
+/// Whether stamping replaces the target's PrimarySmtpAddress: it is empty, in a domain the
+/// target does not accept (XT208), or the same address as its ExternalEmailAddress (XT209).
+/// Without accepted domains every domain counts as accepted (XT208 cannot run).
+pub fn primary_must_change(t: &TargetRecipient, domains: &Domains) -> bool {
+    let primary = t.primary_smtp();
+    let accepted = domains.accepted.is_empty()
+        || crate::input::values::domain_of(primary).is_some_and(|d| domains.accepts(&d));
+    primary.is_empty() || !accepted || primary.eq_ignore_ascii_case(t.external_email_address())
+}
+
+/// The PrimarySmtpAddress the target of `source` has once every stamping change of the plan is
+/// applied, in the cloud or on-premises (then synchronised): the address its migration batch
+/// names. `target` is its match (`None`: the MailUser stamping creates, named by `planned`).
+/// `None` when stamping cannot name one: no target and no domain to create it in, or a target
+/// whose primary must change and no primary domain to change it to (XT107).
+pub fn primary_after_stamping(
+    source: &SourceMailbox,
+    target: Option<&TargetRecipient>,
+    planned: &Planned,
+    domains: &Domains,
+) -> Option<String> {
+    match target {
+        None => planned.primary.clone(),
+        Some(t) if primary_must_change(t, domains) => domains
+            .primary
+            .as_ref()
+            .map(|d| format!("{}@{d}", new_local_part(source))),
+        Some(t) => Some(t.primary_smtp().to_string()),
+    }
+}
+
+/// The target's SMTP address in the TargetDeliveryDomain once stamped: its own, else the one
+/// stamping adds (XT212). MRS matches it when it converts the source mailbox, and stamps it as
+/// the source object's new routing address.
+pub fn delivery_address(
+    target: Option<&TargetRecipient>,
+    planned: &Planned,
+    domains: &Domains,
+) -> Option<String> {
+    let delivery = domains.delivery.as_deref()?;
+    target
+        .and_then(|t| {
+            t.email_addresses()
+                .find(|p| p.kind == ProxyKind::Smtp && in_domain(p.value, delivery))
+                .map(|p| p.value.to_string())
+        })
+        .or_else(|| planned.delivery_proxy.clone())
+}
+
+fn in_domain(address: &str, domain: &str) -> bool {
+    address
+        .rsplit_once('@')
+        .is_some_and(|(_, d)| d.eq_ignore_ascii_case(domain))
+}
+
 /// Whether the target has an SMTP proxy in the delivery domain.
 pub fn has_delivery_proxy(t: &TargetRecipient, delivery: &str) -> bool {
-    t.email_addresses().any(|p| {
-        p.kind == ProxyKind::Smtp
-            && p.value
-                .rsplit_once('@')
-                .is_some_and(|(_, d)| d.eq_ignore_ascii_case(delivery))
-    })
+    t.email_addresses()
+        .any(|p| p.kind == ProxyKind::Smtp && in_domain(p.value, delivery))
 }
 
 /// The local part of a new target's primary address: the source's primary local part.

@@ -13,6 +13,7 @@ pub mod input;
 pub mod join;
 pub mod model;
 pub mod plan;
+pub mod postmove;
 pub mod progress;
 pub mod ps;
 pub mod report;
@@ -145,7 +146,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     stages.end(n);
 
     stages.start("stamp");
-    let stamping = stamp::plan(&cx, &report, &resolver);
+    let stamping = stamp::plan(&cx, &report);
     stages.end(n);
     stages.start("plan");
     let previous = config
@@ -176,7 +177,9 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     planned.par_extend(plan::link_findings(&cx, &broken));
     let mut report = report;
     report.extend(&cx, planned);
-    let addresses = plan::target_addresses(&cx, &stamping);
+    let addresses = plan::target_addresses(&cx);
+    let grants = postmove::grants(&cx, &wave_plan.graph, &wave_plan);
+    let routing = postmove::routing(&cx, &wave_plan, &report);
     let plan_file = plan::plan_file(&cx, &wave_plan, &addresses, &report.order);
     let moves = previous.as_ref().map(|(_, before)| {
         let blocked = (0..inputs.sources.len())
@@ -198,6 +201,8 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         plan: &wave_plan,
         plan_file: &plan_file,
         addresses: &addresses,
+        grants: &grants,
+        routing: &routing,
         moves: moves.as_deref(),
         delivery: domains.delivery.as_deref(),
         settings: &config.waves,
@@ -261,6 +266,8 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         std::mem::forget(moves);
         std::mem::forget(plan_file);
         std::mem::forget(stamping);
+        std::mem::forget(grants);
+        std::mem::forget(routing);
         std::mem::forget(wave_plan);
         std::mem::forget(addresses);
         std::mem::forget(joined);
@@ -305,6 +312,8 @@ struct Files<'a> {
     plan: &'a plan::Plan,
     plan_file: &'a write::batches::PlanFile<'a>,
     addresses: &'a [String],
+    grants: &'a [postmove::Grant],
+    routing: &'a [postmove::Routing],
     moves: Option<&'a [write::batches::Move]>,
     delivery: Option<&'a str>,
     settings: &'a config::WaveSettings,
@@ -324,15 +333,22 @@ impl Files<'_> {
         staging.write("stamping/onprem-ad.csv", |w| {
             write::csv::onprem_ad(report, stamping, w)
         })?;
-        staging.write("stamping/send-on-behalf.csv", |w| {
-            write::csv::send_on_behalf(report, stamping, w)
+        staging.write("stamping/permissions.csv", |w| {
+            write::csv::permissions(report, wave_plan, self.grants, self.addresses, w)
         })?;
-        staging.write("scripts/Restamp-SendOnBehalf.ps1", |w| {
-            write::ps1::restamp_send_on_behalf(stamping, w)
+        staging.write("stamping/source-routing.csv", |w| {
+            write::csv::source_routing(report, wave_plan, self.routing, self.addresses, w)
         })?;
-        staging.write("scripts/Apply-Stamping.ps1", |w| {
-            write::ps1::apply_stamping(stamping, self.delivery, w)
-        })?;
+        let scripts = write::ps1::ScriptData {
+            stamping,
+            grants: self.grants,
+            delivery_domain: self.delivery,
+        };
+        for (name, _) in write::ps1::SCRIPTS {
+            staging.write(&format!("scripts/{name}"), |w| {
+                write::ps1::script(name, &scripts, w)
+            })?;
+        }
         for wave in &wave_plan.waves {
             for b in &wave.batches {
                 let list: Vec<&str> = b
@@ -360,11 +376,6 @@ impl Files<'_> {
         if let Some(moves) = self.moves {
             staging.write("replan.csv", |w| write::batches::replan(moves, w))?;
         }
-        staging.write("scripts/New-MigrationBatches.ps1", |w| {
-            write::ps1::new_migration_batches(self.delivery, w)
-        })?;
-        staging.write("scripts/Complete-MigrationBatches.ps1", |w| {
-            write::ps1::complete_migration_batches(w)
-        })
+        Ok(())
     }
 }

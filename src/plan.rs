@@ -15,7 +15,6 @@ use crate::model::{PermissionRow, SourceMailbox};
 use crate::report::Report;
 use crate::resolve::{Resolved, Resolver};
 use crate::rules::{Context, Finding, Severity, Status};
-use crate::stamp::Stamping;
 use crate::write::batches::{Move, PlanFile, PlannedMailbox};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,6 +79,15 @@ pub struct Unresolved {
     pub trustee_text: String,
     pub kind: EdgeKind,
     pub why: &'static str,
+}
+
+impl Unresolved {
+    const AMBIGUOUS: &str = "ambiguous";
+
+    /// The identity matched several source mailboxes (rather than none).
+    pub fn is_ambiguous(&self) -> bool {
+        self.why == Unresolved::AMBIGUOUS
+    }
 }
 
 #[derive(Debug, Default)]
@@ -177,7 +185,7 @@ fn grant(
         (Resolved::One(_), Resolved::One(_)) => None,
         (m, t) => {
             let why = |r: &Resolved| match r {
-                Resolved::Ambiguous(_) => "ambiguous",
+                Resolved::Ambiguous(_) => Unresolved::AMBIGUOUS,
                 _ => "not a source mailbox",
             };
             let (mailbox_idx, why) = match (&m, &t) {
@@ -230,6 +238,16 @@ pub struct Plan {
     pub graph: Graph,
     /// XT502 and XT504; `link_findings` makes XT501 and XT503 from `broken`.
     pub findings: Vec<Finding>,
+}
+
+impl Plan {
+    /// The names of source mailbox `i`'s wave and batch, empty when it is not planned.
+    pub fn wave_batch(&self, i: usize) -> (&str, &str) {
+        self.placement[i].map_or(("", ""), |(w, b)| {
+            let wave = &self.waves[w];
+            (wave.name.as_str(), wave.batches[b].name.as_str())
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -950,7 +968,7 @@ fn findings(
                     sources[e.trustee].label(),
                     sources[e.mailbox].label()
                 ),
-                "scripts/Restamp-SendOnBehalf.ps1 after the wave (stamping/send-on-behalf.csv)",
+                "scripts/Restore-Permissions.ps1 -Wave <wave> after the wave (stamping/permissions.csv)",
             )
         })
         .collect();
@@ -1037,23 +1055,22 @@ impl UnionFind {
     }
 }
 
-/// The target address of every mailbox, for the batch CSV's EmailAddress: the primary the
-/// target will have after stamping.
-pub fn target_addresses(cx: &Context<'_>, stamping: &Stamping) -> Vec<String> {
-    let mut out: Vec<String> = (0..cx.inputs.sources.len())
-        .map(|i| match cx.joined.matches[i].target {
-            Some(t) => cx.inputs.targets[t].primary_smtp().to_string(),
-            None => cx.planned[i].primary.clone().unwrap_or_default(),
+/// Each source mailbox's target address once the plan's stamping is applied (cloud or
+/// on-premises): what its batch file, plan.json and the permission scripts name it by. Empty
+/// when stamping cannot name one; such a mailbox is Blocked (XT107) and never planned.
+pub fn target_addresses(cx: &Context<'_>) -> Vec<String> {
+    (0..cx.inputs.sources.len())
+        .into_par_iter()
+        .map(|i| {
+            crate::identity::primary_after_stamping(
+                &cx.inputs.sources[i],
+                cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]),
+                &cx.planned[i],
+                &cx.domains,
+            )
+            .unwrap_or_default()
         })
-        .collect();
-    for row in stamping
-        .mailusers
-        .iter()
-        .filter(|r| !r.primary_smtp_address.is_empty())
-    {
-        out[row.source] = row.primary_smtp_address.clone();
-    }
-    out
+        .collect()
 }
 
 /// Reads a previous plan (its folder, or its plan.json).

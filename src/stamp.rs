@@ -6,7 +6,6 @@ use crate::identity;
 use crate::input::values::{ProxyKind, ProxySet, address_key, dedup_ignore_case, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::report::Report;
-use crate::resolve::{Resolved, Resolver};
 use crate::rules::{Context, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +41,10 @@ pub struct MailUserRow {
     pub external_email_address: String,
     pub exchange_guid: String,
     pub archive_guid: String,
+    /// On `Set` rows, the target's ExchangeGuid and ArchiveGuid as the export showed them: the
+    /// script refuses to overwrite a value that changed since the plan was made.
+    pub exported_exchange_guid: String,
+    pub exported_archive_guid: String,
     pub to_add: Vec<String>,
     pub to_remove: Vec<String>,
 }
@@ -65,21 +68,9 @@ pub struct AdRow {
     /// Replace, Add or Remove.
     pub operation: &'static str,
     pub value: String,
-}
-
-/// One row of stamping/send-on-behalf.csv: a delegate to grant again after the move, since
-/// GrantSendOnBehalfTo does not move cross-tenant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SendOnBehalfRow {
-    pub source: usize,
-    /// The mailbox in the target (its UPN, or the address a new MailUser gets).
-    pub mailbox: String,
-    /// The delegate in the target terms, empty when it cannot be granted.
-    pub delegate: String,
-    /// The delegate as the source export wrote it.
-    pub source_delegate: String,
-    /// `Restamp`, or why not: `DelegateNotMigrating`, `DelegateAmbiguous`, `DelegateUnresolved`.
-    pub status: &'static str,
+    /// For a Replace, the value the target export showed (empty: none): the script refuses to
+    /// overwrite a GUID that changed since the plan was made.
+    pub exported: String,
 }
 
 #[derive(Debug, Default)]
@@ -87,11 +78,10 @@ pub struct Stamping {
     pub mailusers: Vec<MailUserRow>,
     pub proxies: Vec<ProxyRow>,
     pub onprem: Vec<AdRow>,
-    pub send_on_behalf: Vec<SendOnBehalfRow>,
 }
 
 /// The stamping for every NeedsStamping mailbox, in the report's output order.
-pub fn plan(cx: &Context<'_>, report: &Report<'_>, resolver: &Resolver<'_>) -> Stamping {
+pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
     let mut out = Stamping::default();
     for &i in &report.order {
         if report.statuses[i] != Status::NeedsStamping {
@@ -110,59 +100,7 @@ pub fn plan(cx: &Context<'_>, report: &Report<'_>, resolver: &Resolver<'_>) -> S
             }
         }
     }
-    out.send_on_behalf = send_on_behalf(cx, report, resolver);
     out
-}
-
-/// Where a source mailbox lives in the target: its matched object, or the MailUser stamping
-/// creates. `None` when it has neither (a blocked match).
-fn target_identity(cx: &Context<'_>, i: usize) -> Option<String> {
-    match cx.joined.matches[i].target {
-        Some(t) => Some(stable_identity(&cx.inputs.targets[t]).to_string()),
-        None => cx.planned[i].primary.clone(),
-    }
-}
-
-/// Delegates of every mailbox that will move, in target terms; the ones that cannot be granted
-/// are listed with the reason, never dropped.
-fn send_on_behalf(
-    cx: &Context<'_>,
-    report: &Report<'_>,
-    resolver: &Resolver<'_>,
-) -> Vec<SendOnBehalfRow> {
-    let mut rows = Vec::new();
-    for &i in &report.order {
-        let source = &cx.inputs.sources[i];
-        if report.statuses[i] == Status::Blocked
-            || source.grant_send_on_behalf_to().next().is_none()
-        {
-            continue;
-        }
-        let Some(mailbox) = target_identity(cx, i) else {
-            continue;
-        };
-        for d in source.grant_send_on_behalf_to() {
-            let (delegate, status) = match resolver.resolve(d) {
-                Resolved::One(j) if report.statuses[j] != Status::Blocked => {
-                    match target_identity(cx, j) {
-                        Some(t) => (t, "Restamp"),
-                        None => (String::new(), "DelegateNotMigrating"),
-                    }
-                }
-                Resolved::One(_) => (String::new(), "DelegateNotMigrating"),
-                Resolved::Ambiguous(_) => (String::new(), "DelegateAmbiguous"),
-                Resolved::None => (String::new(), "DelegateUnresolved"),
-            };
-            rows.push(SendOnBehalfRow {
-                source: i,
-                mailbox: mailbox.clone(),
-                delegate,
-                source_delegate: d.to_string(),
-                status,
-            });
-        }
-    }
-    rows
 }
 
 /// x500:<LegacyExchangeDN>, every X500 and every X400 of the source, values byte-exact, without
@@ -207,14 +145,10 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
         microsoft_online_services_id: primary.clone(),
         primary_smtp_address: primary.clone(),
         external_email_address: format!("SMTP:{}", source.routing_address()),
-        exchange_guid: source
-            .exchange_guid
-            .map(|g| g.to_string())
-            .unwrap_or_default(),
-        archive_guid: source
-            .archive_guid
-            .map(|g| g.to_string())
-            .unwrap_or_default(),
+        exchange_guid: guid_text(source.exchange_guid),
+        archive_guid: guid_text(source.archive_guid),
+        exported_exchange_guid: String::new(),
+        exported_archive_guid: String::new(),
         to_add: planned
             .delivery_proxy
             .iter()
@@ -267,14 +201,10 @@ impl Change {
         let accepted = |a: &str| {
             domains.accepted.is_empty() || domain_of(a).is_some_and(|d| domains.accepts(&d))
         };
-        let primary_is_external = !t.primary_smtp().is_empty()
-            && t.primary_smtp()
-                .eq_ignore_ascii_case(t.external_email_address());
-        if (!accepted(t.primary_smtp()) || primary_is_external)
-            && let Some(d) = &domains.primary
-        {
-            c.primary = Some(format!("{}@{d}", identity::new_local_part(source)));
-            if !t.primary_smtp().is_empty() {
+        if identity::primary_must_change(t, domains) {
+            // The same address the batch file names (`plan::target_addresses`).
+            c.primary = identity::primary_after_stamping(source, Some(t), &cx.planned[i], domains);
+            if c.primary.is_some() && !t.primary_smtp().is_empty() {
                 c.old_primary = Some((t.primary_smtp().to_string(), accepted(t.primary_smtp())));
             }
         }
@@ -333,6 +263,8 @@ impl Change {
                 external_email_address: self.external.unwrap_or_default(),
                 exchange_guid: self.exchange_guid.unwrap_or_default(),
                 archive_guid: self.archive_guid.unwrap_or_default(),
+                exported_exchange_guid: guid_text(t.exchange_guid),
+                exported_archive_guid: guid_text(t.archive_guid),
                 to_add: self.add,
                 to_remove: self.remove,
                 ..MailUserRow::default()
@@ -348,6 +280,32 @@ impl Change {
 
     fn into_ad(self, i: usize, t: &TargetRecipient, out: &mut Vec<AdRow>) {
         let identity = stable_identity(t).to_string();
+        let mut replaced = |attribute, value: String, exported: String| {
+            out.push(AdRow {
+                source: i,
+                identity: identity.clone(),
+                attribute,
+                operation: "Replace",
+                value,
+                exported,
+            });
+        };
+        if let Some(g) = self.exchange_guid {
+            replaced("msExchMailboxGuid", g, guid_text(t.exchange_guid));
+        }
+        if let Some(g) = self.archive_guid {
+            replaced("msExchArchiveGUID", g, guid_text(t.archive_guid));
+        }
+        if let Some(p) = &self.primary {
+            replaced("mail", p.clone(), t.primary_smtp().to_string());
+        }
+        if let Some(e) = &self.external {
+            replaced(
+                "targetAddress",
+                e.clone(),
+                t.external_email_address().to_string(),
+            );
+        }
         let mut row = |attribute, operation, value: String| {
             out.push(AdRow {
                 source: i,
@@ -355,14 +313,9 @@ impl Change {
                 attribute,
                 operation,
                 value,
+                exported: String::new(),
             });
         };
-        if let Some(g) = self.exchange_guid {
-            row("msExchMailboxGuid", "Replace", g);
-        }
-        if let Some(g) = self.archive_guid {
-            row("msExchArchiveGUID", "Replace", g);
-        }
         if let Some(p) = self.primary {
             // proxyAddresses holds one upper-case SMTP: (the primary): demote the old one.
             if let Some((old, keep)) = &self.old_primary {
@@ -371,11 +324,7 @@ impl Change {
                     row("proxyAddresses", "Add", format!("smtp:{old}"));
                 }
             }
-            row("mail", "Replace", p.clone());
             row("proxyAddresses", "Add", format!("SMTP:{p}"));
-        }
-        if let Some(e) = self.external {
-            row("targetAddress", "Replace", e);
         }
         for p in self.add.into_iter().chain(self.proxies) {
             row("proxyAddresses", "Add", p);
@@ -389,4 +338,8 @@ impl Change {
             row("proxyAddresses", "Remove", p);
         }
     }
+}
+
+fn guid_text(g: Option<uuid::Uuid>) -> String {
+    g.map(|g| g.to_string()).unwrap_or_default()
 }

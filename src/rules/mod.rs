@@ -12,6 +12,7 @@ mod xt103_target_claimed_twice;
 mod xt104_target_not_mailuser;
 mod xt105_mapping_unresolved;
 mod xt106_matched_by_name_only;
+mod xt107_target_address_unknown;
 mod xt201_exchangeguid_missing;
 mod xt202_exchangeguid_mismatch;
 mod xt203_archiveguid_missing;
@@ -137,6 +138,7 @@ pub static ALL: &[&dyn Rule] = &[
     &xt104_target_not_mailuser::Rule,
     &xt105_mapping_unresolved::Rule,
     &xt106_matched_by_name_only::Rule,
+    &xt107_target_address_unknown::Rule,
     &xt201_exchangeguid_missing::Rule,
     &xt202_exchangeguid_mismatch::Rule,
     &xt203_archiveguid_missing::Rule,

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a delegate sends on behalf of the mailbox: grant it again after the move",
     what: "The mailbox has GrantSendOnBehalfTo entries. Reported by the planner for each one.",
     why: "Send-on-behalf (publicDelegates) does not move cross-tenant: after the move the delegate can no longer send on behalf until it is granted again in the target.",
-    fix: "Run scripts/Restamp-SendOnBehalf.ps1 for the wave's mailboxes after the wave completes (stamping/send-on-behalf.csv lists the delegates).",
+    fix: "Run scripts/Restore-Permissions.ps1 -Wave <wave> after the wave completes (stamping/permissions.csv lists the delegates, Permission SendOnBehalf).",
 };
 
 impl super::Rule for Rule {

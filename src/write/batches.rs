@@ -15,7 +15,17 @@ use crate::rules::Status;
 /// A batch file exactly as New-MigrationBatch -CSVData expects it: the header `EmailAddress`,
 /// one target address per line, CRLF, UTF-8 without BOM, nothing else (unknown columns fail the
 /// batch unless -AllowUnknownColumnsInCsv).
+///
+/// A blank address would fail its user in the tenant: the rules hold back every mailbox whose
+/// target address is unknown (XT107), so one here is a bug, and the run stops rather than
+/// write it.
 pub fn batch_csv(addresses: &[&str], w: &mut dyn Write) -> std::io::Result<()> {
+    if addresses.iter().any(|a| a.trim().is_empty()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "internal error: a planned mailbox has no target address (please report it)",
+        ));
+    }
     w.write_all(b"EmailAddress\r\n")?;
     for a in addresses {
         w.write_all(a.as_bytes())?;

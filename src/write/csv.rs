@@ -5,6 +5,8 @@
 
 use std::io::Write;
 
+use crate::plan::Plan;
+use crate::postmove::{Grant, GrantStatus, Routing, Trustee};
 use crate::report::Report;
 use crate::stamp::Stamping;
 
@@ -55,7 +57,7 @@ pub(crate) fn import_csv_writer(
         .from_writer(w))
 }
 
-pub const MAILUSERS_HEADER: [&str; 15] = [
+pub const MAILUSERS_HEADER: [&str; 17] = [
     "Action",
     "Identity",
     "Name",
@@ -70,14 +72,17 @@ pub const MAILUSERS_HEADER: [&str; 15] = [
     "ArchiveGuid",
     "EmailAddressesToAdd",
     "EmailAddressesToRemove",
+    "ExchangeGuidInExport",
+    "ArchiveGuidInExport",
     "SourcePrimarySmtpAddress",
 ];
 pub const X500_HEADER: [&str; 3] = ["Identity", "Proxy", "SourcePrimarySmtpAddress"];
-pub const ONPREM_AD_HEADER: [&str; 5] = [
+pub const ONPREM_AD_HEADER: [&str; 6] = [
     "Identity",
     "Attribute",
     "Operation",
     "Value",
+    "ValueInExport",
     "SourcePrimarySmtpAddress",
 ];
 
@@ -104,6 +109,8 @@ pub fn mailusers(
             &r.archive_guid,
             &r.to_add.join(";"),
             &r.to_remove.join(";"),
+            &r.exported_exchange_guid,
+            &r.exported_archive_guid,
             report.inputs.sources[r.source].label(),
         ])?;
     }
@@ -123,28 +130,95 @@ pub fn x500(report: &Report<'_>, stamping: &Stamping, w: &mut dyn Write) -> std:
     out.flush()
 }
 
-pub const SEND_ON_BEHALF_HEADER: [&str; 5] = [
+pub const PERMISSIONS_HEADER: [&str; 9] = [
+    "Permission",
     "Mailbox",
-    "Delegate",
+    "Trustee",
     "Status",
+    "MailboxWave",
+    "TrusteeWave",
+    "GrantAfterWave",
     "SourceMailbox",
-    "SourceDelegate",
+    "SourceTrustee",
 ];
 
-pub fn send_on_behalf(
+/// stamping/permissions.csv: what scripts/Restore-Permissions.ps1 grants again. Mailbox and
+/// Trustee are target addresses (`addresses`); Trustee is empty when the holder cannot be
+/// granted (Status says why), and SourceTrustee keeps what the export wrote.
+pub fn permissions(
     report: &Report<'_>,
-    stamping: &Stamping,
+    plan: &Plan,
+    grants: &[Grant],
+    addresses: &[String],
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut out = import_csv_writer(w)?;
-    out.write_record(SEND_ON_BEHALF_HEADER)?;
-    for r in &stamping.send_on_behalf {
+    out.write_record(PERMISSIONS_HEADER)?;
+    let sources = &report.inputs.sources;
+    let wave = |w: Option<usize>| w.map_or("", |w| plan.waves[w].name.as_str());
+    let wave_of = |i: usize| plan.wave_batch(i).0;
+    for g in grants {
+        let (trustee, trustee_wave, source_trustee) = match g.trustee {
+            Trustee::Mailbox(t) => {
+                let restamp = g.status == GrantStatus::Restamp;
+                (
+                    if restamp { addresses[t].as_str() } else { "" },
+                    wave_of(t),
+                    sources[t].label(),
+                )
+            }
+            Trustee::Unresolved(u) => ("", "", plan.graph.unresolved[u].trustee_text.as_str()),
+        };
         out.write_record([
-            r.mailbox.as_str(),
-            &r.delegate,
-            r.status,
-            report.inputs.sources[r.source].label(),
-            &r.source_delegate,
+            g.kind.as_str(),
+            &addresses[g.mailbox],
+            trustee,
+            g.status.as_str(),
+            wave_of(g.mailbox),
+            trustee_wave,
+            if g.status == GrantStatus::Restamp {
+                wave(g.after_wave(plan))
+            } else {
+                ""
+            },
+            sources[g.mailbox].label(),
+            source_trustee,
+        ])?;
+    }
+    out.flush()
+}
+
+pub const SOURCE_ROUTING_HEADER: [&str; 6] = [
+    "SourcePrimarySmtpAddress",
+    "SourceAlias",
+    "TargetAddress",
+    "Wave",
+    "Batch",
+    "RemoteRoutingAddress",
+];
+
+/// stamping/source-routing.csv: what scripts/Update-SourceRouting.ps1 sets on a hybrid
+/// source's on-premises objects once their mailboxes have moved. TargetAddress is the batch
+/// address, by which the target's migration users are known.
+pub fn source_routing(
+    report: &Report<'_>,
+    plan: &Plan,
+    routing: &[Routing],
+    addresses: &[String],
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut out = import_csv_writer(w)?;
+    out.write_record(SOURCE_ROUTING_HEADER)?;
+    for r in routing {
+        let s = &report.inputs.sources[r.source];
+        let (wave, batch) = plan.wave_batch(r.source);
+        out.write_record([
+            s.label(),
+            s.alias(),
+            &addresses[r.source],
+            wave,
+            batch,
+            &r.address,
         ])?;
     }
     out.flush()
@@ -163,6 +237,7 @@ pub fn onprem_ad(
             r.attribute,
             r.operation,
             &r.value,
+            &r.exported,
             report.inputs.sources[r.source].label(),
         ])?;
     }

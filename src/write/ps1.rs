@@ -1,84 +1,109 @@
 //! The PowerShell scripts of a plan, filled from templates in `templates/`. Every value put
 //! into a script goes through `ps::quote` (or is a number); the scripts read their data from
-//! the plan's CSV files at run time, so no user data is ever pasted into code.
+//! the plan's CSV files at run time, so no user data is ever pasted into code. Every script
+//! shares `common.ps1` (the transcript and results log, written under -WhatIf too) and those
+//! that run in Exchange PowerShell `exchange.ps1` (lookups that tell "not found" from failures).
 
 use std::io::Write;
 
+use crate::postmove::{Grant, GrantStatus};
 use crate::ps::quote;
 use crate::stamp::Stamping;
 
-const APPLY_STAMPING: &str = include_str!("templates/Apply-Stamping.ps1");
-const RESTAMP_SEND_ON_BEHALF: &str = include_str!("templates/Restamp-SendOnBehalf.ps1");
-const NEW_MIGRATION_BATCHES: &str = include_str!("templates/New-MigrationBatches.ps1");
-const COMPLETE_MIGRATION_BATCHES: &str = include_str!("templates/Complete-MigrationBatches.ps1");
+const COMMON: &str = include_str!("templates/common.ps1");
+const EXCHANGE: &str = include_str!("templates/exchange.ps1");
 
-/// scripts/New-MigrationBatches.ps1.
-pub fn new_migration_batches(
-    delivery_domain: Option<&str>,
-    w: &mut dyn Write,
-) -> std::io::Result<()> {
-    let text = fill(
-        NEW_MIGRATION_BATCHES,
-        &[(
-            "!DELIVERY_DOMAIN!",
-            quote(delivery_domain.unwrap_or_default()),
-        )],
-    );
-    write_script(&text, w)
+/// Every script a plan writes, in the order an admin runs them, with the template it is made
+/// from: (file name under scripts/, template).
+pub const SCRIPTS: [(&str, &str); 8] = [
+    (
+        "Apply-OnPremStamping.ps1",
+        include_str!("templates/Apply-OnPremStamping.ps1"),
+    ),
+    (
+        "Apply-Stamping.ps1",
+        include_str!("templates/Apply-Stamping.ps1"),
+    ),
+    (
+        "Test-MigrationAvailability.ps1",
+        include_str!("templates/Test-MigrationAvailability.ps1"),
+    ),
+    (
+        "New-MigrationBatches.ps1",
+        include_str!("templates/New-MigrationBatches.ps1"),
+    ),
+    (
+        "Complete-MigrationBatches.ps1",
+        include_str!("templates/Complete-MigrationBatches.ps1"),
+    ),
+    (
+        "Restore-Permissions.ps1",
+        include_str!("templates/Restore-Permissions.ps1"),
+    ),
+    (
+        "Update-SourceRouting.ps1",
+        include_str!("templates/Update-SourceRouting.ps1"),
+    ),
+    (
+        "Remove-MigrationBatches.ps1",
+        include_str!("templates/Remove-MigrationBatches.ps1"),
+    ),
+];
+
+/// What the scripts are filled with.
+pub struct ScriptData<'a> {
+    pub stamping: &'a Stamping,
+    pub grants: &'a [Grant],
+    pub delivery_domain: Option<&'a str>,
 }
 
-/// scripts/Complete-MigrationBatches.ps1.
-pub fn complete_migration_batches(w: &mut dyn Write) -> std::io::Result<()> {
-    write_script(COMPLETE_MIGRATION_BATCHES, w)
-}
-
-/// scripts/Apply-Stamping.ps1.
-pub fn apply_stamping(
-    stamping: &Stamping,
-    delivery_domain: Option<&str>,
-    w: &mut dyn Write,
-) -> std::io::Result<()> {
-    let text = fill(
-        APPLY_STAMPING,
-        &[
-            (
-                "!DELIVERY_DOMAIN!",
-                quote(delivery_domain.unwrap_or_default()),
-            ),
-            ("!MAILUSER_ROWS!", stamping.mailusers.len().to_string()),
-            ("!PROXY_ROWS!", stamping.proxies.len().to_string()),
-        ],
-    );
-    write_script(&text, w)
-}
-
-/// scripts/Restamp-SendOnBehalf.ps1.
-pub fn restamp_send_on_behalf(stamping: &Stamping, w: &mut dyn Write) -> std::io::Result<()> {
-    let restamp = stamping
-        .send_on_behalf
+/// Writes script `name` (one of `SCRIPTS`).
+pub fn script(name: &str, data: &ScriptData<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    let template = SCRIPTS
         .iter()
-        .filter(|r| r.status == "Restamp")
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| std::io::Error::other(format!("no script template {name}")))?;
+    let delivery = quote(data.delivery_domain.unwrap_or_default());
+    let stamping = data.stamping;
+    let restamp = data
+        .grants
+        .iter()
+        .filter(|g| g.status == GrantStatus::Restamp)
         .count();
-    let text = fill(
-        RESTAMP_SEND_ON_BEHALF,
-        &[
-            ("!RESTAMP_ROWS!", restamp.to_string()),
-            (
-                "!HELD_ROWS!",
-                (stamping.send_on_behalf.len() - restamp).to_string(),
-            ),
-        ],
-    );
-    write_script(&text, w)
+    let mut ad_users: Vec<&str> = stamping
+        .onprem
+        .iter()
+        .map(|r| r.identity.as_str())
+        .collect();
+    ad_users.dedup();
+    let values = [
+        ("!DELIVERY_DOMAIN!", delivery),
+        ("!MAILUSER_ROWS!", stamping.mailusers.len().to_string()),
+        ("!PROXY_ROWS!", stamping.proxies.len().to_string()),
+        ("!AD_ROWS!", stamping.onprem.len().to_string()),
+        ("!AD_USERS!", ad_users.len().to_string()),
+        ("!RESTAMP_ROWS!", restamp.to_string()),
+        ("!HELD_ROWS!", (data.grants.len() - restamp).to_string()),
+    ];
+    write_script(&fill(template, &values), w)
 }
 
-/// Replaces each `!NAME!` placeholder. A placeholder left over is a bug in the template or here.
+/// Inserts the shared fragments, then replaces each `!NAME!` value placeholder. A placeholder
+/// left over is a bug in the template or here.
 fn fill(template: &str, values: &[(&str, String)]) -> String {
-    let mut text = template.to_string();
+    // A checkout that turned the templates' line ends into CRLF must write the same script.
+    let lf = |t: &str| t.replace("\r\n", "\n");
+    let mut text = lf(template)
+        .replace("!COMMON!\n", &lf(COMMON))
+        .replace("!EXCHANGE!\n", &lf(EXCHANGE));
     for (name, value) in values {
         text = text.replace(name, value);
     }
-    debug_assert!(!values.iter().any(|(n, _)| text.contains(n)));
+    debug_assert!(
+        !text.contains("!COMMON!") && !text.contains("!EXCHANGE!"),
+        "a fragment placeholder must be alone on its line"
+    );
     text
 }
 
@@ -99,21 +124,28 @@ mod tests {
 
     #[test]
     fn every_placeholder_is_filled_and_values_are_quoted() {
+        let stamping = Stamping::default();
+        let data = ScriptData {
+            stamping: &stamping,
+            grants: &[],
+            delivery_domain: Some("north'wind.onmicrosoft.com"),
+        };
+        for (name, _) in SCRIPTS {
+            let mut out = Vec::new();
+            script(name, &data, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.starts_with('\u{feff}'), "{name}");
+            let leftover: Vec<&str> = text
+                .split('!')
+                .filter(|s| s.len() > 1 && s.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                .collect();
+            assert!(leftover.is_empty(), "{name}: {leftover:?}");
+            assert!(text.contains("function Start-RunLog"), "{name}");
+        }
         let mut out = Vec::new();
-        apply_stamping(
-            &Stamping::default(),
-            Some("north'wind.onmicrosoft.com"),
-            &mut out,
-        )
-        .unwrap();
+        script("Apply-Stamping.ps1", &data, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("$TargetDeliveryDomain = 'north''wind.onmicrosoft.com'\r\n"));
         assert!(text.contains("$PlannedMailUserRows = 0\r\n"));
-        let leftover: Vec<&str> = text
-            .split('!')
-            .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
-            .collect();
-        assert!(leftover.is_empty(), "{leftover:?}");
     }
 }

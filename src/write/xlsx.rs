@@ -460,10 +460,7 @@ impl Kind {
 }
 
 fn wave_batch<'a>(data: &Data<'a>, i: usize) -> (&'a str, &'a str) {
-    data.plan.placement[i].map_or(("", ""), |(w, b)| {
-        let wave = &data.plan.waves[w];
-        (wave.name.as_str(), wave.batches[b].name.as_str())
-    })
+    data.plan.wave_batch(i)
 }
 
 /// Generates the XML of `rows` (0-based within the page) of a page.

@@ -9,6 +9,7 @@ mod planning;
 mod readers;
 mod real_world;
 mod rules;
+mod scripts;
 mod stamping;
 mod util;
 mod workbook;

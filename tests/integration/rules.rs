@@ -340,6 +340,16 @@ const CASES: &[Case] = &[
         ]));
         (f, vec![FIRE])
     }),
+    ("XT107", || {
+        let mut f = Fixture::with(&["fire", "fire2", "calm"]);
+        // No accepted domains: no domain to name fire's new MailUser, and none to move
+        // fire2's primary address (its ExternalEmailAddress) to. calm's target is fine as is.
+        f.accepted.clear();
+        f.drop_target("fire");
+        f.target("fire2")
+            .insert("PrimarySmtpAddress", "fire2@contoso.onmicrosoft.com".into());
+        (f, vec![FIRE, "fire2@contoso.com"])
+    }),
     ("XT201", || {
         let mut f = Fixture::with(&["fire", "calm"]);
         f.target("fire").insert(

@@ -1,0 +1,861 @@
+//! The generated PowerShell, read as an admin's reviewer would: no PowerShell runs here, so a
+//! small lexer finds every cmdlet call outside strings and comments and checks the rules every
+//! script keeps (-ErrorAction Stop inside a try, changes behind ShouldProcess, the run log
+//! written under -WhatIf), then each script's own defects are checked on its text.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::util::{Dir, plan, rows, samples, tenant_args};
+
+/// Code with strings and comments blanked (newlines kept), and the problems the scanner saw.
+fn code_of(text: &str) -> (String, Vec<String>) {
+    #[derive(PartialEq)]
+    enum Frame {
+        Code { sub: bool, parens: i32 },
+        Double,
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut problems = Vec::new();
+    let mut stack = vec![Frame::Code {
+        sub: false,
+        parens: 0,
+    }];
+    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
+    let mut i = 0;
+    let line_of = |i: usize| chars[..i].iter().filter(|&&c| c == '\n').count() + 1;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match stack.last_mut().unwrap() {
+            Frame::Code { sub, parens } => match c {
+                '<' if next == Some('#') => {
+                    let end = (i + 2..chars.len() - 1)
+                        .find(|&j| chars[j] == '#' && chars[j + 1] == '>')
+                        .map_or(chars.len(), |j| j + 2);
+                    out.extend(chars[i..end].iter().map(|&c| blank(c)));
+                    i = end;
+                    continue;
+                }
+                '#' => {
+                    let end = (i..chars.len())
+                        .find(|&j| chars[j] == '\n')
+                        .unwrap_or(chars.len());
+                    out.extend(chars[i..end].iter().map(|&c| blank(c)));
+                    i = end;
+                    continue;
+                }
+                '@' if matches!(next, Some('"') | Some('\'')) => {
+                    problems.push(format!("line {}: a here-string", line_of(i)));
+                    out.push(c);
+                }
+                '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => {
+                    let quote = |c: char| "'\u{2018}\u{2019}\u{201A}\u{201B}".contains(c);
+                    let mut j = i + 1;
+                    while j < chars.len() {
+                        if quote(chars[j]) {
+                            if chars.get(j + 1).is_some_and(|&n| quote(n)) {
+                                j += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        j += 1;
+                    }
+                    out.extend(chars[i..=j.min(chars.len() - 1)].iter().map(|&c| blank(c)));
+                    i = j + 1;
+                    continue;
+                }
+                '"' => {
+                    out.push(' ');
+                    stack.push(Frame::Double);
+                }
+                '`' => {
+                    out.push(' ');
+                    if let Some(n) = next {
+                        out.push(blank(n));
+                    }
+                    i += 2;
+                    continue;
+                }
+                '(' => {
+                    *parens += 1;
+                    out.push(c);
+                }
+                ')' if *sub && *parens == 0 => {
+                    out.push(' ');
+                    stack.pop();
+                }
+                ')' => {
+                    *parens -= 1;
+                    out.push(c);
+                }
+                _ => out.push(c),
+            },
+            Frame::Double => match c {
+                '`' => {
+                    out.push(' ');
+                    if let Some(n) = next {
+                        out.push(blank(n));
+                    }
+                    i += 2;
+                    continue;
+                }
+                '"' if next == Some('"') => {
+                    out.extend([' ', ' ']);
+                    i += 2;
+                    continue;
+                }
+                '"' => {
+                    out.push(' ');
+                    stack.pop();
+                }
+                '$' if next == Some('(') => {
+                    out.extend([' ', ' ']);
+                    stack.push(Frame::Code {
+                        sub: true,
+                        parens: 0,
+                    });
+                    i += 2;
+                    continue;
+                }
+                '$' => {
+                    // `"$name:"` reads as a drive-qualified variable and fails to parse.
+                    let name: String = chars[i + 1..]
+                        .iter()
+                        .take_while(|c| c.is_alphanumeric() || **c == '_')
+                        .collect();
+                    let after = chars.get(i + 1 + name.chars().count()).copied();
+                    let scopes = [
+                        "script", "global", "local", "private", "using", "env", "variable",
+                    ];
+                    if !name.is_empty()
+                        && after == Some(':')
+                        && !scopes.contains(&name.to_lowercase().as_str())
+                    {
+                        problems.push(format!(
+                            "line {}: \"${name}:\" in a string (write \"${{{name}}}:\")",
+                            line_of(i)
+                        ));
+                    }
+                    out.push(' ');
+                }
+                _ => out.push(blank(c)),
+            },
+        }
+        i += 1;
+    }
+    if stack.len() != 1 {
+        problems.push("an unterminated string or subexpression".into());
+    }
+    (out.into_iter().collect(), problems)
+}
+
+/// A `{` block: the statement before it (`try`, `if ($PSCmdlet.ShouldProcess(...))`, `else`...),
+/// and for a `try`, whether a `catch` follows it (a try with only a `finally` handles nothing).
+#[derive(Debug, Clone)]
+struct Block {
+    header: String,
+    caught: bool,
+    /// For a `catch` or `finally`, its `try`.
+    try_of: Option<usize>,
+    /// A `try` around the whole run (its `finally` ends the run log): its `catch` records why
+    /// the run stopped and rethrows, so it handles no object's failure.
+    run_level: bool,
+}
+
+/// One call of a cmdlet (or script function) found in code.
+#[derive(Debug)]
+struct Call {
+    name: String,
+    line: usize,
+    /// The code of the call's line (strings blanked) and the raw line.
+    code: String,
+    raw: String,
+    /// The enclosing blocks, outermost first (indices into `Script::blocks`).
+    blocks: Vec<usize>,
+}
+
+struct Script {
+    name: String,
+    raw: String,
+    calls: Vec<Call>,
+    functions: BTreeSet<String>,
+    blocks: Vec<Block>,
+    /// The enclosing blocks at the start of each line (0-based).
+    line_blocks: Vec<Vec<usize>>,
+    problems: Vec<String>,
+}
+
+impl Script {
+    fn headers<'s>(&'s self, stack: &'s [usize]) -> impl Iterator<Item = &'s str> + 's {
+        stack.iter().map(|&b| self.blocks[b].header.as_str())
+    }
+    /// Inside a block whose header contains `text`.
+    fn inside(&self, stack: &[usize], text: &str) -> bool {
+        self.headers(stack).any(|h| h.contains(text))
+    }
+    /// Inside a `try` that has a `catch`, other than the run's own.
+    fn in_try(&self, stack: &[usize]) -> bool {
+        stack.iter().any(|&b| {
+            let b = &self.blocks[b];
+            b.header == "try" && b.caught && !b.run_level
+        })
+    }
+    fn innermost<'s>(&'s self, stack: &[usize]) -> &'s str {
+        stack.last().map_or("", |&b| self.blocks[b].header.as_str())
+    }
+}
+
+fn is_verb_noun(word: &str) -> bool {
+    let mut parts = word.split('-');
+    let (Some(verb), Some(noun), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let cap = |p: &str| p.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    cap(verb)
+        && cap(noun)
+        && verb.chars().all(|c| c.is_ascii_alphabetic())
+        && noun.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn parse(name: &str, bytes: &[u8]) -> Script {
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let mut problems = Vec::new();
+    if !text.starts_with('\u{feff}') {
+        problems.push("no UTF-8 BOM".into());
+    }
+    if text.replace("\r\n", "").contains('\n') {
+        problems.push("a line not ended by CRLF".into());
+    }
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let (code, more) = code_of(&text);
+    problems.extend(more);
+    let raw_lines: Vec<&str> = text.lines().collect();
+    let mut calls = Vec::new();
+    let mut functions = BTreeSet::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut line_blocks = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    // The block closed last at each depth, for `} catch {` to find its `try`.
+    let mut closed: Vec<Option<usize>> = vec![None];
+    // A block's header is the statement before its `{`, since the last `;`, `{` or `}`, or the
+    // start of its line unless the line before it continues (`|`, `,`, `(`).
+    let mut statement = String::new();
+    for (n, line) in code.lines().enumerate() {
+        line_blocks.push(stack.clone());
+        let words: Vec<&str> = line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (k, w) in words.iter().enumerate() {
+            if k > 0 && words[k - 1] == "function" {
+                functions.insert(w.to_string());
+            } else if is_verb_noun(w) {
+                calls.push(Call {
+                    name: w.to_string(),
+                    line: n + 1,
+                    code: line.to_string(),
+                    raw: raw_lines[n].to_string(),
+                    blocks: stack.clone(),
+                });
+            }
+        }
+        for c in line.chars() {
+            match c {
+                '{' => {
+                    let header = statement.trim().to_string();
+                    let catch = header == "catch" || header.starts_with("catch ");
+                    let try_of = if catch || header == "finally" {
+                        closed[stack.len()].and_then(|c| match blocks[c].header.as_str() {
+                            "try" => Some(c),
+                            _ => blocks[c].try_of,
+                        })
+                    } else {
+                        None
+                    };
+                    if let Some(t) = try_of.filter(|_| catch) {
+                        blocks[t].caught = true;
+                    }
+                    blocks.push(Block {
+                        header,
+                        caught: false,
+                        try_of,
+                        run_level: false,
+                    });
+                    stack.push(blocks.len() - 1);
+                    closed.push(None);
+                    statement.clear();
+                }
+                '}' => {
+                    closed.pop();
+                    match stack.pop() {
+                        Some(b) => closed[stack.len()] = Some(b),
+                        None => problems.push(format!("line {}: unbalanced }}", n + 1)),
+                    }
+                    statement.clear();
+                }
+                ';' => statement.clear(),
+                _ => statement.push(c),
+            }
+        }
+        statement.push(' ');
+        let continued = line.trim_end().ends_with(['|', ',', '(']);
+        if !continued && !line.trim().is_empty() {
+            statement.clear();
+        }
+    }
+    if !stack.is_empty() {
+        problems.push(format!("{} unclosed {{", stack.len()));
+    }
+    for c in calls.iter().filter(|c| c.name == "Stop-RunLog") {
+        if let Some(t) = c.blocks.last().and_then(|&f| blocks[f].try_of) {
+            blocks[t].run_level = true;
+        }
+    }
+    Script {
+        name: name.to_string(),
+        raw: text,
+        calls,
+        functions,
+        blocks,
+        line_blocks,
+        problems,
+    }
+}
+
+/// Cmdlets that only compute or print: no tenant, no file, nothing to fail on.
+const PURE: [&str; 16] = [
+    "Write-Host",
+    "Write-Warning",
+    "Write-Verbose",
+    "Join-Path",
+    "Get-Date",
+    "Where-Object",
+    "ForEach-Object",
+    "Select-Object",
+    "Sort-Object",
+    "Group-Object",
+    "Measure-Object",
+    "New-Object",
+    "Out-Null",
+    "ConvertTo-SecureString",
+    "Set-StrictMode",
+    "Start-Sleep",
+];
+/// Local files the run log writes, under -WhatIf too.
+const LOG_WRITERS: [&str; 3] = ["New-Item", "Start-Transcript", "Export-Csv"];
+const CHANGING_VERBS: [&str; 9] = [
+    "New", "Set", "Add", "Remove", "Complete", "Start", "Enable", "Disable", "Update",
+];
+
+/// The rules every generated script keeps; returns what each breaks.
+fn violations(s: &Script) -> Vec<String> {
+    let mut out: Vec<String> = s.problems.clone();
+    let at =
+        |c: &Call, what: &str| format!("line {} ({}): {what}: {}", c.line, c.name, c.raw.trim());
+    if !s
+        .raw
+        .contains("[CmdletBinding(SupportsShouldProcess = $true")
+    {
+        out.push("no [CmdletBinding(SupportsShouldProcess = $true)]: no -WhatIf".into());
+    }
+    for c in &s.calls {
+        if s.functions.contains(&c.name) {
+            continue;
+        }
+        if PURE.contains(&c.name.as_str()) {
+            continue;
+        }
+        if !c.code.contains("-ErrorAction Stop") {
+            out.push(at(c, "no -ErrorAction Stop"));
+        }
+        if !s.in_try(&c.blocks) {
+            out.push(at(c, "not inside a try that catches"));
+        }
+        let verb = c.name.split('-').next().unwrap();
+        if LOG_WRITERS.contains(&c.name.as_str()) {
+            if !c.code.contains("-WhatIf:$false") {
+                out.push(at(
+                    c,
+                    "a log writer without -WhatIf:$false (skipped under -WhatIf)",
+                ));
+            }
+        } else if c.name == "Stop-Transcript" {
+            if c.code.contains("-WhatIf") {
+                out.push(at(c, "Stop-Transcript has no -WhatIf parameter"));
+            }
+        } else if CHANGING_VERBS.contains(&verb) && !s.inside(&c.blocks, "ShouldProcess") {
+            out.push(at(c, "a change not behind $PSCmdlet.ShouldProcess"));
+        }
+        if c.name.starts_with("Remove-")
+            || c.name.starts_with("Add-")
+            || c.name == "Complete-MigrationBatch"
+        {
+            // These prompt on their own; the script's ShouldProcess already asked.
+            if !c.code.contains("-Confirm:$false") {
+                out.push(at(
+                    c,
+                    "no -Confirm:$false (the cmdlet would prompt per object)",
+                ));
+            }
+        }
+    }
+    // A change is counted only where it was made, never under -WhatIf.
+    for (n, line) in s.raw.lines().enumerate() {
+        let counts = line.contains("$changed++") || line.contains("-Result 'Done'");
+        if counts && !s.inside(&s.line_blocks[n], "ShouldProcess") {
+            out.push(format!(
+                "line {}: a change counted outside ShouldProcess: {}",
+                n + 1,
+                line.trim()
+            ));
+        }
+    }
+    fn called<'s>(s: &'s Script, name: &'s str) -> impl Iterator<Item = &'s Call> + 's {
+        s.calls.iter().filter(move |c| c.name == name)
+    }
+    if called(s, "Start-RunLog").count() != 1 || called(s, "Stop-RunLog").count() != 1 {
+        out.push("Start-RunLog and Stop-RunLog must be called once each".into());
+    }
+    if !called(s, "Stop-RunLog").all(|c| s.innermost(&c.blocks) == "finally") {
+        out.push(
+            "Stop-RunLog must run in a finally block (a stop or Ctrl+C still ends the transcript)"
+                .into(),
+        );
+    }
+    out
+}
+
+/// The samples' plan, written once per test that needs it.
+fn sample_scripts(dir: &Dir) -> BTreeMap<String, Script> {
+    let out = dir.join("plan");
+    plan(&tenant_args(&samples(), &out));
+    let mut scripts = BTreeMap::new();
+    for (name, _) in xtenant::write::ps1::SCRIPTS {
+        let bytes = std::fs::read(out.join("scripts").join(name)).unwrap();
+        scripts.insert(name.to_string(), parse(name, &bytes));
+    }
+    scripts
+}
+
+#[test]
+fn every_script_stops_on_errors_per_object_asks_before_changing_and_logs_under_whatif() {
+    let dir = Dir::new("scripts-structure");
+    let scripts = sample_scripts(&dir);
+    assert_eq!(scripts.len(), 8);
+    let mut all = Vec::new();
+    for s in scripts.values() {
+        let calls: Vec<&str> = s
+            .calls
+            .iter()
+            .filter(|c| !PURE.contains(&c.name.as_str()) && !s.functions.contains(&c.name))
+            .map(|c| c.name.as_str())
+            .collect();
+        assert!(calls.len() > 3, "{}: the lexer found {calls:?}", s.name);
+        all.extend(
+            violations(s)
+                .into_iter()
+                .map(|v| format!("{}: {v}", s.name)),
+        );
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}
+
+#[test]
+fn the_structure_checker_catches_what_it_is_for() {
+    // Each broken script must be caught: the checker is only worth what it finds.
+    let good = "[CmdletBinding(SupportsShouldProcess = $true)]\nparam()\nfunction Start-RunLog { }\nfunction Stop-RunLog { }\nfunction Get-Prop { }\nStart-RunLog\ntry {\n    try {\n        if ($PSCmdlet.ShouldProcess('x', 'y')) {\n            Set-MailUser -Identity 'x' -ErrorAction Stop\n            $changed++\n        }\n    } catch { }\n} finally {\n    Stop-RunLog\n}\n";
+    let check = |text: &str| {
+        let bytes = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+        violations(&parse("t.ps1", bytes.as_bytes()))
+    };
+    assert_eq!(check(good), Vec::<String>::new());
+    for (broken, expected) in [
+        (
+            good.replace(" -ErrorAction Stop", ""),
+            "no -ErrorAction Stop",
+        ),
+        (
+            good.replace("if ($PSCmdlet.ShouldProcess('x', 'y')) {", "if ($true) {"),
+            "not behind $PSCmdlet.ShouldProcess",
+        ),
+        (
+            good.replace("    try {\n", "    if ($true) {\n")
+                .replace("    } catch { }\n", "    }\n"),
+            "not inside a try that catches",
+        ),
+        (
+            good.replace(
+                "            $changed++\n        }\n",
+                "        }\n        $changed++\n",
+            ),
+            "a change counted outside ShouldProcess",
+        ),
+        (
+            good.replace(
+                "} finally {\n    Stop-RunLog\n}\n",
+                "} catch { }\nStop-RunLog\n",
+            ),
+            "finally",
+        ),
+        (
+            good.replace(
+                "Set-MailUser -Identity 'x'",
+                "Set-MailUser -Identity \"$id: x\"",
+            ),
+            "in a string",
+        ),
+        (
+            good.replace(
+                "Set-MailUser -Identity 'x' -ErrorAction Stop",
+                "Start-Transcript -Path 'x' -ErrorAction Stop",
+            ),
+            "-WhatIf:$false",
+        ),
+        (
+            good.replace("[CmdletBinding(SupportsShouldProcess = $true)]", ""),
+            "no -WhatIf",
+        ),
+        (
+            // The run's own try/catch (it rethrows) handles no object's failure.
+            good.replace("    try {\n", "    if ($true) {\n")
+                .replace("    } catch { }\n", "    }\n")
+                .replace("} finally {", "} catch {\n    throw\n} finally {"),
+            "not inside a try that catches",
+        ),
+    ] {
+        let v = check(&broken);
+        assert!(
+            v.iter().any(|v| v.contains(expected)),
+            "expected {expected:?} in {v:?}"
+        );
+    }
+    // Calls inside strings and comments are not calls.
+    let quoted = good.replace(
+        "$changed++",
+        "Write-Host \"New-MailUser $(Get-Prop $x 'Remove-Item')\" # Set-Mailbox",
+    );
+    assert_eq!(check(&quoted), Vec::<String>::new());
+}
+
+/// The script holds each of `texts`.
+fn has(s: &Script, texts: &[&str]) {
+    for t in texts {
+        assert!(s.raw.contains(t), "{} lacks {t:?}", s.name);
+    }
+}
+
+#[test]
+fn dated_batches_are_created_started_so_they_begin_at_start_after() {
+    let dir = Dir::new("scripts-autostart");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["New-MigrationBatches.ps1"];
+    let new = s
+        .calls
+        .iter()
+        .find(|c| c.name == "New-MigrationBatch")
+        .expect("New-MigrationBatch is called");
+    assert!(new.raw.contains("@params"), "{}", new.raw);
+    // -AutoStart is in the splat itself, not in a branch: every batch starts, dated or not.
+    let literal = &s.raw[s.raw.find("$params = @{").unwrap()..];
+    let literal = &literal[..literal.find('}').unwrap()];
+    assert!(
+        literal.contains("AutoStart            = $true"),
+        "{literal}"
+    );
+    assert!(
+        !s.raw.contains("$params.AutoStart"),
+        "AutoStart is never conditional"
+    );
+    has(
+        s,
+        &[
+            "$params.StartAfter = ConvertTo-UtcTime $b.StartAfter",
+            "$params.CompleteAfter = $complete",
+        ],
+    );
+    // A cut-over in the past is refused rather than completing a batch at once.
+    has(s, &["-le [datetime]::UtcNow -and -not $AllowPastCutover"]);
+}
+
+#[test]
+fn a_second_batch_run_skips_batches_that_exist_and_goes_on_past_failures() {
+    let dir = Dir::new("scripts-rerun-batches");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["New-MigrationBatches.ps1"];
+    let lookup = s.raw.find("$tenantBatches = Get-TenantBatches").unwrap();
+    let create = s.raw.find("New-MigrationBatch @params").unwrap();
+    assert!(
+        lookup < create,
+        "an existing batch is looked up before creating one"
+    );
+    has(
+        s,
+        &[
+            "Get-MigrationUser -BatchId $b.Batch -ResultSize Unlimited",
+            "-Result 'AlreadyDone' -Detail \"exists with the same",
+            "exists with other users",
+        ],
+    );
+    // Each batch in its own try: one failure is a row, and the loop goes on.
+    let per_batch = s
+        .calls
+        .iter()
+        .find(|c| c.name == "New-MigrationBatch")
+        .unwrap();
+    assert!(
+        s.headers(&per_batch.blocks)
+            .any(|h| h.starts_with("foreach ($b in $batches)"))
+    );
+    assert!(s.in_try(&per_batch.blocks));
+    // Find-Object trusts only an object that carries the identity (a Get- given an unknown
+    // identity may return every object).
+    has(
+        s,
+        &["$matching = @($found | Where-Object { Test-Carries $_ $Identity })"],
+    );
+}
+
+#[test]
+fn apply_stamping_resumes_a_half_done_mailuser_and_stamps_the_object_new_mailuser_returned() {
+    let dir = Dir::new("scripts-resume");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["Apply-Stamping.ps1"];
+    let new = s.calls.iter().find(|c| c.name == "New-MailUser").unwrap();
+    // New-MailUser only when the lookup found nothing; otherwise the rest is finished.
+    assert!(
+        s.inside(&new.blocks, "if ($null -eq $object)"),
+        "{:?}",
+        s.headers(&new.blocks).collect::<Vec<_>>()
+    );
+    assert!(
+        new.raw
+            .contains("$object = New-MailUser @new -ErrorAction Stop")
+    );
+    has(
+        s,
+        &["existed already (created by an earlier run): the rest was finished"],
+    );
+    let lookup = s
+        .raw
+        .find("$object = Find-Object 'Get-MailUser' $row.Identity")
+        .unwrap();
+    assert!(lookup < s.raw.find("New-MailUser @new").unwrap());
+    // The GUIDs go on the returned object, by its GUID, straight after New-MailUser.
+    has(s, &["if ($object) { $id = Get-ObjectId $object }"]);
+    let sets: Vec<&Call> = s
+        .calls
+        .iter()
+        .filter(|c| c.name == "Set-MailUser")
+        .collect();
+    assert!(sets.len() >= 4);
+    assert!(
+        sets.iter()
+            .all(|c| !c.raw.contains("-Identity $row.Identity")),
+        "never looked up again by UPN after New-MailUser"
+    );
+    let guid_set = s.raw.find("Set-MailUser -Identity $id @guids").unwrap();
+    let address_set = s
+        .raw
+        .find("Set-MailUser -Identity $id @addressing")
+        .unwrap();
+    assert!(new.line < s.raw[..guid_set].lines().count() && guid_set < address_set);
+    // Only what still differs is changed, so a second run changes nothing that is done.
+    has(
+        s,
+        &[
+            "Where-Object { -not (Test-HasProxy $have $_) }",
+            "\"$(Get-Prop $object $field)\" -ne $row.$field",
+        ],
+    );
+}
+
+#[test]
+fn apply_stamping_tells_whatif_from_done_and_never_to_licence_an_unstamped_user() {
+    let dir = Dir::new("scripts-licence");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["Apply-Stamping.ps1"];
+    has(
+        s,
+        &[
+            "function Get-Outcome([int] $Changed, [int] $WouldChange)",
+            "if ($WouldChange -gt 0) { return 'WhatIf' }",
+            "$complete = $guidStamped -and $wouldChange -eq 0",
+            "DoNotLicense = (-not $complete)",
+            "Write-Warning \"DO NOT LICENSE $($row.Identity)",
+            "GROUP-BASED LICENSING",
+        ],
+    );
+    // The run log: the transcript and results are written under -WhatIf too.
+    has(
+        s,
+        &[
+            "Start-Transcript -Path $path -WhatIf:$false",
+            "Export-Csv -Path $path -NoTypeInformation -Encoding UTF8 -WhatIf:$false",
+        ],
+    );
+}
+
+#[test]
+fn onprem_stamping_writes_guids_as_octets_and_says_a_sync_must_follow() {
+    let dir = Dir::new("scripts-onprem");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["Apply-OnPremStamping.ps1"];
+    has(
+        s,
+        &[
+            "Import-Module ActiveDirectory -ErrorAction Stop",
+            "$replace.msExchMailboxGuid = ([guid]$r.Value).ToByteArray()",
+            "$replace.msExchArchiveGUID = ([guid]$r.Value).ToByteArray()",
+        ],
+    );
+    let set = s.calls.iter().find(|c| c.name == "Set-ADUser").unwrap();
+    assert!(set.raw.contains("@change"));
+    for op in ["$change.Remove", "$change.Add", "$change.Replace"] {
+        assert!(s.raw.contains(op), "{op}");
+    }
+    has(
+        s,
+        &[
+            "A DIRECTORY SYNC MUST RUN before the batch",
+            "Start-ADSyncSyncCycle -PolicyType Delta",
+        ],
+    );
+    // The user is found by an escaped LDAP filter, and must be exactly one.
+    has(
+        s,
+        &[
+            "$value = ConvertTo-LdapValue $identity",
+            "expected exactly one",
+        ],
+    );
+}
+
+#[test]
+fn preflight_tests_every_user_of_a_batch_and_records_each_result() {
+    let dir = Dir::new("scripts-preflight");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["Test-MigrationAvailability.ps1"];
+    let tests: Vec<&Call> = s
+        .calls
+        .iter()
+        .filter(|c| c.name == "Test-MigrationServerAvailability")
+        .collect();
+    assert_eq!(tests.len(), 2, "the endpoint once, then each user");
+    assert!(
+        tests[1]
+            .raw
+            .contains("-Endpoint $SourceEndpoint -TestMailbox $u.Address")
+    );
+    assert!(
+        s.headers(&tests[1].blocks)
+            .any(|h| h.starts_with("foreach ($u in $selected)"))
+    );
+    assert!(
+        s.in_try(&tests[1].blocks),
+        "a binding error is one user's row, not the end"
+    );
+    for p in ["[string[]] $Wave", "[string[]] $Batch", "[int] $Sample = 0"] {
+        assert!(s.raw.contains(p), "{p}");
+    }
+}
+
+#[test]
+fn permissions_are_restored_per_kind_with_wave_and_mailbox_selection() {
+    let dir = Dir::new("scripts-restore");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["Restore-Permissions.ps1"];
+    let call = |name: &str| s.calls.iter().find(|c| c.name == name).unwrap();
+    assert!(
+        call("Add-RecipientPermission")
+            .raw
+            .contains("-AccessRights SendAs")
+    );
+    assert!(
+        call("Add-MailboxPermission")
+            .raw
+            .contains("-AccessRights FullAccess")
+    );
+    assert!(
+        call("Set-Mailbox")
+            .raw
+            .contains("-GrantSendOnBehalfTo @{ Add = $row.Trustee }")
+    );
+    for p in ["[string[]] $Wave", "[string[]] $Mailbox", "$Permission"] {
+        assert!(s.raw.contains(p), "{p}");
+    }
+    // A grant already in place is not made twice.
+    for check in [
+        "Get-RecipientPermission",
+        "Get-MailboxPermission",
+        "Get-Mailbox",
+    ] {
+        assert!(s.calls.iter().any(|c| c.name == check), "{check}");
+    }
+    has(
+        s,
+        &["MailUsers qualify, so the grant is made before the move"],
+    );
+}
+
+/// Compares a generated file with its committed snapshot; `XTENANT_BLESS=1` rewrites it.
+pub fn snapshot(name: &str, actual: &[u8]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("XTENANT_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} differs from the generated file; review the change and run with XTENANT_BLESS=1",
+        path.display()
+    );
+}
+
+/// A script with its shared fragments (common.ps1, exchange.ps1) replaced by a marker line:
+/// the snapshots show each script's own text, and the fragments once each.
+fn collapse(name: &str, text: &str) -> String {
+    let crlf = |t: &str| t.replace('\n', "\r\n");
+    let mut text = text.to_string();
+    for (fragment, body) in [
+        (
+            "common.ps1",
+            include_str!("../../src/write/templates/common.ps1"),
+        ),
+        (
+            "exchange.ps1",
+            include_str!("../../src/write/templates/exchange.ps1"),
+        ),
+    ] {
+        let body = crlf(body);
+        if text.contains(&body) {
+            text = text.replace(&body, &format!("# <xtenant: {fragment}>\r\n"));
+        } else {
+            assert!(fragment != "common.ps1", "{name} lacks common.ps1");
+        }
+    }
+    text
+}
+
+#[test]
+fn generated_scripts_for_the_samples_match_their_snapshots() {
+    let dir = Dir::new("script-snapshot");
+    let out = dir.join("plan");
+    plan(&tenant_args(&samples(), &out));
+    for (name, _) in xtenant::write::ps1::SCRIPTS {
+        let text =
+            String::from_utf8(std::fs::read(out.join("scripts").join(name)).unwrap()).unwrap();
+        let own = collapse(name, &text);
+        snapshot(&name.replace(".ps1", ".samples.ps1"), own.as_bytes());
+    }
+    let head: Vec<String> = rows(&out.join("stamping/mailusers.csv"))
+        .into_iter()
+        .take(3)
+        .map(|r| format!("{r:?}"))
+        .collect();
+    snapshot("mailusers.samples.head.txt", head.join("\n").as_bytes());
+}
