@@ -336,12 +336,13 @@ impl Files<'_> {
         staging.write("stamping/permissions.csv", |w| {
             write::csv::permissions(report, wave_plan, self.grants, self.addresses, w)
         })?;
-        staging.write("stamping/source-routing.csv", |w| {
-            write::csv::source_routing(report, wave_plan, self.routing, self.addresses, w)
+        staging.write("stamping/routing.csv", |w| {
+            write::csv::routing(report, wave_plan, self.routing, self.addresses, w)
         })?;
         let scripts = write::ps1::ScriptData {
             stamping,
             grants: self.grants,
+            routing: self.routing,
             delivery_domain: self.delivery,
         };
         for (name, _) in write::ps1::SCRIPTS {

@@ -124,14 +124,18 @@ pub fn grants(cx: &Context<'_>, graph: &Graph, plan: &Plan) -> Vec<Grant> {
     out
 }
 
-/// One row of stamping/source-routing.csv: the address the source's on-premises object (a
-/// RemoteMailbox, in a hybrid source) must route to once its mailbox has moved.
+/// One row of stamping/routing.csv: where the on-premises objects must route once the mailbox
+/// has moved. Microsoft's article updates the on-premises mail users "in both the source and
+/// target": a hybrid source's RemoteMailbox, and a dir-synced target's AD user, whose
+/// targetAddress still points at the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Routing {
     pub source: usize,
     /// The target's SMTP address in the TargetDeliveryDomain (MRS stamps the same address as
     /// the cloud source object's ExternalEmailAddress); empty when no delivery domain is known.
     pub address: String,
+    /// The target object's identity in its on-premises AD (its UPN), when it is dir-synced.
+    pub onprem_target: Option<String>,
 }
 
 /// The routing address of every mailbox the plan moves, in output order.
@@ -140,14 +144,16 @@ pub fn routing(cx: &Context<'_>, plan: &Plan, report: &Report<'_>) -> Vec<Routin
         .order
         .par_iter()
         .filter(|&&i| plan.placement[i].is_some())
-        .map(|&i| Routing {
-            source: i,
-            address: identity::delivery_address(
-                cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]),
-                &cx.planned[i],
-                &cx.domains,
-            )
-            .unwrap_or_default(),
+        .map(|&i| {
+            let target = cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]);
+            Routing {
+                source: i,
+                address: identity::delivery_address(target, &cx.planned[i], &cx.domains)
+                    .unwrap_or_default(),
+                onprem_target: target
+                    .filter(|t| t.is_dir_synced == Some(true))
+                    .map(|t| crate::stamp::stable_identity(t).to_string()),
+            }
         })
         .collect()
 }

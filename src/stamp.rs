@@ -166,7 +166,7 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
 
 /// How the rows name an existing target: its UPN, which stamping never changes (the primary
 /// address may change in the same run), else its primary address.
-fn stable_identity(t: &TargetRecipient) -> &str {
+pub(crate) fn stable_identity(t: &TargetRecipient) -> &str {
     if t.upn().is_empty() {
         t.label()
     } else {

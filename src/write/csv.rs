@@ -188,19 +188,21 @@ pub fn permissions(
     out.flush()
 }
 
-pub const SOURCE_ROUTING_HEADER: [&str; 6] = [
+pub const ROUTING_HEADER: [&str; 7] = [
     "SourcePrimarySmtpAddress",
     "SourceAlias",
     "TargetAddress",
     "Wave",
     "Batch",
     "RemoteRoutingAddress",
+    "TargetOnPremIdentity",
 ];
 
-/// stamping/source-routing.csv: what scripts/Update-SourceRouting.ps1 sets on a hybrid
-/// source's on-premises objects once their mailboxes have moved. TargetAddress is the batch
-/// address, by which the target's migration users are known.
-pub fn source_routing(
+/// stamping/routing.csv: the routing address scripts/Update-SourceRouting.ps1 sets on a hybrid
+/// source's RemoteMailbox, and scripts/Update-TargetRouting.ps1 on a dir-synced target's AD user
+/// (TargetOnPremIdentity), once the mailbox has moved. TargetAddress is the batch address, by
+/// which the target's migration users are known.
+pub fn routing(
     report: &Report<'_>,
     plan: &Plan,
     routing: &[Routing],
@@ -208,7 +210,7 @@ pub fn source_routing(
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut out = import_csv_writer(w)?;
-    out.write_record(SOURCE_ROUTING_HEADER)?;
+    out.write_record(ROUTING_HEADER)?;
     for r in routing {
         let s = &report.inputs.sources[r.source];
         let (wave, batch) = plan.wave_batch(r.source);
@@ -219,6 +221,7 @@ pub fn source_routing(
             wave,
             batch,
             &r.address,
+            r.onprem_target.as_deref().unwrap_or_default(),
         ])?;
     }
     out.flush()

@@ -1,21 +1,20 @@
-//! The PowerShell scripts of a plan, filled from templates in `templates/`. Every value put
-//! into a script goes through `ps::quote` (or is a number); the scripts read their data from
-//! the plan's CSV files at run time, so no user data is ever pasted into code. Every script
-//! shares `common.ps1` (the transcript and results log, written under -WhatIf too) and those
-//! that run in Exchange PowerShell `exchange.ps1` (lookups that tell "not found" from failures).
+//! The plan's PowerShell scripts, filled from `templates/`: every value through `ps::quote`,
+//! the data read from the plan's CSV files at run time (no user data in code), and the shared
+//! fragments `common.ps1` (run log and results), `exchange.ps1` and `ad.ps1` (lookups) inserted.
 
 use std::io::Write;
 
-use crate::postmove::{Grant, GrantStatus};
+use crate::postmove::{Grant, GrantStatus, Routing};
 use crate::ps::quote;
 use crate::stamp::Stamping;
 
 const COMMON: &str = include_str!("templates/common.ps1");
 const EXCHANGE: &str = include_str!("templates/exchange.ps1");
+const AD: &str = include_str!("templates/ad.ps1");
 
 /// Every script a plan writes, in the order an admin runs them, with the template it is made
 /// from: (file name under scripts/, template).
-pub const SCRIPTS: [(&str, &str); 8] = [
+pub const SCRIPTS: [(&str, &str); 9] = [
     (
         "Apply-OnPremStamping.ps1",
         include_str!("templates/Apply-OnPremStamping.ps1"),
@@ -45,6 +44,10 @@ pub const SCRIPTS: [(&str, &str); 8] = [
         include_str!("templates/Update-SourceRouting.ps1"),
     ),
     (
+        "Update-TargetRouting.ps1",
+        include_str!("templates/Update-TargetRouting.ps1"),
+    ),
+    (
         "Remove-MigrationBatches.ps1",
         include_str!("templates/Remove-MigrationBatches.ps1"),
     ),
@@ -54,6 +57,7 @@ pub const SCRIPTS: [(&str, &str); 8] = [
 pub struct ScriptData<'a> {
     pub stamping: &'a Stamping,
     pub grants: &'a [Grant],
+    pub routing: &'a [Routing],
     pub delivery_domain: Option<&'a str>,
 }
 
@@ -85,6 +89,14 @@ pub fn script(name: &str, data: &ScriptData<'_>, w: &mut dyn Write) -> std::io::
         ("!AD_USERS!", ad_users.len().to_string()),
         ("!RESTAMP_ROWS!", restamp.to_string()),
         ("!HELD_ROWS!", (data.grants.len() - restamp).to_string()),
+        (
+            "!ONPREM_ROUTING_ROWS!",
+            data.routing
+                .iter()
+                .filter(|r| r.onprem_target.is_some())
+                .count()
+                .to_string(),
+        ),
     ];
     write_script(&fill(template, &values), w)
 }
@@ -96,12 +108,15 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
     let lf = |t: &str| t.replace("\r\n", "\n");
     let mut text = lf(template)
         .replace("!COMMON!\n", &lf(COMMON))
-        .replace("!EXCHANGE!\n", &lf(EXCHANGE));
+        .replace("!EXCHANGE!\n", &lf(EXCHANGE))
+        .replace("!AD!\n", &lf(AD));
     for (name, value) in values {
         text = text.replace(name, value);
     }
     debug_assert!(
-        !text.contains("!COMMON!") && !text.contains("!EXCHANGE!"),
+        !["!COMMON!", "!EXCHANGE!", "!AD!"]
+            .iter()
+            .any(|p| text.contains(p)),
         "a fragment placeholder must be alone on its line"
     );
     text
@@ -128,6 +143,7 @@ mod tests {
         let data = ScriptData {
             stamping: &stamping,
             grants: &[],
+            routing: &[],
             delivery_domain: Some("north'wind.onmicrosoft.com"),
         };
         for (name, _) in SCRIPTS {

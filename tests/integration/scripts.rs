@@ -402,8 +402,15 @@ fn violations(s: &Script) -> Vec<String> {
             }
         }
     }
-    // A change is counted only where it was made, never under -WhatIf.
+    // A change is counted only where it was made, never under -WhatIf; one not made is WhatIf
+    // only under -WhatIf (Get-NotMade), else declined at a prompt.
     for (n, line) in s.raw.lines().enumerate() {
+        if line.contains("-Result 'WhatIf'") {
+            out.push(format!(
+                "line {}: -Result 'WhatIf' even when a prompt was declined: use Get-NotMade",
+                n + 1
+            ));
+        }
         let counts = line.contains("$changed++") || line.contains("-Result 'Done'");
         if counts && !s.inside(&s.line_blocks[n], "ShouldProcess") {
             out.push(format!(
@@ -444,7 +451,7 @@ fn sample_scripts(dir: &Dir) -> BTreeMap<String, Script> {
 fn every_script_stops_on_errors_per_object_asks_before_changing_and_logs_under_whatif() {
     let dir = Dir::new("scripts-structure");
     let scripts = sample_scripts(&dir);
-    assert_eq!(scripts.len(), 8);
+    assert_eq!(scripts.len(), 9);
     let mut all = Vec::new();
     for s in scripts.values() {
         let calls: Vec<&str> = s
@@ -681,7 +688,8 @@ fn apply_stamping_tells_whatif_from_done_and_never_to_licence_an_unstamped_user(
         s,
         &[
             "function Get-Outcome([int] $Changed, [int] $WouldChange)",
-            "if ($WouldChange -gt 0) { return 'WhatIf' }",
+            "if ($WouldChange -gt 0) { return (Get-NotMade) }",
+            "if ($WhatIfPreference) { return 'WhatIf' }",
             "$complete = $guidStamped -and $wouldChange -eq 0",
             "DoNotLicense = (-not $complete)",
             "Write-Warning \"DO NOT LICENSE $($row.Identity)",
@@ -727,7 +735,7 @@ fn onprem_stamping_writes_guids_as_octets_and_says_a_sync_must_follow() {
     has(
         s,
         &[
-            "$value = ConvertTo-LdapValue $identity",
+            "$value = ConvertTo-LdapValue $Identity",
             "expected exactly one",
         ],
     );
@@ -760,6 +768,48 @@ fn preflight_tests_every_user_of_a_batch_and_records_each_result() {
     for p in ["[string[]] $Wave", "[string[]] $Batch", "[int] $Sample = 0"] {
         assert!(s.raw.contains(p), "{p}");
     }
+}
+
+#[test]
+fn routing_is_updated_only_for_users_whose_move_completed_in_source_and_target() {
+    let dir = Dir::new("scripts-routing");
+    let scripts = sample_scripts(&dir);
+    for name in ["Update-SourceRouting.ps1", "Update-TargetRouting.ps1"] {
+        let s = &scripts[name];
+        has(
+            s,
+            &[
+                "$completed = Get-CompletedUsers $CompletedUsers $AllUsersOfWave",
+                "if ($null -ne $completed -and -not $completed.Contains($row.TargetAddress)) {",
+                "Where-Object { \"$($_.Status)\" -in 'Completed', 'CompletedWithWarnings' }",
+            ],
+        );
+    }
+    let source = &scripts["Update-SourceRouting.ps1"];
+    let set = source
+        .calls
+        .iter()
+        .find(|c| c.name == "Set-RemoteMailbox")
+        .unwrap();
+    assert!(
+        set.raw
+            .contains("-RemoteRoutingAddress $row.RemoteRoutingAddress")
+    );
+    let target = &scripts["Update-TargetRouting.ps1"];
+    let set = target
+        .calls
+        .iter()
+        .find(|c| c.name == "Set-ADUser")
+        .unwrap();
+    assert!(set.raw.contains("-Replace @{ targetAddress = $want }"));
+    has(target, &["$_.TargetOnPremIdentity", "Enable-RemoteMailbox"]);
+    // The transcript ends on PowerShell 5.1 (no -WhatIf) and 7.4+ (-WhatIf) alike.
+    has(
+        target,
+        &[
+            "& { $WhatIfPreference = $false; $ConfirmPreference = 'None'; Stop-Transcript -ErrorAction Stop }",
+        ],
+    );
 }
 
 #[test]

@@ -481,6 +481,49 @@ fn every_send_as_and_delegate_of_a_moving_mailbox_is_listed_for_restamping_or_wi
     }
 }
 
+#[test]
+fn routing_names_the_onprem_target_of_each_dir_synced_user_and_the_delivery_address() {
+    let samples = samples();
+    let dir = Dir::new("routing");
+    let out = dir.join("plan");
+    xtenant::plan(&Config::from_args(&tenant_args(&samples, &out)).unwrap()).unwrap();
+    let synced: BTreeSet<String> = rows_of(&samples.join("target-recipients.csv"))
+        .into_iter()
+        .filter(|r| r["IsDirSynced"] == "True")
+        .map(|r| r["UserPrincipalName"].to_lowercase())
+        .collect();
+    let planned: BTreeSet<String> = rows(&out.join("batches/batches.csv"))
+        .into_iter()
+        .flat_map(|b| {
+            let text = std::fs::read_to_string(out.join("batches").join(&b["File"])).unwrap();
+            text.split("\r\n")
+                .skip(1)
+                .filter(|l| !l.is_empty())
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let routing = rows(&out.join("stamping/routing.csv"));
+    assert_eq!(routing.len(), planned.len(), "one row per planned mailbox");
+    let mut onprem = 0;
+    for r in &routing {
+        assert!(
+            planned.contains(&r["TargetAddress"].to_lowercase()),
+            "{r:?}"
+        );
+        assert!(
+            r["RemoteRoutingAddress"].ends_with("@northwindtraders.onmicrosoft.com"),
+            "{r:?}"
+        );
+        let id = r["TargetOnPremIdentity"].to_lowercase();
+        if !id.is_empty() {
+            assert!(synced.contains(&id), "{r:?}");
+            onprem += 1;
+        }
+    }
+    assert!(onprem > 20, "{onprem} dir-synced targets");
+}
+
 /// A CSV of the samples (UTF-8, maybe without BOM) as header-keyed rows.
 fn rows_of(path: &Path) -> Vec<BTreeMap<String, String>> {
     let t = read_raw(path).unwrap();
@@ -527,7 +570,7 @@ fn full_access_is_listed_only_where_the_plan_splits_it_and_waits_for_the_later_w
     a.batch_size = Some(1);
     a.users_per_wave = Some(1);
     crate::util::plan(&a);
-    let wave: BTreeMap<String, String> = rows(&out.join("stamping/source-routing.csv"))
+    let wave: BTreeMap<String, String> = rows(&out.join("stamping/routing.csv"))
         .into_iter()
         .map(|r| (r["SourcePrimarySmtpAddress"].clone(), r["Wave"].clone()))
         .collect();

@@ -113,7 +113,7 @@ try {
                         Start-MigrationBatch -Identity $b.Batch -Confirm:$false -ErrorAction Stop
                         Add-Result -Object $b.Batch -Action 'Start-MigrationBatch' -Result 'Done' -Detail 'existed with the same users, never started: started'
                     } else {
-                        Add-Result -Object $b.Batch -Action 'Start-MigrationBatch' -Result 'WhatIf'
+                        Add-Result -Object $b.Batch -Action 'Start-MigrationBatch' -Result (Get-NotMade)
                     }
                 } elseif ($status -in 'Failed', 'Stopped', 'Stopping', 'Corrupted', 'SyncedWithErrors', 'CompletedWithErrors') {
                     throw "exists with the same users, status ${status}: look at its failed users (Get-MigrationUser -BatchId $($b.Batch) -Status Failed); Start-MigrationBatch retries them"
@@ -151,7 +151,7 @@ try {
                 $tenantBatches[$b.Batch] = $created
                 Add-Result -Object $b.Batch -Action 'New-MigrationBatch' -Result 'Done' -Detail "created, status $(Get-Prop $created 'Status'); starts $when, completes $completes"
             } else {
-                Add-Result -Object $b.Batch -Action 'New-MigrationBatch' -Result 'WhatIf'
+                Add-Result -Object $b.Batch -Action 'New-MigrationBatch' -Result (Get-NotMade)
             }
         } catch {
             Add-Result -Object $b.Batch -Action $step -Result 'Failed' -Detail $_.Exception.Message

@@ -36,8 +36,8 @@ try {
         $step = 'Get-MigrationBatch'
         try {
             $batch = $tenantBatches[$b.Batch]
-            if ($null -eq $batch) {
-                Add-Result -Object $b.Batch -Action 'Remove-MigrationBatch' -Result 'AlreadyDone' -Detail 'no such migration batch (removed already, or never created)'
+            if ($null -eq $batch -or "$(Get-Prop $batch 'Status')" -eq 'Removing') {
+                Add-Result -Object $b.Batch -Action 'Remove-MigrationBatch' -Result 'AlreadyDone' -Detail 'no such migration batch, or being removed (removed already, or never created)'
                 continue
             }
             $status = "$(Get-Prop $batch 'Status')"
@@ -59,7 +59,7 @@ try {
                 Remove-MigrationBatch -Identity $b.Batch -Confirm:$false -ErrorAction Stop
                 Add-Result -Object $b.Batch -Action 'Remove-MigrationBatch' -Result 'Done' -Detail "was $status"
             } else {
-                Add-Result -Object $b.Batch -Action 'Remove-MigrationBatch' -Result 'WhatIf'
+                Add-Result -Object $b.Batch -Action 'Remove-MigrationBatch' -Result (Get-NotMade)
             }
         } catch {
             Add-Result -Object $b.Batch -Action $step -Result 'Failed' -Detail $_.Exception.Message

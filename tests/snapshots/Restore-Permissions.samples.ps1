@@ -14,7 +14,8 @@ holder move together. Send-As is a directory permission and send-on-behalf (Gran
 is a directory attribute: neither moves. FullAccess moves when both are in the same batch; for
 pairs the plan put in different batches (XT501) it is granted here.
 
-When each grant is made (GrantAfterWave in the file):
+When each grant is made (the file's GrantAfterWave says which wave that is; the script itself
+looks at the objects in the tenant, so it never grants too early):
 - SendAs (Add-RecipientPermission): as soon as both objects exist in the target. The stamped
   MailUsers qualify, so the grant is made before the move and there is no gap at cut-over. Run
   this script after Apply-Stamping.ps1, and again after each wave.
@@ -110,7 +111,7 @@ try {
                             Add-RecipientPermission -Identity $row.Mailbox -Trustee $row.Trustee -AccessRights SendAs -Confirm:$false -ErrorAction Stop | Out-Null
                             Add-Result -Object $object -Action 'SendAs' -Result 'Done'
                         } else {
-                            Add-Result -Object $object -Action 'SendAs' -Result 'WhatIf'
+                            Add-Result -Object $object -Action 'SendAs' -Result (Get-NotMade)
                         }
                     }
                 }
@@ -129,7 +130,7 @@ try {
                                 Set-Mailbox -Identity $row.Mailbox -GrantSendOnBehalfTo @{ Add = $row.Trustee } -Confirm:$false -ErrorAction Stop
                                 Add-Result -Object $object -Action 'SendOnBehalf' -Result 'Done'
                             } else {
-                                Add-Result -Object $object -Action 'SendOnBehalf' -Result 'WhatIf'
+                                Add-Result -Object $object -Action 'SendOnBehalf' -Result (Get-NotMade)
                             }
                         }
                     }
@@ -149,7 +150,7 @@ try {
                                 Add-MailboxPermission -Identity $row.Mailbox -User $row.Trustee -AccessRights FullAccess -InheritanceType All -Confirm:$false -ErrorAction Stop | Out-Null
                                 Add-Result -Object $object -Action 'FullAccess' -Result 'Done'
                             } else {
-                                Add-Result -Object $object -Action 'FullAccess' -Result 'WhatIf'
+                                Add-Result -Object $object -Action 'FullAccess' -Result (Get-NotMade)
                             }
                         }
                     }

@@ -4,7 +4,7 @@ For a HYBRID SOURCE, in the source's on-premises Exchange Management Shell: poin
 user's on-premises object (a RemoteMailbox) at its new mailbox in the target tenant.
 
 .DESCRIPTION
-Written by xtenant. Reads ..\stamping\source-routing.csv. When a mailbox moves, Exchange Online
+Written by xtenant. Reads ..\stamping\routing.csv. When a mailbox moves, Exchange Online
 turns the source's cloud object into a MailUser that routes to the target; the source's
 on-premises object still routes to the source tenant, and free/busy lookups do not follow more
 than one redirect. Microsoft's article: update the targetAddress (RemoteRoutingAddress) of each
@@ -20,11 +20,12 @@ change without making it. Each run writes logs\Update-SourceRouting-<time>.log a
 A source that is cloud-only (no Exchange on-premises) needs none of this.
 
 .PARAMETER Wave
-The completed waves whose users to route, as in source-routing.csv.
+The completed waves whose users to route, as in routing.csv.
 
 .PARAMETER CompletedUsers
 A CSV of the target's migration users that completed, exported in the TARGET tenant:
-    Get-MigrationUser -ResultSize Unlimited | Where-Object { "$($_.Status)" -eq 'Completed' } |
+    Get-MigrationUser -ResultSize Unlimited |
+      Where-Object { "$($_.Status)" -in 'Completed', 'CompletedWithWarnings' } |
       Select-Object Identity | Export-Csv completed-users.csv -NoTypeInformation -Encoding UTF8
 Only these users are routed: a user who failed in a CompletedWithErrors batch still has its
 mailbox in the source and must keep routing there.
@@ -52,22 +53,16 @@ $StampingFolder = Resolve-Folder $StampingFolder
 $LogFolder = Resolve-Folder $LogFolder
 Start-RunLog
 try {
-    $rows = @(Import-PlanCsv (Join-Path $StampingFolder 'source-routing.csv') | Where-Object { $Wave -contains $_.Wave })
-    if ($rows.Count -eq 0) { throw "No user of wave(s) $($Wave -join ', ') in source-routing.csv" }
-    $completed = $null
-    if ($CompletedUsers) {
-        $completed = New-Object 'System.Collections.Generic.HashSet[string]' ([StringComparer]::OrdinalIgnoreCase)
-        foreach ($u in @(Import-PlanCsv $CompletedUsers)) { [void]$completed.Add("$($u.Identity)") }
-    } elseif (-not $AllUsersOfWave) {
-        throw 'Name the users whose move completed: -CompletedUsers <csv exported in the target> (see the help), or -AllUsersOfWave when every batch of the waves completed without errors.'
-    }
+    $rows = @(Import-PlanCsv (Join-Path $StampingFolder 'routing.csv') | Where-Object { $Wave -contains $_.Wave })
+    if ($rows.Count -eq 0) { throw "No user of wave(s) $($Wave -join ', ') in routing.csv" }
+    $completed = Get-CompletedUsers $CompletedUsers $AllUsersOfWave
     foreach ($row in $rows) {
         $step = 'Get-RemoteMailbox'
         try {
             if (-not $row.RemoteRoutingAddress) {
                 throw 'no routing address: the plan had no delivery domain (give xtenant --delivery-domain and plan again)'
             }
-            if ($completed -and -not $completed.Contains($row.TargetAddress)) {
+            if ($null -ne $completed -and -not $completed.Contains($row.TargetAddress)) {
                 Add-Result -Object $row.SourcePrimarySmtpAddress -Action 'Set-RemoteMailbox' -Result 'Waiting' -Detail "$($row.TargetAddress) has not completed its move (not in $CompletedUsers)"
                 continue
             }
@@ -85,7 +80,7 @@ try {
                 Set-RemoteMailbox -Identity $row.SourcePrimarySmtpAddress -RemoteRoutingAddress $row.RemoteRoutingAddress -Confirm:$false -ErrorAction Stop
                 Add-Result -Object $row.SourcePrimarySmtpAddress -Action 'Set-RemoteMailbox' -Result 'Done' -Detail "now routes to $($row.RemoteRoutingAddress)"
             } else {
-                Add-Result -Object $row.SourcePrimarySmtpAddress -Action 'Set-RemoteMailbox' -Result 'WhatIf'
+                Add-Result -Object $row.SourcePrimarySmtpAddress -Action 'Set-RemoteMailbox' -Result (Get-NotMade)
             }
         } catch {
             Add-Result -Object $row.SourcePrimarySmtpAddress -Action $step -Result 'Failed' -Detail $_.Exception.Message

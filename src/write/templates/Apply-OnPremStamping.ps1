@@ -13,8 +13,8 @@ AD stores the GUIDs as octet strings: msExchMailboxGuid and msExchArchiveGUID ar
 ([guid]'...').ToByteArray(), the bytes Exchange reads. Each user is read first and only what
 still differs is changed, in one Set-ADUser call (Remove, then Add, then Replace), so running it
 again is safe and finishes what an earlier run left undone. A user whose GUID changed since the
-export (to neither ValueInExport nor the planned value), or whose changes would remove its
-primary address without a new one, is left alone and reported. One user that fails is logged and
+export (to neither ValueInExport nor the planned value), or whose changes would leave it with no
+primary address or two, is left alone and reported. One user that fails is logged and
 the others go on. -WhatIf shows every change without making it; the transcript
 (logs\Apply-OnPremStamping-<time>.log) and the results (-results.csv) are written either way.
 
@@ -40,10 +40,7 @@ $ErrorActionPreference = 'Stop'
 $ScriptName = 'Apply-OnPremStamping'
 
 !COMMON!
-# An identity as an LDAP filter value (RFC 4515): \ * ( ) and NUL escaped.
-function ConvertTo-LdapValue([string] $Value) {
-    return $Value.Replace('\', '\5c').Replace('*', '\2a').Replace('(', '\28').Replace(')', '\29').Replace([string][char]0, '\00')
-}
+!AD!
 
 # A proxy address is the same value when its prefix matches exactly (SMTP: is the primary, smtp:
 # a secondary) and its address matches in any case.
@@ -53,10 +50,12 @@ function Test-SameProxy([string] $A, [string] $B) {
     return $x.Count -eq 2 -and $y.Count -eq 2 -and $x[0] -ceq $y[0] -and $x[1] -eq $y[1]
 }
 
-# A GUID that changed since the export (to neither the planned value nor the one the plan saw)
-# is left alone: the user is not what the plan was made from.
+# A value that changed since the export (to neither the planned one nor the one the plan saw)
+# is left alone: the user is not what the plan was made from. Addresses compare without their
+# SMTP: prefix.
 function Assert-Unchanged([string] $Attribute, [string] $Has, $Row) {
-    if ($Has -and $Has -ne $Row.Value -and $Has -ne $Row.ValueInExport) {
+    $bare = Get-Bare $Has
+    if ($Has -and $bare -ne (Get-Bare $Row.Value) -and $bare -ne (Get-Bare $Row.ValueInExport)) {
         throw "its $Attribute is $Has, neither the export's ($($Row.ValueInExport)) nor the plan's ($($Row.Value)): left alone; export the target again and plan again"
     }
 }
@@ -70,11 +69,7 @@ $StampingFolder = Resolve-Folder $StampingFolder
 $LogFolder = Resolve-Folder $LogFolder
 Start-RunLog
 try {
-    try {
-        Import-Module ActiveDirectory -ErrorAction Stop
-    } catch {
-        throw "The ActiveDirectory module is needed (RSAT: Active Directory module for Windows PowerShell): $($_.Exception.Message)"
-    }
+    Import-ADModule
     $adParams = @{}
     if ($Server) { $adParams.Server = $Server }
     $rows = @(Import-PlanCsv (Join-Path $StampingFolder 'onprem-ad.csv'))
@@ -82,33 +77,32 @@ try {
         $identity = $group.Name
         $step = 'Get-ADUser'
         try {
-            $value = ConvertTo-LdapValue $identity
-            $found = @(Get-ADUser @adParams -LDAPFilter "(|(userPrincipalName=$value)(mail=$value)(proxyAddresses=smtp:$value))" -Properties mail, proxyAddresses, targetAddress, msExchMailboxGuid, msExchArchiveGUID -ErrorAction Stop)
-            if ($found.Count -ne 1) {
-                throw "$($found.Count) AD users carry $identity (by userPrincipalName, mail or proxyAddresses): expected exactly one"
-            }
-            $user = $found[0]
-            $have = @(@($user.proxyAddresses) | ForEach-Object { "$_" })
+            $user = Find-ADUserByAddress $identity @('mail', 'proxyAddresses', 'targetAddress', 'msExchMailboxGuid', 'msExchArchiveGUID') $adParams
+            $have = @(@(Get-Prop $user 'proxyAddresses') | ForEach-Object { "$_" })
             $replace = @{}
             $add = New-Object System.Collections.Generic.List[string]
             $remove = New-Object System.Collections.Generic.List[string]
             foreach ($r in $group.Group) {
                 switch ($r.Attribute) {
                     'msExchMailboxGuid' {
-                        $has = ConvertFrom-GuidBytes $user.msExchMailboxGuid
+                        $has = ConvertFrom-GuidBytes (Get-Prop $user 'msExchMailboxGuid')
                         Assert-Unchanged 'msExchMailboxGuid' $has $r
                         if ($has -ne $r.Value) { $replace.msExchMailboxGuid = ([guid]$r.Value).ToByteArray() }
                     }
                     'msExchArchiveGUID' {
-                        $has = ConvertFrom-GuidBytes $user.msExchArchiveGUID
+                        $has = ConvertFrom-GuidBytes (Get-Prop $user 'msExchArchiveGUID')
                         Assert-Unchanged 'msExchArchiveGUID' $has $r
                         if ($has -ne $r.Value) { $replace.msExchArchiveGUID = ([guid]$r.Value).ToByteArray() }
                     }
                     'mail' {
-                        if ("$($user.mail)" -ne $r.Value) { $replace.mail = $r.Value }
+                        $has = "$(Get-Prop $user 'mail')"
+                        Assert-Unchanged 'mail' $has $r
+                        if ($has -ne $r.Value) { $replace.mail = $r.Value }
                     }
                     'targetAddress' {
-                        if ("$($user.targetAddress)" -ne $r.Value) { $replace.targetAddress = $r.Value }
+                        $has = "$(Get-Prop $user 'targetAddress')"
+                        Assert-Unchanged 'targetAddress' $has $r
+                        if ((Get-Bare $has) -ne (Get-Bare $r.Value)) { $replace.targetAddress = $r.Value }
                     }
                     'proxyAddresses' {
                         if ($r.Operation -eq 'Remove') {
@@ -124,9 +118,12 @@ try {
                     default { throw "unknown attribute $($r.Attribute) in onprem-ad.csv" }
                 }
             }
-            # Never the primary address without a new one.
-            if (@($remove | Where-Object { $_ -cmatch '^SMTP:' }).Count -gt 0 -and @($add | Where-Object { $_ -cmatch '^SMTP:' }).Count -eq 0) {
-                throw "the changes would remove its primary address ($(@($remove | Where-Object { $_ -cmatch '^SMTP:' }) -join ', ')) without a new one: left alone; export the target again and plan again"
+            # One primary address (SMTP:) before and after: never removed without a new one, never
+            # a second one added beside it.
+            $primaries = @(@($have | Where-Object { $_ -cmatch '^SMTP:' -and -not $remove.Contains($_) }) + @($add | Where-Object { $_ -cmatch '^SMTP:' }))
+            $touched = @(@($remove) + @($add) | Where-Object { $_ -cmatch '^SMTP:' }).Count -gt 0
+            if ($touched -and $primaries.Count -ne 1) {
+                throw "the changes would leave $($primaries.Count) primary addresses ($($primaries -join ', ')): left alone; export the target again and plan again"
             }
             $change = @{}
             if ($remove.Count -gt 0) { $change.Remove = @{ proxyAddresses = [string[]]$remove } }
@@ -141,11 +138,12 @@ try {
             if ($remove.Count -gt 0) { $what += "remove proxyAddresses [$($remove -join ', ')]" }
             if ($add.Count -gt 0) { $what += "add proxyAddresses [$($add -join ', ')]" }
             $step = 'Set-ADUser'
-            if ($PSCmdlet.ShouldProcess($user.DistinguishedName, "Set-ADUser: $($what -join '; ')")) {
-                Set-ADUser @adParams -Identity $user.DistinguishedName @change -Confirm:$false -ErrorAction Stop
+            $dn = "$(Get-Prop $user 'DistinguishedName')"
+            if ($PSCmdlet.ShouldProcess($dn, "Set-ADUser: $($what -join '; ')")) {
+                Set-ADUser @adParams -Identity $dn @change -Confirm:$false -ErrorAction Stop
                 Add-Result -Object $identity -Action 'Set-ADUser' -Result 'Done' -Detail ($what -join '; ')
             } else {
-                Add-Result -Object $identity -Action 'Set-ADUser' -Result 'WhatIf' -Detail ($what -join '; ')
+                Add-Result -Object $identity -Action 'Set-ADUser' -Result (Get-NotMade) -Detail ($what -join '; ')
             }
         } catch {
             Add-Result -Object $identity -Action $step -Result 'Failed' -Detail $_.Exception.Message

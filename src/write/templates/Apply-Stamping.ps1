@@ -118,13 +118,17 @@ try {
         $changed = 0
         $wouldChange = 0
         $note = ''
-        $guidStamped = -not $row.ExchangeGuid
+        # The ExchangeGuid the object must end with: the plan's, or on a Set row that does not
+        # change it, the one the export showed.
+        $wantGuid = $row.ExchangeGuid
+        if (-not $wantGuid -and $row.Action -eq 'Set') { $wantGuid = $row.ExchangeGuidInExport }
+        $guidStamped = -not $wantGuid
         # Licensable once ExchangeGuid and the addresses are all in place (a licence scrubs
         # SMTP addresses and, before the GUID, provisions a new mailbox).
         $complete = $false
         try {
             $object = Find-Object 'Get-MailUser' $row.Identity
-            if ($object -and "$(Get-Prop $object 'ExchangeGuid')" -eq $row.ExchangeGuid) { $guidStamped = $true }
+            if ($object -and "$(Get-Prop $object 'ExchangeGuid')" -eq $wantGuid) { $guidStamped = $true }
             if ($row.Action -eq 'New') {
                 if ($null -eq $object) {
                     $new = @{
@@ -163,8 +167,19 @@ try {
                 foreach ($field in 'ExchangeGuid', 'ArchiveGuid') {
                     $has = "$(Get-Prop $object $field)"
                     $seen = $row."${field}InExport"
-                    if ($row.$field -and $has -and $has -ne $EmptyGuid -and $has -ne $row.$field -and $has -ne $seen) {
+                    if ($has -and $has -ne $EmptyGuid -and $has -ne $row.$field -and $has -ne $seen -and ($seen -or $row.$field)) {
                         throw "its $field is $has, neither the export's ($seen) nor the plan's ($($row.$field)): left alone; export the target again and plan again"
+                    }
+                }
+                # Overwriting a GUID the export showed (XT202): not on an object that was a mailbox
+                # before; Microsoft's article has it cleaned first.
+                $overwrites = @('ExchangeGuid', 'ArchiveGuid' | Where-Object { $row.$_ -and "$(Get-Prop $object $_)" -and "$(Get-Prop $object $_)" -ne $EmptyGuid -and "$(Get-Prop $object $_)" -ne $row.$_ })
+                if ($overwrites.Count -gt 0) {
+                    $step = 'Get-User'
+                    $user = Get-User -Identity (Get-ObjectId $object) -ErrorAction Stop
+                    $previous = "$(Get-Prop $user 'PreviousRecipientTypeDetails')"
+                    if ($previous -and $previous -ne 'None') {
+                        throw "it was a $previous before (PreviousRecipientTypeDetails): clear it first with Set-User -PermanentlyClearPreviousMailboxInfo (irreversible), then run this script again"
                     }
                 }
             }
@@ -216,10 +231,12 @@ try {
                     # EmailAddresses for step 3 too.
                     $step = 'Get-MailUser (read back)'
                     $object = Find-Object 'Get-MailUser' $id
+                    if ($null -eq $object) { throw "not found when read back by its GUID $id" }
                     if ($row.PrimarySmtpAddress -and "$(Get-Prop $object 'PrimarySmtpAddress')" -ne $row.PrimarySmtpAddress) {
                         $step = 'Set-MailUser -WindowsEmailAddress'
                         Set-MailUser -Identity $id -WindowsEmailAddress $row.PrimarySmtpAddress -ErrorAction Stop
                         $object = Find-Object 'Get-MailUser' $id
+                        if ($null -eq $object) { throw "not found when read back by its GUID $id" }
                         if ("$(Get-Prop $object 'PrimarySmtpAddress')" -ne $row.PrimarySmtpAddress) {
                             throw "its PrimarySmtpAddress is $(Get-Prop $object 'PrimarySmtpAddress'), not $($row.PrimarySmtpAddress), after Set-MailUser"
                         }
@@ -234,7 +251,7 @@ try {
             # EmailAddresses and PrimarySmtpAddress in separate calls.)
             $have = @(@(Get-Prop $object 'EmailAddresses') | ForEach-Object { "$_" })
             $add = @(@(Split-List $row.EmailAddressesToAdd) + $proxies | Where-Object { -not (Test-HasProxy $have $_) })
-            $remove = @(Split-List $row.EmailAddressesToRemove | Where-Object { Test-HasProxy $have $_ })
+            $remove = @(Select-Removals $have @(Split-List $row.EmailAddressesToRemove))
             # X400 addresses go on their own: recommended, not required for the move, so one that
             # Exchange Online refuses must not keep the x500s out.
             $x400 = @($add | Where-Object { $_ -like 'X400:*' })

@@ -73,7 +73,7 @@ try {
                 Complete-MigrationBatch -Identity $b.Batch -Confirm:$false -ErrorAction Stop
                 Add-Result -Object $b.Batch -Action 'Complete-MigrationBatch' -Result 'Done' -Detail "was $status"
             } else {
-                Add-Result -Object $b.Batch -Action 'Complete-MigrationBatch' -Result 'WhatIf'
+                Add-Result -Object $b.Batch -Action 'Complete-MigrationBatch' -Result (Get-NotMade)
             }
         } catch {
             Add-Result -Object $b.Batch -Action $step -Result 'Failed' -Detail $_.Exception.Message

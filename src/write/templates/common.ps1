@@ -7,7 +7,7 @@
 # one object that fails is logged and the next one goes on.
 # Result values: Done (changed now), AlreadyDone (nothing left to change), WhatIf (would be
 # changed), Waiting (a step before it is not done yet: run again later), Skipped (not for this
-# script to do: Detail says why), Failed (Detail has the error).
+# script to do, or declined at a prompt: Detail says which), Failed (Detail has the error).
 
 $script:Results = New-Object System.Collections.Generic.List[object]
 $script:TranscriptStarted = $false
@@ -43,6 +43,7 @@ function Add-Result {
         [string] $Detail = '',
         [System.Collections.IDictionary] $More = $null
     )
+    if ($Result -eq 'Skipped' -and -not $Detail) { $Detail = 'declined at the confirmation prompt' }
     $row = [ordered]@{ Object = $Object; Action = $Action; Result = $Result; Detail = $Detail }
     if ($More) { foreach ($k in $More.Keys) { $row[$k] = $More[$k] } }
     $script:Results.Add([pscustomobject]$row)
@@ -73,21 +74,43 @@ function Stop-RunLog {
         }
     }
     if ($script:TranscriptStarted) {
-        # Stop-Transcript has no -WhatIf: it always runs.
+        # Stop-Transcript takes -WhatIf from PowerShell 7.4 on and refuses it before: the
+        # preferences are cleared around it instead, so it always runs and never prompts.
         try {
-            Stop-Transcript -ErrorAction Stop | Out-Null
+            & { $WhatIfPreference = $false; $ConfirmPreference = 'None'; Stop-Transcript -ErrorAction Stop } | Out-Null
         } catch {
             Write-Warning "Stop-Transcript: $($_.Exception.Message)"
         }
     }
 }
 
+# The Result of a change ShouldProcess did not let through: WhatIf under -WhatIf, else the
+# operator declined it at a prompt.
+function Get-NotMade {
+    if ($WhatIfPreference) { return 'WhatIf' }
+    return 'Skipped'
+}
+
 # The Result of an object whose steps made $Changed changes, and would have made $WouldChange
-# more without -WhatIf.
+# more had ShouldProcess let them through.
 function Get-Outcome([int] $Changed, [int] $WouldChange) {
-    if ($WouldChange -gt 0) { return 'WhatIf' }
+    if ($WouldChange -gt 0) { return (Get-NotMade) }
     if ($Changed -gt 0) { return 'Done' }
     return 'AlreadyDone'
+}
+
+# The target's migration users whose move completed, from -CompletedUsers (a CSV exported in the
+# target: see the script's help), or $null with -AllUsersOfWave; stops when neither is given.
+function Get-CompletedUsers([string] $Path, [bool] $AllUsers) {
+    if ($Path) {
+        $set = New-Object 'System.Collections.Generic.HashSet[string]' ([StringComparer]::OrdinalIgnoreCase)
+        foreach ($u in @(Import-PlanCsv $Path)) { [void]$set.Add("$($u.Identity)") }
+        return ,$set
+    }
+    if (-not $AllUsers) {
+        throw 'Name the users whose move completed: -CompletedUsers <csv exported in the target> (see the help), or -AllUsersOfWave when every batch of the waves completed without errors.'
+    }
+    return $null
 }
 
 # A plan file: every row, or a clear stop when it cannot be read.

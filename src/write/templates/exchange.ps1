@@ -73,8 +73,23 @@ function Get-ObjectId($Object) {
     throw 'the object the cmdlet returned has no identity'
 }
 
-# Whether $Have (EmailAddresses) holds the proxy $Proxy: same type and value, in any case.
+# Whether $Have (EmailAddresses) holds the proxy $Proxy, in any case (smtp:x is there when
+# SMTP:x, the primary, is).
 function Test-HasProxy([string[]] $Have, [string] $Proxy) {
     foreach ($h in $Have) { if ("$h" -eq $Proxy) { return $true } }
     return $false
+}
+
+# The values of $Have (EmailAddresses) to remove for $Proxies, as they are stored; stops rather
+# than remove the primary address (SMTP:), which needs a new primary first.
+function Select-Removals([string[]] $Have, [string[]] $Proxies) {
+    $out = @()
+    foreach ($p in $Proxies) {
+        foreach ($h in $Have) {
+            if ("$h" -ne $p) { continue }
+            if ("$h" -cmatch '^SMTP:') { throw "$h is the primary address: it cannot be removed before another address is primary" }
+            $out += "$h"
+        }
+    }
+    return $out
 }
