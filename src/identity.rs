@@ -100,30 +100,32 @@ pub fn planned(
                     .as_ref()
                     .map(|d| format!("{}@{d}", new_local_part(source)))
             }),
-            delivery_proxy: domains
-                .delivery
-                .as_ref()
-                .map(|d| format!("{}@{d}", new_alias(source))),
+            delivery_proxy: new_delivery_proxy(source, None, domains),
         },
         None => Planned::default(),
-        Some(t) => {
-            let Some(d) = &domains.delivery else {
-                return Planned::default();
-            };
-            if has_delivery_proxy(t, d) {
-                return Planned::default();
-            }
-            let alias = if t.alias().is_empty() {
-                new_alias(source)
-            } else {
-                t.alias().to_string()
-            };
-            Planned {
+        Some(t) => match &domains.delivery {
+            Some(d) if !has_delivery_proxy(t, d) => Planned {
                 primary: None,
-                delivery_proxy: Some(format!("{alias}@{d}")),
-            }
-        }
+                delivery_proxy: new_delivery_proxy(source, Some(t), domains),
+            },
+            _ => Planned::default(),
+        },
     }
+}
+
+/// `<alias>@<TargetDeliveryDomain>`, the proxy stamping gives a target without one: the
+/// target's alias, else the new MailUser's.
+fn new_delivery_proxy(
+    source: &SourceMailbox,
+    target: Option<&TargetRecipient>,
+    domains: &Domains,
+) -> Option<String> {
+    let d = domains.delivery.as_ref()?;
+    let alias = match target.map(TargetRecipient::alias) {
+        Some(a) if !a.is_empty() => a.to_string(),
+        _ => new_alias(source),
+    };
+    Some(format!("{alias}@{d}"))
 }
 
 /// Whether stamping replaces the target's PrimarySmtpAddress: it is empty, in a domain the
@@ -161,8 +163,8 @@ pub fn primary_after_stamping(
 /// stamping adds (XT212). MRS matches it when it converts the source mailbox, and stamps it as
 /// the source object's new routing address.
 pub fn delivery_address(
+    source: &SourceMailbox,
     target: Option<&TargetRecipient>,
-    planned: &Planned,
     domains: &Domains,
 ) -> Option<String> {
     let delivery = domains.delivery.as_deref()?;
@@ -172,7 +174,7 @@ pub fn delivery_address(
                 .find(|p| p.kind == ProxyKind::Smtp && in_domain(p.value, delivery))
                 .map(|p| p.value.to_string())
         })
-        .or_else(|| planned.delivery_proxy.clone())
+        .or_else(|| new_delivery_proxy(source, target, domains))
 }
 
 fn in_domain(address: &str, domain: &str) -> bool {

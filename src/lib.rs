@@ -179,7 +179,6 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     report.extend(&cx, planned);
     let addresses = plan::target_addresses(&cx);
     let grants = postmove::grants(&cx, &wave_plan.graph, &wave_plan);
-    let routing = postmove::routing(&cx, &wave_plan, &report);
     let plan_file = plan::plan_file(&cx, &wave_plan, &addresses, &report.order);
     let moves = previous.as_ref().map(|(_, before)| {
         let blocked = (0..inputs.sources.len())
@@ -202,7 +201,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         plan_file: &plan_file,
         addresses: &addresses,
         grants: &grants,
-        routing: &routing,
+        domains: &domains,
         moves: moves.as_deref(),
         delivery: domains.delivery.as_deref(),
         settings: &config.waves,
@@ -267,7 +266,6 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         std::mem::forget(plan_file);
         std::mem::forget(stamping);
         std::mem::forget(grants);
-        std::mem::forget(routing);
         std::mem::forget(wave_plan);
         std::mem::forget(addresses);
         std::mem::forget(joined);
@@ -313,7 +311,7 @@ struct Files<'a> {
     plan_file: &'a write::batches::PlanFile<'a>,
     addresses: &'a [String],
     grants: &'a [postmove::Grant],
-    routing: &'a [postmove::Routing],
+    domains: &'a rules::Domains,
     moves: Option<&'a [write::batches::Move]>,
     delivery: Option<&'a str>,
     settings: &'a config::WaveSettings,
@@ -337,12 +335,12 @@ impl Files<'_> {
             write::csv::permissions(report, wave_plan, self.grants, self.addresses, w)
         })?;
         staging.write("stamping/routing.csv", |w| {
-            write::csv::routing(report, wave_plan, self.routing, self.addresses, w)
+            write::csv::routing(report, wave_plan, self.domains, self.addresses, w)
         })?;
         let scripts = write::ps1::ScriptData {
             stamping,
             grants: self.grants,
-            routing: self.routing,
+            onprem_targets: postmove::onprem_targets(report.inputs, report.joined, wave_plan),
             delivery_domain: self.delivery,
         };
         for (name, _) in write::ps1::SCRIPTS {

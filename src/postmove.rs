@@ -5,9 +5,10 @@
 use rayon::prelude::*;
 
 use crate::identity;
+use crate::join::Joined;
+use crate::model::Inputs;
 use crate::plan::{EdgeKind, Graph, Plan};
-use crate::report::Report;
-use crate::rules::Context;
+use crate::rules::{Context, Domains};
 
 /// Whether a grant can be made again in the target, and if not, why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,17 +42,47 @@ pub enum Trustee {
     Unresolved(usize),
 }
 
-/// One row of stamping/permissions.csv: `trustee` holds `kind` on `mailbox` (a source mailbox
-/// that moves), and the move will not keep it.
+/// One row of stamping/permissions.csv: the trustee holds `kind` on the mailbox (a source
+/// mailbox that moves), and the move will not keep it. Twelve bytes: the stress shape has
+/// millions of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grant {
+    mailbox: u32,
+    /// A source mailbox, or an index into `Graph::unresolved` when `unresolved`.
+    trustee: u32,
+    unresolved: bool,
     pub kind: EdgeKind,
-    pub mailbox: usize,
-    pub trustee: Trustee,
     pub status: GrantStatus,
 }
 
 impl Grant {
+    fn new(kind: EdgeKind, mailbox: usize, trustee: Trustee, status: GrantStatus) -> Grant {
+        let (trustee, unresolved) = match trustee {
+            Trustee::Mailbox(t) => (t, false),
+            Trustee::Unresolved(u) => (u, true),
+        };
+        let index = |i: usize| u32::try_from(i).expect("fewer than 4 billion rows");
+        Grant {
+            mailbox: index(mailbox),
+            trustee: index(trustee),
+            unresolved,
+            kind,
+            status,
+        }
+    }
+
+    pub fn mailbox(&self) -> usize {
+        self.mailbox as usize
+    }
+
+    pub fn trustee(&self) -> Trustee {
+        if self.unresolved {
+            Trustee::Unresolved(self.trustee as usize)
+        } else {
+            Trustee::Mailbox(self.trustee as usize)
+        }
+    }
+
     /// The wave after which the grant can be made, as an index into `Plan::waves`: `None` for
     /// Send-As, which can be granted as soon as both MailUsers are stamped (Add-RecipientPermission
     /// takes mail users on both sides); the mailbox's wave for send-on-behalf (Set-Mailbox needs a
@@ -59,12 +90,12 @@ impl Grant {
     /// (Add-MailboxPermission needs the mailbox, and the holder is of no use before its own move).
     pub fn after_wave(&self, plan: &Plan) -> Option<usize> {
         let wave = |i: usize| plan.placement[i].map(|(w, _)| w);
-        match (self.kind, self.trustee) {
+        match (self.kind, self.trustee()) {
             (EdgeKind::SendAs, _) => None,
             (EdgeKind::SendOnBehalf, _) | (EdgeKind::FullAccess, Trustee::Unresolved(_)) => {
-                wave(self.mailbox)
+                wave(self.mailbox())
             }
-            (EdgeKind::FullAccess, Trustee::Mailbox(t)) => wave(self.mailbox).max(wave(t)),
+            (EdgeKind::FullAccess, Trustee::Mailbox(t)) => wave(self.mailbox()).max(wave(t)),
         }
     }
 }
@@ -85,12 +116,12 @@ pub fn grants(cx: &Context<'_>, graph: &Graph, plan: &Plan) -> Vec<Grant> {
             (EdgeKind::FullAccess, t) if t == placement[e.mailbox] => return None,
             _ => GrantStatus::Restamp,
         };
-        Some(Grant {
-            kind: e.kind,
-            mailbox: e.mailbox,
-            trustee: Trustee::Mailbox(e.trustee),
+        Some(Grant::new(
+            e.kind,
+            e.mailbox,
+            Trustee::Mailbox(e.trustee),
             status,
-        })
+        ))
     });
     let unresolved = graph
         .unresolved
@@ -98,26 +129,27 @@ pub fn grants(cx: &Context<'_>, graph: &Graph, plan: &Plan) -> Vec<Grant> {
         .enumerate()
         .filter_map(|(u, row)| {
             let mailbox = row.mailbox.filter(|&m| moves(m))?;
-            Some(Grant {
-                kind: row.kind,
+            let status = if row.is_ambiguous() {
+                GrantStatus::TrusteeAmbiguous
+            } else {
+                GrantStatus::TrusteeUnresolved
+            };
+            Some(Grant::new(
+                row.kind,
                 mailbox,
-                trustee: Trustee::Unresolved(u),
-                status: if row.is_ambiguous() {
-                    GrantStatus::TrusteeAmbiguous
-                } else {
-                    GrantStatus::TrusteeUnresolved
-                },
-            })
+                Trustee::Unresolved(u),
+                status,
+            ))
         });
     let mut out: Vec<Grant> = edges.chain(unresolved).collect();
     let rank = cx.source_rank();
-    let holder = |g: &Grant| match g.trustee {
+    let holder = |g: &Grant| match g.trustee() {
         Trustee::Mailbox(t) => (0, rank[t], ""),
         Trustee::Unresolved(u) => (1, 0, graph.unresolved[u].trustee_text.as_str()),
     };
     out.par_sort_unstable_by(|a, b| {
-        (rank[a.mailbox], a.kind)
-            .cmp(&(rank[b.mailbox], b.kind))
+        (rank[a.mailbox()], a.kind)
+            .cmp(&(rank[b.mailbox()], b.kind))
             .then_with(|| holder(a).cmp(&holder(b)))
             .then(a.status.cmp(&b.status))
     });
@@ -129,31 +161,39 @@ pub fn grants(cx: &Context<'_>, graph: &Graph, plan: &Plan) -> Vec<Grant> {
 /// target": a hybrid source's RemoteMailbox, and a dir-synced target's AD user, whose
 /// targetAddress still points at the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Routing {
-    pub source: usize,
+pub struct Routing<'a> {
     /// The target's SMTP address in the TargetDeliveryDomain (MRS stamps the same address as
-    /// the cloud source object's ExternalEmailAddress); empty when no delivery domain is known.
-    pub address: String,
+    /// the cloud source object's ExternalEmailAddress); `None` when no delivery domain is known.
+    pub address: Option<String>,
     /// The target object's identity in its on-premises AD (its UPN), when it is dir-synced.
-    pub onprem_target: Option<String>,
+    pub onprem_target: Option<&'a str>,
 }
 
-/// The routing address of every mailbox the plan moves, in output order.
-pub fn routing(cx: &Context<'_>, plan: &Plan, report: &Report<'_>) -> Vec<Routing> {
-    report
-        .order
-        .par_iter()
-        .filter(|&&i| plan.placement[i].is_some())
-        .map(|&i| {
-            let target = cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]);
-            Routing {
-                source: i,
-                address: identity::delivery_address(target, &cx.planned[i], &cx.domains)
-                    .unwrap_or_default(),
-                onprem_target: target
-                    .filter(|t| t.is_dir_synced == Some(true))
-                    .map(|t| crate::stamp::stable_identity(t).to_string()),
-            }
+/// The routing of source mailbox `i`, made as its row is written: a million addresses are not
+/// held for the writer.
+pub fn routing<'a>(
+    inputs: &'a Inputs,
+    joined: &Joined,
+    domains: &Domains,
+    i: usize,
+) -> Routing<'a> {
+    let target = joined.matches[i].target.map(|t| &inputs.targets[t]);
+    Routing {
+        address: identity::delivery_address(&inputs.sources[i], target, domains),
+        onprem_target: target
+            .filter(|t| t.is_dir_synced == Some(true))
+            .map(crate::stamp::stable_identity),
+    }
+}
+
+/// How many planned mailboxes have a dir-synced target (Update-TargetRouting.ps1's rows).
+pub fn onprem_targets(inputs: &Inputs, joined: &Joined, plan: &Plan) -> usize {
+    (0..inputs.sources.len())
+        .filter(|&i| plan.placement[i].is_some())
+        .filter(|&i| {
+            joined.matches[i]
+                .target
+                .is_some_and(|t| inputs.targets[t].is_dir_synced == Some(true))
         })
-        .collect()
+        .count()
 }

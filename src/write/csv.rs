@@ -6,8 +6,9 @@
 use std::io::Write;
 
 use crate::plan::Plan;
-use crate::postmove::{Grant, GrantStatus, Routing, Trustee};
+use crate::postmove::{self, Grant, GrantStatus, Trustee};
 use crate::report::Report;
+use crate::rules::Domains;
 use crate::stamp::Stamping;
 
 /// No line numbers here: the same tenant exported in another shape (a `#TYPE` line, say) must
@@ -158,7 +159,7 @@ pub fn permissions(
     let wave = |w: Option<usize>| w.map_or("", |w| plan.waves[w].name.as_str());
     let wave_of = |i: usize| plan.wave_batch(i).0;
     for g in grants {
-        let (trustee, trustee_wave, source_trustee) = match g.trustee {
+        let (trustee, trustee_wave, source_trustee) = match g.trustee() {
             Trustee::Mailbox(t) => {
                 let restamp = g.status == GrantStatus::Restamp;
                 (
@@ -171,17 +172,17 @@ pub fn permissions(
         };
         out.write_record([
             g.kind.as_str(),
-            &addresses[g.mailbox],
+            &addresses[g.mailbox()],
             trustee,
             g.status.as_str(),
-            wave_of(g.mailbox),
+            wave_of(g.mailbox()),
             trustee_wave,
             if g.status == GrantStatus::Restamp {
                 wave(g.after_wave(plan))
             } else {
                 ""
             },
-            sources[g.mailbox].label(),
+            sources[g.mailbox()].label(),
             source_trustee,
         ])?;
     }
@@ -200,28 +201,33 @@ pub const ROUTING_HEADER: [&str; 7] = [
 
 /// stamping/routing.csv: the routing address scripts/Update-SourceRouting.ps1 sets on a hybrid
 /// source's RemoteMailbox, and scripts/Update-TargetRouting.ps1 on a dir-synced target's AD user
-/// (TargetOnPremIdentity), once the mailbox has moved. TargetAddress is the batch address, by
-/// which the target's migration users are known.
+/// (TargetOnPremIdentity), once the mailbox has moved; one row per planned mailbox, in output
+/// order. TargetAddress is the batch address, by which the target's migration users are known.
 pub fn routing(
     report: &Report<'_>,
     plan: &Plan,
-    routing: &[Routing],
+    domains: &Domains,
     addresses: &[String],
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut out = import_csv_writer(w)?;
     out.write_record(ROUTING_HEADER)?;
-    for r in routing {
-        let s = &report.inputs.sources[r.source];
-        let (wave, batch) = plan.wave_batch(r.source);
+    for &i in report
+        .order
+        .iter()
+        .filter(|&&i| plan.placement[i].is_some())
+    {
+        let s = &report.inputs.sources[i];
+        let (wave, batch) = plan.wave_batch(i);
+        let r = postmove::routing(report.inputs, report.joined, domains, i);
         out.write_record([
             s.label(),
             s.alias(),
-            &addresses[r.source],
+            &addresses[i],
             wave,
             batch,
-            &r.address,
-            r.onprem_target.as_deref().unwrap_or_default(),
+            r.address.as_deref().unwrap_or_default(),
+            r.onprem_target.unwrap_or_default(),
         ])?;
     }
     out.flush()

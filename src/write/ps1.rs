@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::postmove::{Grant, GrantStatus, Routing};
+use crate::postmove::{Grant, GrantStatus};
 use crate::ps::quote;
 use crate::stamp::Stamping;
 
@@ -57,7 +57,8 @@ pub const SCRIPTS: [(&str, &str); 9] = [
 pub struct ScriptData<'a> {
     pub stamping: &'a Stamping,
     pub grants: &'a [Grant],
-    pub routing: &'a [Routing],
+    /// Planned mailboxes with a dir-synced target (Update-TargetRouting.ps1's rows).
+    pub onprem_targets: usize,
     pub delivery_domain: Option<&'a str>,
 }
 
@@ -89,14 +90,7 @@ pub fn script(name: &str, data: &ScriptData<'_>, w: &mut dyn Write) -> std::io::
         ("!AD_USERS!", ad_users.len().to_string()),
         ("!RESTAMP_ROWS!", restamp.to_string()),
         ("!HELD_ROWS!", (data.grants.len() - restamp).to_string()),
-        (
-            "!ONPREM_ROUTING_ROWS!",
-            data.routing
-                .iter()
-                .filter(|r| r.onprem_target.is_some())
-                .count()
-                .to_string(),
-        ),
+        ("!ONPREM_ROUTING_ROWS!", data.onprem_targets.to_string()),
     ];
     write_script(&fill(template, &values), w)
 }
@@ -143,7 +137,7 @@ mod tests {
         let data = ScriptData {
             stamping: &stamping,
             grants: &[],
-            routing: &[],
+            onprem_targets: 0,
             delivery_domain: Some("north'wind.onmicrosoft.com"),
         };
         for (name, _) in SCRIPTS {
