@@ -137,7 +137,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     stages.start("rules");
     let cx = Context::new(&inputs, &joined, config);
     // Delegates and permission trustees name mailboxes in every form exports use: one index of
-    // all of them, for stamping and planning. Its build is one thread's work (6 s at 1,000,000
+    // all of them, for the planner. Its build is one thread's work (6 s at 1,000,000
     // mailboxes), so it runs beside the rules, which share out over every thread.
     let (report, resolver) = rayon::join(
         || Report::build(&cx),
