@@ -193,7 +193,8 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     // peak): the context's indexes and planned addresses.
     let domains = cx.into_domains();
     stages.start("write");
-    let mut staging = write::Staging::new(&config.out, config.inputs.all())?.for_plan(claim);
+    let recovered = claim.recovered.clone();
+    let mut staging = write::Staging::plan(claim, config.inputs.all())?;
     let files = Files {
         report: &report,
         stamping: &stamping,
@@ -237,6 +238,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let timings = stages.timings;
 
     let mut text = Vec::new();
+    let _ = write::console::recovered(&recovered, &mut text);
     let _ = write::console::summary(&report, &mut text);
     let _ = write::console::plan(&wave_plan, report.count(Status::Blocked), &mut text);
     let _ = write::console::written(&written, &mut text);

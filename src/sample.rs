@@ -248,7 +248,7 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
         ),
         ("answer-key.csv", Shape::PS7, &KEY_HEADER, &t.key),
     ];
-    let mut staging = Staging::new(dir, std::iter::empty())?;
+    let mut staging = Staging::files(dir, std::iter::empty())?;
     for (name, shape, header, rows) in files {
         let bytes = shape.render(header, rows);
         staging.write(name, |w| w.write_all(&bytes))?;

@@ -92,6 +92,14 @@ pub fn timings(stages: &[(&str, Duration)], w: &mut dyn Write) -> std::io::Resul
     writeln!(w, "timings: {} (total {})", parts.join(", "), secs(&total))
 }
 
+/// What the run did to finish or undo an interrupted one.
+pub fn recovered(notes: &[String], w: &mut dyn Write) -> std::io::Result<()> {
+    for n in notes {
+        writeln!(w, "recovered: {n}")?;
+    }
+    Ok(())
+}
+
 /// One line on the waves and batches written.
 pub fn plan(plan: &crate::plan::Plan, held_back: usize, w: &mut dyn Write) -> std::io::Result<()> {
     let batches: usize = plan.waves.iter().map(|w| w.batches.len()).sum();

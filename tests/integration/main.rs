@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod cli;
+mod folder;
 mod hostile;
 mod matching;
 mod pipeline;
