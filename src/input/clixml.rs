@@ -183,7 +183,28 @@ struct Parser<'a> {
     /// The value of every `<Obj RefId>` read so far, for `<Ref RefId>`. The serializer numbers
     /// objects across the whole file, so a reference may point into an earlier top-level object.
     refs: HashMap<String, XmlValue>,
+    /// Bytes of text the `<Ref>`s have repeated so far, and how many they may: a file that
+    /// refers to one large value thousands of times would otherwise need gigabytes.
+    repeated: u64,
+    repeat_budget: u64,
     lines: LineCounter,
+}
+
+/// What `<Ref>`s may repeat, in bytes of text: four times the file, plus room for small files.
+/// Real exports repeat type names and small objects, far below it.
+fn repeat_budget(file_len: usize) -> u64 {
+    4 * file_len as u64 + (16 << 20)
+}
+
+impl XmlValue {
+    /// Bytes of text it holds.
+    fn text_len(&self) -> u64 {
+        match self {
+            XmlValue::Nil => 0,
+            XmlValue::Text(t) => t.len() as u64,
+            XmlValue::List(items) => items.iter().map(|i| i.len() as u64 + 1).sum(),
+        }
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -193,6 +214,8 @@ impl<'a> Parser<'a> {
             reader: Reader::from_str(text),
             event_start: 0,
             refs: HashMap::new(),
+            repeated: 0,
+            repeat_budget: repeat_budget(text.len()),
             lines: LineCounter { offset: 0, line: 1 },
         }
     }
@@ -278,6 +301,16 @@ impl<'a> Parser<'a> {
                 // An object that refers to one of its ancestors (a cycle) points at an <Obj>
                 // that is still open and so has no value yet; like a dangling id, it reads as Nil.
                 let value = ref_id.and_then(|id| self.refs.get(&id).cloned());
+                if let Some(v) = &value {
+                    self.repeated += v.text_len();
+                    if self.repeated > self.repeat_budget {
+                        let detail = format!(
+                            "its <Ref> elements repeat {} MB of text, more than 4 times the file's size: the export refers to large values over and over. Re-export the properties you need with Select-Object (flat values), or as CSV with Export-Csv",
+                            self.repeated >> 20
+                        );
+                        return Err(self.error_at(el.offset, detail));
+                    }
+                }
                 Node::Value(value.unwrap_or(XmlValue::Nil))
             }
             // Byte arrays (the EMS dialect's SerializationData blobs) and secure strings carry

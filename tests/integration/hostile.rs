@@ -257,3 +257,46 @@ fn thousands_of_rows_sharing_one_key_stay_linear_and_messages_stay_short() {
         xt102["Message"]
     );
 }
+
+/// An Export-Clixml file whose objects each refer (`<Ref>`) to one large value `refs` times.
+fn ref_bomb(value_len: usize, refs: usize) -> String {
+    let props = |alias: &str| {
+        format!(
+            "<S N=\"PrimarySmtpAddress\">{alias}@contoso.com</S><S N=\"EmailAddresses\">SMTP:{alias}@contoso.com</S><Nil N=\"ExchangeGuid\" /><S N=\"LegacyExchangeDN\">/o=X/cn={alias}</S>"
+        )
+    };
+    let mut xml = format!(
+        "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n<Obj RefId=\"0\"><MS>{}<Obj N=\"DisplayName\" RefId=\"1\"><ToString>{}</ToString></Obj></MS></Obj>\r\n",
+        props("ann"),
+        "x".repeat(value_len)
+    );
+    for i in 0..refs {
+        xml.push_str(&format!(
+            "<Obj RefId=\"{}\"><MS>{}<Ref N=\"DisplayName\" RefId=\"1\" /></MS></Obj>\r\n",
+            i + 2,
+            props(&format!("u{i}"))
+        ));
+    }
+    xml.push_str("</Objs>\r\n");
+    xml
+}
+
+#[test]
+fn clixml_refs_that_would_repeat_a_large_value_thousands_of_times_are_refused() {
+    let dir = Dir::new("ref-bomb");
+    // 1 MB referred to 2,000 times: 2 GB if each <Ref> copied it.
+    let e = run(&dir, ref_bomb(1 << 20, 2_000)).unwrap_err();
+    assert!(
+        e.contains("source.csv:24:175:"),
+        "file, line and column: {e}"
+    );
+    assert!(
+        e.contains("<Ref> elements repeat") && e.contains("Select-Object"),
+        "{e}"
+    );
+    // Refs as real exports use them (small values, a few times) read as before.
+    let out = run(&dir, ref_bomb(40, 300)).unwrap();
+    let r = readiness(&out);
+    assert_eq!(r.len(), 301);
+    assert!(r.iter().all(|r| r["SourceDisplayName"] == "x".repeat(40)));
+}
