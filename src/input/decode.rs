@@ -54,8 +54,61 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<(String, Encoding)> {
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, Encoding::Utf8)),
-        Err(e) => Ok((windows_1252(e.as_bytes()), Encoding::Windows1252)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            // Windows-1252 only when no character of the file is multi-byte UTF-8: a UTF-8
+            // file with one bad byte would otherwise turn every accent into mojibake.
+            if let Some(utf8) = first_multibyte_utf8(&bytes) {
+                let (line, column) = line_and_column(&bytes, at);
+                let (utf8_line, _) = line_and_column(&bytes, utf8);
+                return Err(Error::Encoding {
+                    path: path.to_path_buf(),
+                    detail: format!(
+                        "invalid UTF-8 at line {line}, column {column} (byte 0x{:02X}), in a file that is UTF-8 elsewhere (line {utf8_line}): it was damaged or concatenated from files of two encodings",
+                        bytes[at]
+                    ),
+                });
+            }
+            Ok((windows_1252(&bytes), Encoding::Windows1252))
+        }
     }
+}
+
+/// The offset of the first valid multi-byte UTF-8 character, if any: a lead byte followed by
+/// the right number of continuation bytes, decoding to a character UTF-8 allows.
+fn first_multibyte_utf8(bytes: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let len = match b {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if let Some(seq) = bytes.get(i..i + len)
+            && std::str::from_utf8(seq).is_ok()
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// 1-based line and column of an offset; the column counts characters when the line up to it
+/// is UTF-8, bytes otherwise.
+fn line_and_column(bytes: &[u8], at: usize) -> (u64, u64) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
+    let start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
+    let head = &before[start..];
+    let column = std::str::from_utf8(head).map_or(head.len(), |t| t.chars().count());
+    (line, column as u64 + 1)
 }
 
 fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
@@ -438,6 +491,24 @@ mod tests {
     fn invalid_utf8_falls_back_to_windows_1252() {
         let (text, enc) = dec(b"M\xFCller \x80").unwrap();
         assert_eq!((text.as_str(), enc), ("Müller €", Encoding::Windows1252));
+    }
+
+    #[test]
+    fn utf8_with_one_bad_byte_is_an_error_not_windows_1252() {
+        let e = dec("Jos\u{e9}\nok\nM\u{fc}ller (x\n"
+            .replace("(x", "\u{1}")
+            .as_bytes())
+        .map(|_| ())
+        .err();
+        assert!(e.is_none(), "valid UTF-8 is read as such");
+        let mut bytes = "Jos\u{e9},a\nok\nM\u{fc}l".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\xC3\x28ler\n");
+        let e = dec(&bytes).unwrap_err().to_string();
+        assert!(
+            e.contains("invalid UTF-8 at line 3, column 4 (byte 0xC3)"),
+            "{e}"
+        );
+        assert!(e.contains("UTF-8 elsewhere (line 1)"), "{e}");
     }
 
     #[test]

@@ -78,7 +78,7 @@ impl Table {
         let mut notices = Vec::new();
         if encoding == Encoding::Windows1252 {
             notices.push(Notice(format!(
-                "{}: not valid UTF-8, read as Windows-1252; if names look wrong, re-export with -Encoding UTF8",
+                "{}: READ AS WINDOWS-1252 (-Encoding Default): it is not UTF-8 and holds no UTF-8 character. Check that accented names look right in readiness.csv; if they do not, re-export with -Encoding UTF8",
                 path.display()
             )));
         }

@@ -300,3 +300,42 @@ fn clixml_refs_that_would_repeat_a_large_value_thousands_of_times_are_refused() 
     assert_eq!(r.len(), 301);
     assert!(r.iter().all(|r| r["SourceDisplayName"] == "x".repeat(40)));
 }
+
+#[test]
+fn a_utf8_file_with_one_bad_byte_is_refused_not_read_as_windows_1252() {
+    let dir = Dir::new("one-bad-byte");
+    let mut source = HEAD.as_bytes().to_vec();
+    for i in 0..700 {
+        source.extend(
+            format!("u{i}@contoso.com,SMTP:u{i}@contoso.com,,/o=x/cn=u{i},Jos\u{e9} {i}\r\n")
+                .bytes(),
+        );
+    }
+    source.extend(b"bad@contoso.com,SMTP:bad@contoso.com,,/o=x/cn=bad,Jos\xC3\x28\r\n");
+    let e = run(&dir, &source).unwrap_err();
+    assert!(
+        e.contains("source.csv") && e.contains("invalid UTF-8 at line 702, column 54"),
+        "{e}"
+    );
+    // Without any UTF-8 in it, the same bytes are Windows-1252, and the summary says so.
+    let latin: Vec<u8> = HEAD
+        .bytes()
+        .chain(
+            b"ann@contoso.com,SMTP:ann@contoso.com,,/o=x/cn=ann,Jos\xE9\r\n"
+                .iter()
+                .copied(),
+        )
+        .collect();
+    let s = dir.write("latin.csv", latin);
+    let t = dir.write("target.csv", TGT);
+    let summary = plan(&args(&s, &t, &dir.join("out2")));
+    assert!(
+        summary.text.contains("READ AS WINDOWS-1252"),
+        "{}",
+        summary.text
+    );
+    assert_eq!(
+        readiness(&dir.join("out2"))[0]["SourceDisplayName"],
+        "Jos\u{e9}"
+    );
+}
