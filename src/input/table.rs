@@ -925,10 +925,11 @@ fn delimiter_label(d: u8) -> &'static str {
 }
 
 /// A row with a different field count than the header means a broken quote or an unquoted
-/// delimiter inside a value: the values would land in the wrong columns, so stop.
+/// delimiter inside a value: the values would land in the wrong columns, so stop. Extra empty
+/// fields too: `Brown, Ingrid` unquoted in a row whose last value is empty shifts every value
+/// after it and leaves one empty field over.
 fn check_width(path: &Path, line: u64, record: &csv::StringRecord, width: usize) -> Result<()> {
-    let extra_empty = record.iter().skip(width).all(|f| f.trim().is_empty());
-    if record.len() == width || (record.len() > width && extra_empty) {
+    if record.len() == width {
         return Ok(());
     }
     let mut detail = format!(

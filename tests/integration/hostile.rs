@@ -339,3 +339,19 @@ fn a_utf8_file_with_one_bad_byte_is_refused_not_read_as_windows_1252() {
         "Jos\u{e9}"
     );
 }
+
+#[test]
+fn a_row_with_an_unquoted_comma_and_an_empty_last_value_is_refused_naming_the_line() {
+    // `Brown, Ingrid` unquoted: every value after it moves one column right, and the empty
+    // last value becomes an extra field.
+    let dir = Dir::new("extra-empty");
+    let head =
+        "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,DisplayName,Office\r\n";
+    let ann = "ann@contoso.com,SMTP:ann@contoso.com,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=x/cn=ann,Ann,Paris\r\n";
+    let ingrid = "ingrid@contoso.com,SMTP:ingrid@contoso.com,,/o=x/cn=ingrid,Brown, Ingrid,\r\n";
+    let e = run(&dir, format!("{head}{ann}{ingrid}")).unwrap_err();
+    assert!(
+        e.contains("source.csv:3") && e.contains("expected 6 fields as in the header, found 7"),
+        "{e}"
+    );
+}

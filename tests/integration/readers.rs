@@ -349,7 +349,7 @@ fn windows_1252_is_read_and_reported() {
     assert!(
         summary
             .text
-            .contains("not valid UTF-8, read as Windows-1252"),
+            .contains("READ AS WINDOWS-1252 (-Encoding Default)"),
         "{}",
         summary.text
     );
