@@ -172,6 +172,8 @@ pub struct ColSpec {
     pub aliases: &'static [&'static str],
     pub required: bool,
     pub kind: ValueKind,
+    /// For an optional column, what its absence changes: the summary names it.
+    pub without: Option<&'static str>,
 }
 
 impl ColSpec {
@@ -181,6 +183,7 @@ impl ColSpec {
             aliases: &[],
             required: true,
             kind: ValueKind::Scalar,
+            without: None,
         }
     }
     pub const fn opt(name: &'static str) -> ColSpec {
@@ -189,6 +192,7 @@ impl ColSpec {
             aliases: &[],
             required: false,
             kind: ValueKind::Scalar,
+            without: None,
         }
     }
     pub const fn list(mut self, kind: ValueKind) -> ColSpec {
@@ -199,19 +203,31 @@ impl ColSpec {
         self.aliases = aliases;
         self
     }
+    /// What the plan does without this optional column.
+    pub const fn without(mut self, effect: &'static str) -> ColSpec {
+        self.without = Some(effect);
+        self
+    }
     /// The position of this column among `headers`: the canonical name wins over an alias
     /// (`Get-AcceptedDomain | Select Name,DomainName` has both).
     pub fn find_in(&self, headers: &[String]) -> Option<usize> {
         headers
             .iter()
-            .position(|h| self.name.eq_ignore_ascii_case(h.trim()))
+            .position(|h| self.name.eq_ignore_ascii_case(header_name(h)))
             .or_else(|| headers.iter().position(|h| self.matches(h)))
     }
 
     pub fn matches(&self, header: &str) -> bool {
-        let h = header.trim();
+        let h = header_name(header);
         self.name.eq_ignore_ascii_case(h) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(h))
     }
+}
+
+/// A header cell as its column name: blanks and stray byte-order marks (U+FEFF, which a file
+/// concatenated from two exports, or a tool adding a BOM to a field, leaves before a name)
+/// around it removed.
+pub fn header_name(header: &str) -> &str {
+    header.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
 /// A note about the inputs that is not an error: an encoding fallback, an absent optional input
@@ -271,6 +287,25 @@ pub fn load(config: &Config) -> Result<Inputs> {
     })
 }
 
+/// The optional columns a file lacks whose absence changes the plan, with what it changes, as one
+/// notice; the summary then says what was not checked or which default was used.
+fn missing_columns(file: &FileInfo) -> Option<Notice> {
+    let missing: Vec<String> = file
+        .kind
+        .columns()
+        .iter()
+        .filter(|c| !c.required && !file.columns.contains(&c.name))
+        .filter_map(|c| c.without.map(|effect| format!("{} ({effect})", c.name)))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        Notice(format!(
+            "{}: optional column(s) not exported: {}. The export recipe in the README has them all",
+            file.path.display(),
+            missing.join("; ")
+        ))
+    })
+}
+
 /// Moves a loaded file's facts and notices into the run's lists.
 fn absorb<T>(
     loaded: Result<Option<Loaded<T>>>,
@@ -278,8 +313,9 @@ fn absorb<T>(
     notices: &mut Vec<Notice>,
 ) -> Result<Option<T>> {
     Ok(loaded?.map(|(value, f, n)| {
-        files.extend(f);
         notices.extend(n);
+        notices.extend(f.iter().filter_map(missing_columns));
+        files.extend(f);
         value
     }))
 }

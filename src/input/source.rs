@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::values::Proxy;
-use super::{ColSpec, Loaded, Notice, ValueKind, loaded};
+use super::{ColSpec, Loaded, ValueKind};
 use crate::error::Result;
 use crate::input::InputKind;
 use crate::model::{Problem, SourceMailbox, Texts, ValueIssue, join_items};
@@ -14,25 +14,41 @@ columns! {
     EmailAddresses = ColSpec::req("EmailAddresses").aka(&["ProxyAddresses"]).list(ValueKind::ProxyList),
     ExchangeGuid = ColSpec::req("ExchangeGuid").aka(&["msExchMailboxGuid"]),
     LegacyExchangeDN = ColSpec::req("LegacyExchangeDN").aka(&["LegacyExchangeDn", "LegacyDN"]),
-    DisplayName = ColSpec::opt("DisplayName"),
-    Name = ColSpec::opt("Name"),
-    Alias = ColSpec::opt("Alias").aka(&["MailNickname"]),
-    UserPrincipalName = ColSpec::opt("UserPrincipalName").aka(&["UPN"]),
+    DisplayName = ColSpec::opt("DisplayName")
+        .without("new MailUsers are given their Name as display name"),
+    Name = ColSpec::opt("Name")
+        .without("new MailUsers are named after the display name, else the alias"),
+    Alias = ColSpec::opt("Alias").aka(&["MailNickname"])
+        .without("new MailUsers take the local part of the primary address as alias"),
+    UserPrincipalName = ColSpec::opt("UserPrincipalName").aka(&["UPN"])
+        .without("delegates, permission holders and scope members written as UPNs do not resolve to their mailbox"),
     ExternalDirectoryObjectId = ColSpec::opt("ExternalDirectoryObjectId"),
-    ArchiveGuid = ColSpec::opt("ArchiveGuid").aka(&["msExchArchiveGUID"]),
+    ArchiveGuid = ColSpec::opt("ArchiveGuid").aka(&["msExchArchiveGUID"])
+        .without("archives are neither checked nor stamped: XT203, XT204 and XT215 do not run"),
     ArchiveStatus = ColSpec::opt("ArchiveStatus"),
-    AutoExpandingArchiveEnabled = ColSpec::opt("AutoExpandingArchiveEnabled"),
-    RecipientTypeDetails = ColSpec::opt("RecipientTypeDetails"),
-    LitigationHoldEnabled = ColSpec::opt("LitigationHoldEnabled"),
-    InPlaceHolds = ColSpec::opt("InPlaceHolds").list(ValueKind::TokenList),
-    ComplianceTagHoldApplied = ColSpec::opt("ComplianceTagHoldApplied"),
-    DelayHoldApplied = ColSpec::opt("DelayHoldApplied"),
-    DelayReleaseHoldApplied = ColSpec::opt("DelayReleaseHoldApplied"),
+    AutoExpandingArchiveEnabled = ColSpec::opt("AutoExpandingArchiveEnabled")
+        .without("XT403 does not see auto-expanding archives"),
+    RecipientTypeDetails = ColSpec::opt("RecipientTypeDetails")
+        .without("every mailbox is taken for a user mailbox: XT303 and XT404 cannot tell shared and group mailboxes"),
+    LitigationHoldEnabled = ColSpec::opt("LitigationHoldEnabled")
+        .without("litigation holds are not seen: XT401"),
+    InPlaceHolds = ColSpec::opt("InPlaceHolds").list(ValueKind::TokenList)
+        .without("in-place and retention-policy holds are not seen: XT401"),
+    ComplianceTagHoldApplied = ColSpec::opt("ComplianceTagHoldApplied")
+        .without("retention-label holds are not seen: XT401"),
+    DelayHoldApplied = ColSpec::opt("DelayHoldApplied")
+        .without("delay holds are not seen: XT401"),
+    DelayReleaseHoldApplied = ColSpec::opt("DelayReleaseHoldApplied")
+        .without("delay-release holds are not seen: XT401"),
     RetentionHoldEnabled = ColSpec::opt("RetentionHoldEnabled"),
-    GrantSendOnBehalfTo = ColSpec::opt("GrantSendOnBehalfTo").list(ValueKind::IdentityList),
-    MailboxLocations = ColSpec::opt("MailboxLocations").list(ValueKind::TokenList),
-    PersistedCapabilities = ColSpec::opt("PersistedCapabilities").list(ValueKind::TokenList),
-    MailboxMoveRemoteHostName = ColSpec::opt("MailboxMoveRemoteHostName"),
+    GrantSendOnBehalfTo = ColSpec::opt("GrantSendOnBehalfTo").list(ValueKind::IdentityList)
+        .without("send-on-behalf delegates are neither kept together nor granted again: XT502"),
+    MailboxLocations = ColSpec::opt("MailboxLocations").list(ValueKind::TokenList)
+        .without("auxiliary archives are not counted: XT402 and XT403 do not run"),
+    PersistedCapabilities = ColSpec::opt("PersistedCapabilities").list(ValueKind::TokenList)
+        .without("the cross-tenant migration licence is not checked: XT303"),
+    MailboxMoveRemoteHostName = ColSpec::opt("MailboxMoveRemoteHostName")
+        .without("leftovers of earlier moves are not seen: XT408"),
     Office = ColSpec::opt("Office"),
     FirstName = ColSpec::opt("FirstName"),
     LastName = ColSpec::opt("LastName"),
@@ -53,47 +69,9 @@ columns! {
     CustomAttribute15 = ColSpec::opt("CustomAttribute15"),
 }
 
-/// Optional source columns whose absence disables checks, named in the run summary.
-const CHECKED_COLUMNS: [(C, &str); 9] = [
-    (C::ArchiveGuid, "archive checks (XT203, XT204, XT215)"),
-    (
-        C::RecipientTypeDetails,
-        "recipient type checks (XT303, XT404)",
-    ),
-    (C::LitigationHoldEnabled, "litigation hold check (XT401)"),
-    (C::InPlaceHolds, "in-place hold check (XT401)"),
-    (C::DelayHoldApplied, "delay hold check (XT401)"),
-    (
-        C::DelayReleaseHoldApplied,
-        "delay release hold check (XT401)",
-    ),
-    (
-        C::ComplianceTagHoldApplied,
-        "retention label hold check (XT401)",
-    ),
-    (
-        C::MailboxLocations,
-        "auxiliary archive checks (XT402, XT403)",
-    ),
-    (C::MailboxMoveRemoteHostName, "move leftover check (XT408)"),
-];
-
 pub fn load(path: &Path) -> Result<Loaded<Vec<SourceMailbox>>> {
-    let (table, rows) = super::Table::read(path, InputKind::SourceMailboxes, map)?;
-    let missing: Vec<Notice> = CHECKED_COLUMNS
-        .iter()
-        .filter(|(c, _)| !table.has(*c))
-        .map(|(c, what)| {
-            Notice(format!(
-                "{}: no {} column, so the {what} did not run",
-                path.display(),
-                COLUMNS[usize::from(*c)].name
-            ))
-        })
-        .collect();
-    let (rows, files, mut notices) = loaded(&table, rows);
-    notices.extend(missing);
-    Ok((rows, files, notices))
+    // Optional columns that are missing are named with what that changes (`ColSpec::without`).
+    super::read_rows(path, InputKind::SourceMailboxes, map)
 }
 
 fn map(row: &super::Row<'_>) -> SourceMailbox {

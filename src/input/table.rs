@@ -360,7 +360,7 @@ fn start_csv<'t>(
     // A set, not a scan of the names before: a header may have 100,000 columns.
     let mut seen = std::collections::HashSet::with_capacity(names.len());
     for n in &names {
-        if !seen.insert(n.to_ascii_lowercase()) {
+        if !seen.insert(super::header_name(n).to_ascii_lowercase()) {
             return Err(Error::DuplicateColumn {
                 location: Location {
                     path: path.to_path_buf(),

@@ -13,16 +13,25 @@ columns! {
     PrimarySmtpAddress = ColSpec::req("PrimarySmtpAddress").aka(&["PrimarySmtp", "WindowsEmailAddress"]),
     EmailAddresses = ColSpec::req("EmailAddresses").aka(&["ProxyAddresses"]).list(ValueKind::ProxyList),
     ExchangeGuid = ColSpec::req("ExchangeGuid").aka(&["msExchMailboxGuid"]),
-    ExternalEmailAddress = ColSpec::opt("ExternalEmailAddress").aka(&["TargetAddress"]),
-    Alias = ColSpec::opt("Alias").aka(&["MailNickname"]),
+    ExternalEmailAddress = ColSpec::opt("ExternalEmailAddress").aka(&["TargetAddress"])
+        .without("targets are not matched by it, XT209 and XT210 do not run, and stamping sets it on every target it changes"),
+    Alias = ColSpec::opt("Alias").aka(&["MailNickname"])
+        .without("the delivery-domain proxy stamping adds takes the source's alias"),
     DisplayName = ColSpec::opt("DisplayName"),
-    UserPrincipalName = ColSpec::opt("UserPrincipalName").aka(&["UPN", "MicrosoftOnlineServicesID"]),
-    ArchiveGuid = ColSpec::opt("ArchiveGuid").aka(&["msExchArchiveGUID"]),
-    RecipientTypeDetails = ColSpec::opt("RecipientTypeDetails"),
-    PreviousRecipientTypeDetails = ColSpec::opt("PreviousRecipientTypeDetails"),
-    IsDirSynced = ColSpec::opt("IsDirSynced"),
-    PersistedCapabilities = ColSpec::opt("PersistedCapabilities").list(ValueKind::TokenList),
-    RecoverableItemsQuota = ColSpec::opt("RecoverableItemsQuota"),
+    UserPrincipalName = ColSpec::opt("UserPrincipalName").aka(&["UPN", "MicrosoftOnlineServicesID"])
+        .without("XT213 does not run, and stamping names targets by primary address"),
+    ArchiveGuid = ColSpec::opt("ArchiveGuid").aka(&["msExchArchiveGUID"])
+        .without("target archives are taken as absent: XT203, XT204, XT215"),
+    RecipientTypeDetails = ColSpec::opt("RecipientTypeDetails")
+        .without("every target is taken for a MailUser: XT104, already a mailbox, does not run"),
+    PreviousRecipientTypeDetails = ColSpec::opt("PreviousRecipientTypeDetails")
+        .without("targets that were mailboxes before are not seen: XT301"),
+    IsDirSynced = ColSpec::opt("IsDirSynced")
+        .without("every target is taken for a cloud object: no on-premises stamping is written"),
+    PersistedCapabilities = ColSpec::opt("PersistedCapabilities").list(ValueKind::TokenList)
+        .without("licences on targets are not checked: XT302, XT303"),
+    RecoverableItemsQuota = ColSpec::opt("RecoverableItemsQuota")
+        .without("XT407 does not run"),
     SKUAssigned = ColSpec::opt("SKUAssigned"),
 }
 

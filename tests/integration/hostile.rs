@@ -355,3 +355,27 @@ fn a_row_with_an_unquoted_comma_and_an_empty_last_value_is_refused_naming_the_li
         "{e}"
     );
 }
+
+#[test]
+fn a_stray_bom_before_a_header_name_is_dropped_and_missing_columns_are_named() {
+    let dir = Dir::new("header-bom");
+    let head = "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,LegacyExchangeDN,\u{feff}Alias\r\n";
+    let ann = "ann@contoso.com,SMTP:ann@contoso.com,9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=x/cn=ann,annA\r\n";
+    let out = run(&dir, format!("{head}{ann}")).unwrap();
+    assert_eq!(readiness(&out)[0]["SourceAlias"], "annA");
+    // Without the column, the summary says what that changes.
+    let s = dir.write("noalias.csv", format!("{HEAD}{ANN}"));
+    let t = dir.write("target.csv", TGT);
+    let summary = plan(&args(&s, &t, &dir.join("out2")));
+    assert!(
+        summary.text.contains("optional column(s) not exported")
+            && summary.text.contains(
+                "Alias (new MailUsers take the local part of the primary address as alias)"
+            )
+            && summary
+                .text
+                .contains("IsDirSynced (every target is taken for a cloud object"),
+        "{}",
+        summary.text
+    );
+}

@@ -385,9 +385,13 @@ fn checks_that_need_an_absent_input_say_so() {
         "{}",
         summary.text
     );
-    assert!(summary.text.contains(
-        "no LitigationHoldEnabled column, so the litigation hold check (XT401) did not run"
-    ));
+    assert!(
+        summary
+            .text
+            .contains("LitigationHoldEnabled (litigation holds are not seen: XT401)"),
+        "{}",
+        summary.text
+    );
 }
 
 #[test]
