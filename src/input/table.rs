@@ -38,6 +38,70 @@ struct XmlRow {
     values: Vec<XmlValue>,
 }
 
+/// The longest line an input may hold: 64 MB, far above any export (a mailbox with 60,000
+/// addresses is 2 MB), and a stop for an endless stream.
+const LINE_LIMIT: usize = 64 << 20;
+
+/// Exports are files, or pipes (a FIFO, process substitution); a device never ends
+/// (`/dev/zero`) or is not text.
+fn refuse_devices(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    let ft = meta.file_type();
+    #[cfg(unix)]
+    let pipe = std::os::unix::fs::FileTypeExt::is_fifo(&ft);
+    #[cfg(not(unix))]
+    let pipe = false;
+    if ft.is_file() || pipe {
+        return Ok(());
+    }
+    let what = if ft.is_dir() { "a folder" } else { "a device" };
+    Err(Error::Input {
+        path: path.to_path_buf(),
+        detail: format!(
+            "{what}, not an export file: give the file that Export-Csv or Export-Clixml wrote"
+        ),
+    })
+}
+
+/// Reads `file` whole, stopping with an error naming the line when a line grows longer than
+/// `limit` bytes (in any encoding a line ends with byte 0x0A).
+fn read_bounded(path: &Path, mut file: impl std::io::Read, limit: usize) -> Result<Vec<u8>> {
+    let io = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    let (mut line, mut line_start) = (1u64, 0usize);
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        let base = bytes.len();
+        bytes.extend_from_slice(&chunk[..n]);
+        for nl in memchr::memchr_iter(b'\n', &chunk[..n]) {
+            line += 1;
+            line_start = base + nl + 1;
+        }
+        if bytes.len() - line_start > limit {
+            return Err(Error::MalformedRow {
+                location: Location {
+                    path: path.to_path_buf(),
+                    line,
+                    column: None,
+                },
+                detail: format!(
+                    "a line longer than {} MB: this is not an export (an endless stream, a binary file), or a value that no export holds",
+                    limit >> 20
+                ),
+            });
+        }
+    }
+    Ok(bytes)
+}
+
 /// One row of a table, as the mappers see it.
 pub struct Row<'a> {
     table: &'a Table,
@@ -64,8 +128,10 @@ impl Table {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > STREAM_FROM {
+        let meta = std::fs::metadata(path).map_err(io)?;
+        refuse_devices(path, &meta)?;
+        let size = meta.len();
+        if meta.is_file() && size > STREAM_FROM {
             let file = std::fs::File::open(path).map_err(io)?;
             if let Some(read) =
                 read_windows(path, kind, file, size, (window(), WINDOW_CHUNK), &map)?
@@ -73,7 +139,7 @@ impl Table {
                 return Ok(read);
             }
         }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = read_bounded(path, std::fs::File::open(path).map_err(io)?, LINE_LIMIT)?;
         let (text, encoding) = decode::decode(path, bytes)?;
         let mut notices = Vec::new();
         if encoding == Encoding::Windows1252 {
@@ -1130,6 +1196,25 @@ fn read_clixml(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_line_past_the_limit_stops_the_read_naming_it() {
+        let path = Path::new("stream.csv");
+        let text = format!("a,b\n1,2\n{}", "x".repeat(150));
+        let e = read_bounded(path, text.as_bytes(), 100)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("stream.csv:3") && e.contains("a line longer than"),
+            "{e}"
+        );
+        let ok = format!("a,b\n{}\n", "x".repeat(90)).repeat(3);
+        assert_eq!(
+            read_bounded(path, ok.as_bytes(), 100).unwrap(),
+            ok.as_bytes()
+        );
+    }
+
     use super::*;
 
     #[test]

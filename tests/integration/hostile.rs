@@ -379,3 +379,30 @@ fn a_stray_bom_before_a_header_name_is_dropped_and_missing_columns_are_named() {
         summary.text
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_device_is_refused_and_a_pipe_with_data_is_read() {
+    let dir = Dir::new("devices");
+    let t = dir.write("target.csv", TGT);
+    let e = plan_err(&args(Path::new("/dev/zero"), &t, &dir.join("out")));
+    assert!(
+        e.contains("/dev/zero") && e.contains("a device, not an export file"),
+        "{e}"
+    );
+    // A FIFO (process substitution, `mkfifo`) with an export in it.
+    let fifo = dir.join("source.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, format!("{HEAD}{ANN}")).unwrap())
+    };
+    let out = dir.join("out");
+    plan(&args(&fifo, &t, &out));
+    writer.join().unwrap();
+    assert_eq!(readiness(&out).len(), 1);
+}
