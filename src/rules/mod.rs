@@ -6,6 +6,7 @@ mod docs;
 mod finding;
 
 mod xt001_shared_domain;
+mod xt002_target_export_matches_nothing;
 mod xt101_target_missing;
 mod xt102_target_ambiguous;
 mod xt103_target_claimed_twice;
@@ -132,6 +133,7 @@ pub trait Rule: Sync {
 /// Every rule, in code order. Adding a rule: one file, one line here, one fixture folder.
 pub static ALL: &[&dyn Rule] = &[
     &xt001_shared_domain::Rule,
+    &xt002_target_export_matches_nothing::Rule,
     &xt101_target_missing::Rule,
     &xt102_target_ambiguous::Rule,
     &xt103_target_claimed_twice::Rule,

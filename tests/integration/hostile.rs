@@ -406,3 +406,20 @@ fn a_device_is_refused_and_a_pipe_with_data_is_read() {
     writer.join().unwrap();
     assert_eq!(readiness(&out).len(), 1);
 }
+
+#[test]
+fn a_target_export_with_a_header_and_no_rows_is_a_loud_warning() {
+    let dir = Dir::new("empty-target");
+    let s = dir.write("source.csv", format!("{HEAD}{ANN}"));
+    let t = dir.write(
+        "target.csv",
+        "PrimarySmtpAddress,EmailAddresses,ExchangeGuid\r\n",
+    );
+    let summary = plan(&args(&s, &t, &dir.join("out")));
+    assert!(
+        summary.text.contains("XT002")
+            && summary.text.contains("the target export holds no recipients: all 1 source mailboxes would get a new MailUser"),
+        "{}",
+        summary.text
+    );
+}

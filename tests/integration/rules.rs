@@ -279,6 +279,29 @@ const CASES: &[Case] = &[
         );
         (f, vec!["", FIRE])
     }),
+    ("XT002", || {
+        // Not one target matches: an export of the wrong tenant, or cut short.
+        let mut f = Fixture::with(&["fire", "calm"]);
+        for t in &mut f.targets {
+            let alias = t["Alias"].clone();
+            t.insert("ExchangeGuid", guid(500 + alias.len() as u32));
+            t.insert("ExternalEmailAddress", format!("SMTP:{alias}@fabrikam.com"));
+            t.insert(
+                "EmailAddresses",
+                format!("SMTP:{alias}x@northwindtraders.com"),
+            );
+            t.insert("Alias", format!("{alias}x"));
+            t.insert(
+                "PrimarySmtpAddress",
+                format!("{alias}x@northwindtraders.com"),
+            );
+            t.insert(
+                "UserPrincipalName",
+                format!("{alias}x@northwindtraders.com"),
+            );
+        }
+        (f, vec![""])
+    }),
     ("XT101", || {
         let mut f = Fixture::with(&["fire", "calm"]);
         f.drop_target("fire");
