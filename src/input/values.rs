@@ -98,18 +98,25 @@ fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
 
 /// `true` when `s` (after blanks) starts with `prefix:` and something after it. Only blanks are
 /// skipped, so a run of separators costs linear time: `;;smtp:` splits at the second `;`.
+/// The address types Exchange writes in EmailAddresses and proxyAddresses. Only these start an
+/// entry: a DN holds `word:` too (`ou=Site: Paris`, `C:\Share`), and is not cut there.
+const PROXY_PREFIXES: [&str; 12] = [
+    "SMTP", "X500", "X400", "SIP", "SPO", "EUM", "FAX", "MS", "CCMAIL", "NOTES", "GWISE", "RFAX",
+];
+
 fn starts_with_prefix(s: &str) -> bool {
     let s = s.trim_start();
-    // A prefix is at most 16 characters: never scan further.
+    // A prefix is at most 6 characters: never scan further.
     let head = s
         .bytes()
-        .take(17)
+        .take(7)
         .take_while(u8::is_ascii_alphanumeric)
         .count();
-    (1..=16).contains(&head)
-        && s.as_bytes()[0].is_ascii_alphabetic()
-        && s.as_bytes().get(head) == Some(&b':')
+    s.as_bytes().get(head) == Some(&b':')
         && s.len() > head + 1
+        && PROXY_PREFIXES
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&s[..head]))
 }
 
 /// A proxy address split into its prefix and value. The value is kept byte-exact (X500 DNs are
@@ -510,6 +517,15 @@ mod tests {
             split_proxies("SMTP:a@x.com;;smtp:b@x.com;"),
             ["SMTP:a@x.com", "smtp:b@x.com"]
         );
+        // `C:` in a DN is not an address type: the DN stays whole.
+        assert_eq!(
+            split_proxies("SMTP:a@x.com;X500:/o=Org/ou=Share C:\\Data/cn=a;smtp:b@x.com"),
+            [
+                "SMTP:a@x.com",
+                "X500:/o=Org/ou=Share C:\\Data/cn=a",
+                "smtp:b@x.com"
+            ]
+        );
         assert_eq!(split_proxies(""), Vec::<&str>::new());
         assert_eq!(split_proxies("  "), Vec::<&str>::new());
     }
@@ -671,13 +687,21 @@ mod props {
     fn proxy() -> impl Strategy<Value = String> {
         let smtp = ("(SMTP|smtp|SIP|SPO|sip)", "[a-z0-9.]{1,12}", "[a-z]{1,8}")
             .prop_map(|(p, l, d)| format!("{p}:{l}@{d}.com"));
+        // DNs hold blanks, commas and `word:` (`ou=Site: Paris`, a path `C:\Data`).
         let x500 = (
             "(X500|x500)",
             "[A-Za-z ]{1,10}",
             "[A-Za-z0-9 ()]{1,20}",
+            "( [A-Za-z]{1,6}:[ \\\\]?[A-Za-z]{0,6})?",
             "[a-z0-9,-]{0,11}[a-z0-9]",
         )
-            .prop_map(|(p, o, ou, cn)| format!("{p}:/o={o}/ou={ou}/cn=Recipients/cn={cn}"));
+            // A DN with ` SIP:` in it is ambiguous: the splitter takes the known type.
+            .prop_filter("a DN word that is a proxy type", |(_, _, _, colon, _)| {
+                !starts_with_prefix(colon)
+            })
+            .prop_map(|(p, o, ou, colon, cn)| {
+                format!("{p}:/o={o}/ou={ou}{colon}/cn=Recipients/cn={cn}")
+            });
         let x400 = ("[A-Z]{2}", "[A-Za-z]{1,8}", "[A-Za-z]{1,8}", any::<bool>()).prop_map(
             |(c, p, s, trailing)| {
                 format!(
