@@ -213,6 +213,17 @@ impl Config {
             path: args.config.clone(),
             detail,
         };
+        // A bad value is reported where it came from: the flag, or the config file's key.
+        let bad = |key: &str, from_flag: bool, detail: String| {
+            if from_flag {
+                Error::Config {
+                    path: None,
+                    detail: format!("--{key} {detail}"),
+                }
+            } else {
+                cfg_err(format!("{key} = {detail}"))
+            }
+        };
         // A flag wins; a file path is taken relative to the config file.
         let pick = |flag: &Option<PathBuf>, from_file: &Option<PathBuf>| -> Option<PathBuf> {
             flag.clone()
@@ -252,15 +263,19 @@ impl Config {
         let accepted_domains = accepted_domain
             .iter()
             .map(|d| {
-                domain(d)
-                    .ok_or_else(|| cfg_err(format!("accepted-domain {d:?} is not a domain name")))
+                domain(d).ok_or_else(|| {
+                    let flag = !args.accepted_domain.is_empty();
+                    bad("accepted-domain", flag, format!("{d:?}: not a domain name"))
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         let opt_domain = |flag: &Option<String>, from_file: &Option<String>, key: &str| {
             flag.as_ref()
                 .or(from_file.as_ref())
                 .map(|d| {
-                    domain(d).ok_or_else(|| cfg_err(format!("{key} {d:?} is not a domain name")))
+                    domain(d).ok_or_else(|| {
+                        bad(key, flag.is_some(), format!("{d:?}: not a domain name"))
+                    })
                 })
                 .transpose()
         };
@@ -269,9 +284,11 @@ impl Config {
             .or(file.large_mailbox_gb)
             .unwrap_or(50.0);
         if !(large_gb.is_finite() && large_gb > 0.0) {
-            return Err(cfg_err(format!(
-                "large-mailbox-gb must be a positive number, not {large_gb}"
-            )));
+            return Err(bad(
+                "large-mailbox-gb",
+                args.large_mailbox_gb.is_some(),
+                format!("{large_gb}: must be a positive number"),
+            ));
         }
         let fail_on = match args
             .fail_on
@@ -281,12 +298,14 @@ impl Config {
         {
             "never" => None,
             s => Some(Severity::parse(s).ok_or_else(|| {
-                cfg_err(format!(
-                    "fail-on must be one of blocker, fix, warning, never; not {s:?}"
-                ))
+                bad(
+                    "fail-on",
+                    args.fail_on.is_some(),
+                    format!("{s:?}: must be one of blocker, fix, warning, never"),
+                )
             })?),
         };
-        let waves = wave_settings(args, &file.waves).map_err(&cfg_err)?;
+        let waves = wave_settings(args, &file.waves, &bad)?;
         Ok(Config {
             waves,
             previous_plan: pick(&args.previous_plan, &file.previous_plan),
@@ -310,8 +329,13 @@ impl Config {
                 .as_ref()
                 .or(file.address_template.as_ref())
                 .map(|t| {
-                    AddressTemplate::parse(t)
-                        .map_err(|e| cfg_err(format!("address-template {t:?}: {e}")))
+                    AddressTemplate::parse(t).map_err(|e| {
+                        bad(
+                            "address-template",
+                            args.address_template.is_some(),
+                            format!("{t:?}: {e}"),
+                        )
+                    })
                 })
                 .transpose()?,
             fail_on,
@@ -325,17 +349,32 @@ impl Config {
     }
 }
 
-fn wave_settings(args: &PlanArgs, file: &FileWaves) -> std::result::Result<WaveSettings, String> {
+/// The `[waves]` settings: a flag overrides its key. `bad(key, from_flag, detail)` words an error
+/// where the value came from.
+fn wave_settings(
+    args: &PlanArgs,
+    file: &FileWaves,
+    bad: &dyn Fn(&str, bool, String) -> Error,
+) -> Result<WaveSettings> {
     let d = WaveSettings::default();
-    let positive = |name: &str, v: Option<usize>| match v {
-        Some(0) => Err(format!("{name} must be at least 1")),
+    // `name` is the flag's and the key's name, `[waves] count` aside (the flag is --waves).
+    let positive = |name: &str, flag: Option<usize>, key: Option<usize>| match flag.or(key) {
+        Some(0) => {
+            let name = if name == "waves" && flag.is_none() {
+                "count"
+            } else {
+                name
+            };
+            Err(bad(name, flag.is_some(), "0: must be at least 1".into()))
+        }
         v => Ok(v),
     };
-    let batch_size =
-        positive("batch-size", args.batch_size.or(file.batch_size))?.unwrap_or(MAX_BATCH);
+    let batch_size = positive("batch-size", args.batch_size, file.batch_size)?.unwrap_or(MAX_BATCH);
     if batch_size > MAX_BATCH {
-        return Err(format!(
-            "batch-size {batch_size} is over Microsoft's limit of {MAX_BATCH} mailboxes per batch"
+        return Err(bad(
+            "batch-size",
+            args.batch_size.is_some(),
+            format!("{batch_size}: over Microsoft's limit of {MAX_BATCH} mailboxes per batch"),
         ));
     }
     let first_cutover = match args
@@ -343,29 +382,36 @@ fn wave_settings(args: &PlanArgs, file: &FileWaves) -> std::result::Result<WaveS
         .as_deref()
         .or(file.first_cutover.as_deref())
     {
-        Some(text) => Some(
-            Date::parse(text)
-                .ok_or_else(|| format!("first-cutover {text:?} is not a date (YYYY-MM-DD)"))?,
-        ),
+        Some(text) => Some(Date::parse(text).ok_or_else(|| {
+            bad(
+                "first-cutover",
+                args.first_cutover.is_some(),
+                format!("{text:?}: not a date (YYYY-MM-DD)"),
+            )
+        })?),
         None => None,
     };
     let group_by = match &file.group_by {
-        Some(g) => Some(
-            GroupBy::parse(g)
-                .ok_or_else(|| format!("group-by {g:?}: use Office or CustomAttribute1..15"))?,
-        ),
+        Some(g) => Some(GroupBy::parse(g).ok_or_else(|| {
+            bad(
+                "group-by",
+                false,
+                format!("{g:?}: use Office or CustomAttribute1..15"),
+            )
+        })?),
         None => None,
     };
     let gb_per_hour = file.gb_per_hour.unwrap_or(d.gb_per_hour);
     if !(gb_per_hour.is_finite() && gb_per_hour > 0.0) {
-        return Err("gb-per-hour must be a positive number".into());
+        return Err(bad(
+            "gb-per-hour",
+            false,
+            format!("{gb_per_hour}: must be a positive number"),
+        ));
     }
     Ok(WaveSettings {
-        waves: positive("waves", args.waves.or(file.count))?,
-        users_per_wave: positive(
-            "users-per-wave",
-            args.users_per_wave.or(file.users_per_wave),
-        )?,
+        waves: positive("waves", args.waves, file.count)?,
+        users_per_wave: positive("users-per-wave", args.users_per_wave, file.users_per_wave)?,
         first_cutover,
         cadence_days: file.cadence_days.unwrap_or(d.cadence_days),
         group_by,
@@ -374,7 +420,7 @@ fn wave_settings(args: &PlanArgs, file: &FileWaves) -> std::result::Result<WaveS
         batch_size,
         start_days_before: file.start_days_before.unwrap_or(d.start_days_before),
         gb_per_hour,
-        concurrency: positive("concurrency", file.concurrency)?.unwrap_or(d.concurrency),
+        concurrency: positive("concurrency", None, file.concurrency)?.unwrap_or(d.concurrency),
         hub_degree: file.hub_degree.unwrap_or(d.hub_degree),
     })
 }

@@ -45,9 +45,27 @@ pub struct Outcome {
 pub fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Plan(args) => {
-            let mut config = Config::from_args(&args)?;
-            config.exit_after = true;
-            let summary = plan(&config)?;
+            let planned = Config::from_args(&args).and_then(|mut config| {
+                config.exit_after = true;
+                plan(&config).map(|summary| (config, summary))
+            });
+            let (config, summary) = match planned {
+                Ok(done) => done,
+                Err(e) => {
+                    // Automation reading --json gets an answer on a failed run too.
+                    if args.json {
+                        let json = serde_json::json!({
+                            "xtenant": env!("CARGO_PKG_VERSION"),
+                            "ok": false,
+                            "error": e.to_string(),
+                        });
+                        let mut out = std::io::stdout().lock();
+                        let _ = serde_json::to_writer_pretty(&mut out, &json);
+                        let _ = out.write_all(b"\n");
+                    }
+                    return Err(e);
+                }
+            };
             if !config.quiet {
                 let mut err = std::io::stderr().lock();
                 let _ = err.write_all(summary.text.as_bytes());
@@ -57,6 +75,7 @@ pub fn run(command: Command) -> Result<Outcome> {
                 _ => false,
             };
             if let Some(mut json) = summary.json {
+                json["ok"] = serde_json::Value::Bool(true);
                 json["fail-on-met"] = serde_json::Value::Bool(failed);
                 let mut out = std::io::stdout().lock();
                 let _ = serde_json::to_writer_pretty(&mut out, &json);

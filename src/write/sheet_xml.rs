@@ -190,7 +190,10 @@ pub fn splice(
     let done: Mutex<Vec<Option<Prepared>>> = Mutex::new((0..splices.len()).map(|_| None).collect());
     let package = Mutex::new(Package {
         zin,
-        zout: zip::ZipWriter::new(out),
+        zout: zip::ZipWriter::new(Fuse {
+            inner: out,
+            failed: false,
+        }),
         next: 0,
         error: None,
     });
@@ -233,6 +236,40 @@ pub fn splice(
 }
 
 type Prepared = std::io::Result<zip::write::PreparedZipFile>;
+
+/// The package's output: after its first error it takes and discards everything. The zip
+/// writer, dropped after a failure (a full disk), tries to finish the archive and prints
+/// "ZipWriter::drop: failed to finalize archive" to stderr beside the real error; this way its
+/// last attempt succeeds into nothing. The half-written file is thrown away with the staging.
+struct Fuse<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Write for Fuse<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed {
+            return Ok(buf.len());
+        }
+        self.inner.write(buf).inspect_err(|_| self.failed = true)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed {
+            return Ok(());
+        }
+        self.inner.flush().inspect_err(|_| self.failed = true)
+    }
+}
+
+impl<W: Seek> Seek for Fuse<W> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.failed {
+            return Ok(0);
+        }
+        self.inner.seek(pos).inspect_err(|_| self.failed = true)
+    }
+}
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -402,6 +439,50 @@ fn with_dimension(head: &str, last: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A disk that fills after `room` bytes.
+    struct Full {
+        room: usize,
+        pos: u64,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+            }
+            self.room -= buf.len();
+            self.pos += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Seek for Full {
+        fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+            if let std::io::SeekFrom::Start(p) = pos {
+                self.pos = p;
+            }
+            Ok(self.pos)
+        }
+    }
+
+    #[test]
+    fn after_a_full_disk_the_package_output_takes_nothing_more() {
+        let mut out = Fuse {
+            inner: Full { room: 10, pos: 0 },
+            failed: false,
+        };
+        assert!(out.write(b"0123456789").is_ok());
+        let e = out.write(b"x").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+        // What the zip writer's drop writes afterwards goes nowhere, and succeeds: it prints
+        // nothing beside the real error.
+        assert_eq!(out.write(b"central directory").unwrap(), 17);
+        assert!(out.seek(std::io::SeekFrom::End(0)).is_ok() && out.flush().is_ok());
+    }
 
     #[test]
     fn text_is_escaped_as_excel_reads_it() {

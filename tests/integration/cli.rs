@@ -118,3 +118,67 @@ fn rules_lists_and_explains_the_catalogue() {
     assert!(String::from_utf8_lossy(&one.stdout).starts_with("XT205 legacydn-x500-missing (fix)"));
     assert_eq!(xtenant(&["rules", "XT999"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_bad_value_is_reported_where_it_came_from_and_json_answers_a_failed_run() {
+    let dir = Dir::new("cli-origin");
+    xtenant::sample::write(&xtenant::sample::Options::new(20, 5), &dir.path).unwrap();
+    let config = dir.join("xtenant.toml").to_string_lossy().into_owned();
+    let out = dir.join("plan").to_string_lossy().into_owned();
+    // --out naming a file.
+    let r = xtenant(&["plan", "--config", &config, "--out", &config]);
+    let e = String::from_utf8_lossy(&r.stderr);
+    assert!(e.contains("is a file; give a folder for the plan"), "{e}");
+    // From a flag: the flag is named, not the file.
+    let r = xtenant(&[
+        "plan",
+        "--config",
+        &config,
+        "--out",
+        &out,
+        "--batch-size",
+        "5000",
+    ]);
+    let e = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        e.contains("--batch-size 5000: over Microsoft's limit"),
+        "{e}"
+    );
+    assert!(!e.contains("xtenant.toml"), "{e}");
+    let r = xtenant(&[
+        "plan",
+        "--config",
+        &config,
+        "--out",
+        &out,
+        "--delivery-domain",
+        "not a domain",
+    ]);
+    let e = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        e.contains("--delivery-domain \"not a domain\": not a domain name"),
+        "{e}"
+    );
+    // From the file: the file and its key.
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("[waves]", "[waves]\nbatch-size = 5000");
+    std::fs::write(&config, text).unwrap();
+    let r = xtenant(&["plan", "--config", &config, "--out", &out, "--json"]);
+    let e = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        e.contains("xtenant.toml: batch-size = 5000: over Microsoft's limit"),
+        "{e}"
+    );
+    // --json: an error object on stdout.
+    let json: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(json["ok"], false);
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("batch-size = 5000"),
+        "{json}"
+    );
+}
