@@ -365,3 +365,25 @@ fn killed_during_a_200k_plan_the_folder_is_the_old_plan_or_the_new_one() {
         .unwrap_or(200_000);
     kill_at_many_points(users, 24);
 }
+
+#[test]
+fn a_folder_holding_only_what_an_interrupted_first_run_left_is_not_refused() {
+    let dir = Dir::new("folder-first-run");
+    let tenant = dir.join("tenant");
+    xtenant::sample::write(&xtenant::sample::Options::new(50, 1), &tenant).unwrap();
+    let out = dir.join("plan");
+    // An older version's first run, killed: empty folders and temporary files, no manifest.
+    std::fs::create_dir_all(out.join("stamping")).unwrap();
+    std::fs::create_dir_all(out.join("batches/W01")).unwrap();
+    std::fs::write(out.join("stamping/.x500.csv.xtenant-tmp4242"), "half").unwrap();
+    let text = plan_into(&tenant, &out, |_| {}).unwrap();
+    assert!(
+        text.contains("recovered: removed 1 temporary file"),
+        "{text}"
+    );
+    assert_eq!(
+        contents(&out).keys().cloned().collect::<Vec<_>>(),
+        listed(&out)
+    );
+    assert_eq!(beside(&out), Vec::<String>::new());
+}
