@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use xtenant::cli::PlanArgs;
 use xtenant::config::Config;
 
-use crate::util::{Dir, tenant_args};
+use crate::util::{Dir, manifest_files, tenant_args};
 
 /// Every file under `dir` (relative, `/`-separated) with its bytes.
 fn contents(dir: &Path) -> BTreeMap<String, u64> {
@@ -45,21 +45,6 @@ fn beside(out: &Path) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(&format!(".{name}.xtenant-")))
         .collect()
-}
-
-/// The files a plan folder's manifest lists, and the manifest: what must be there.
-fn listed(dir: &Path) -> Vec<String> {
-    let m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    let mut files: Vec<String> = m["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap().to_string())
-        .collect();
-    files.push("manifest.json".into());
-    files.sort();
-    files
 }
 
 fn plan_into(
@@ -114,7 +99,7 @@ fn logs_and_the_users_files_stay_and_an_empty_logs_folder_is_not_foreign() {
     let now = contents(&out);
     assert_eq!(now["logs/Apply-Stamping-1.log"], hash(b"transcript"));
     assert_eq!(now["batches/W01/notes.txt"], hash(b"mine"));
-    let mut expected = listed(&out);
+    let mut expected = manifest_files(&out);
     expected.extend([
         "batches/W01/notes.txt".into(),
         "logs/Apply-Stamping-1.log".into(),
@@ -307,7 +292,10 @@ fn kill_at_many_points(users: usize, points: usize) {
         .unwrap();
     let (old, new) = (contents(&old_dir), contents(&new_dir));
     assert_ne!(old, new);
-    assert_eq!(old.keys().cloned().collect::<Vec<_>>(), listed(&old_dir));
+    assert_eq!(
+        old.keys().cloned().collect::<Vec<_>>(),
+        manifest_files(&old_dir)
+    );
     let mut seen = (0, 0, 0);
     for k in 0..points {
         // Half the points spread over the run, half around its end (the swap, then the tidying).
@@ -383,7 +371,7 @@ fn a_folder_holding_only_what_an_interrupted_first_run_left_is_not_refused() {
     );
     assert_eq!(
         contents(&out).keys().cloned().collect::<Vec<_>>(),
-        listed(&out)
+        manifest_files(&out)
     );
     assert_eq!(beside(&out), Vec::<String>::new());
 }

@@ -241,17 +241,7 @@ fn an_output_folder_belongs_to_one_plan_and_holds_only_its_files() {
             .any(|n| n.starts_with("batches/W02/") || n.starts_with("batches/W03/"))
     );
     assert!(!out.join("batches/W03").exists(), "emptied folders go too");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    let mut listed: Vec<String> = manifest["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap().to_string())
-        .collect();
-    listed.push("manifest.json".into());
-    listed.sort();
-    assert_eq!(listed, files);
+    assert_eq!(crate::util::manifest_files(&out), files);
 
     // Another tenant's exports into the same folder: refused, and the folder is untouched.
     let before = every_file(&out);

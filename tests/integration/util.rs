@@ -123,3 +123,19 @@ pub fn real_world(name: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// The files a plan folder's manifest lists, and the manifest itself, sorted: what must be
+/// there.
+pub fn manifest_files(dir: &Path) -> Vec<String> {
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let mut files: Vec<String> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    files.push("manifest.json".into());
+    files.sort();
+    files
+}
