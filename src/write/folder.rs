@@ -182,9 +182,10 @@ impl Claim {
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        // The lock file is removed with the lock held, so no other run can be holding it.
-        if self.lock.take().is_some() {
+        // Removed while still held: a run that opens the path from now on gets a new file.
+        if let Some(lock) = self.lock.take() {
             let _ = std::fs::remove_file(self.place.lock_path());
+            drop(lock);
         }
     }
 }
