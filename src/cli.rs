@@ -61,6 +61,10 @@ pub struct PlanArgs {
     /// Get-AcceptedDomain export of the target tenant.
     #[arg(long, value_name = "FILE")]
     pub accepted_domains: Option<PathBuf>,
+    /// Export of the target's other recipients: mail contacts, groups, public folders, guests
+    /// (repeatable).
+    #[arg(long = "target-other-recipients", value_name = "FILE")]
+    pub target_other_recipients: Vec<PathBuf>,
     /// TargetDeliveryDomain of the migration batches [default: the accepted *.onmicrosoft.com
     /// domain that is not *.mail.onmicrosoft.com].
     #[arg(long, value_name = "DOMAIN")]

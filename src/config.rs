@@ -23,6 +23,8 @@ pub struct InputPaths {
     pub scope_members: Option<PathBuf>,
     pub mapping: Option<PathBuf>,
     pub accepted_domains: Option<PathBuf>,
+    /// Every `--target-other-recipients` file, in the order given.
+    pub target_other_recipients: Vec<PathBuf>,
 }
 
 impl InputPaths {
@@ -42,6 +44,7 @@ impl InputPaths {
                 .into_iter()
                 .filter_map(|p| p.as_deref()),
             )
+            .chain(self.target_other_recipients.iter().map(PathBuf::as_path))
     }
 }
 
@@ -174,6 +177,23 @@ struct FileWaves {
     hub_degree: Option<usize>,
 }
 
+/// A key that takes one path or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(PathBuf),
+    Many(Vec<PathBuf>),
+}
+
+impl OneOrMany {
+    fn paths(&self) -> &[PathBuf] {
+        match self {
+            OneOrMany::One(p) => std::slice::from_ref(p),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
 /// The TOML file: the same names as the flags.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -189,6 +209,7 @@ struct FileConfig {
     #[serde(default)]
     accepted_domain: Vec<String>,
     accepted_domains: Option<PathBuf>,
+    target_other_recipients: Option<OneOrMany>,
     delivery_domain: Option<String>,
     primary_domain: Option<String>,
     large_mailbox_gb: Option<f64>,
@@ -253,6 +274,15 @@ impl Config {
             scope_members: pick(&args.scope_members, &file.scope_members),
             mapping: pick(&args.mapping, &file.mapping),
             accepted_domains: pick(&args.accepted_domains, &file.accepted_domains),
+            // Repeated flags replace the file's list whole, like --accepted-domain.
+            target_other_recipients: if args.target_other_recipients.is_empty() {
+                file.target_other_recipients
+                    .as_ref()
+                    .map(|f| f.paths().iter().map(|p| base.join(p)).collect())
+                    .unwrap_or_default()
+            } else {
+                args.target_other_recipients.clone()
+            },
         };
         let out = required(&args.out, &file.out, "out")?;
         let accepted_domain = if args.accepted_domain.is_empty() {

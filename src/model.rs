@@ -180,12 +180,20 @@ macro_rules! text_values {
 
             /// A row with these text values, the others empty and no proxies (for tests).
             pub fn with_texts(values: &[($names, &str)]) -> Self {
+                Self::with_texts_and_proxies(values, &[])
+            }
+
+            /// A row with these text values and EmailAddresses (`PREFIX:value` each), for tests.
+            pub fn with_texts_and_proxies(values: &[($names, &str)], proxies: &[&str]) -> Self {
                 let mut all = [""; $n];
                 for (name, value) in values {
                     all[*name as usize] = value;
                 }
                 $ty {
-                    texts: Texts::new(all, []),
+                    texts: Texts::new(
+                        all,
+                        proxies.iter().map(|p| crate::input::values::Proxy::parse(p)),
+                    ),
                     ..Default::default()
                 }
             }
@@ -358,6 +366,7 @@ fn first_named<const N: usize>(texts: &Texts<N>, values: [usize; 4]) -> &str {
 }
 
 text_values!(TargetRecipient, TargetText, TARGET_TEXTS {
+    Name => name,
     Alias => alias,
     DisplayName => display_name,
     Upn => upn,
@@ -411,6 +420,53 @@ impl TargetRecipient {
     pub fn has_proxy(&self, kind: ProxyKind, value: &str) -> bool {
         self.email_addresses()
             .any(|p| p.kind == kind && p.value.eq_ignore_ascii_case(value))
+    }
+}
+
+text_values!(OtherRecipient, OtherText, OTHER_TEXTS {
+    Name => name,
+    Alias => alias,
+    DisplayName => display_name,
+    PrimarySmtp => primary_smtp,
+    ExternalEmailAddress => external_email_address,
+    LegacyDn => legacy_dn,
+    RecipientTypeDetails => recipient_type_details,
+});
+
+/// A target recipient that is not a migrating user (a mail contact, a group, a mail-enabled
+/// public folder, a guest): never a match, but its addresses, proxies, Name and alias are taken.
+#[derive(Debug, Clone, Default)]
+pub struct OtherRecipient {
+    pub line: u64,
+    /// Which of the `--target-other-recipients` files the row is from (their order as given).
+    pub file: u16,
+    /// The text values (`OtherText`; ExternalEmailAddress without its `SMTP:` prefix) and
+    /// EmailAddresses.
+    pub texts: Texts<OTHER_TEXTS>,
+    pub is_dir_synced: Option<bool>,
+}
+
+impl OtherRecipient {
+    /// EmailAddresses, in the order exported.
+    pub fn email_addresses(&self) -> impl Iterator<Item = Proxy<'_>> + Clone {
+        self.texts.proxies()
+    }
+
+    /// The identity findings name it by.
+    pub fn label(&self) -> &str {
+        use OtherText::*;
+        first_named(
+            &self.texts,
+            [PrimarySmtp, Alias, Name, DisplayName].map(|t| t as usize),
+        )
+    }
+
+    /// Its kind as findings name it: the RecipientTypeDetails exported.
+    pub fn kind(&self) -> &str {
+        match self.recipient_type_details() {
+            "" => "recipient",
+            kind => kind,
+        }
     }
 }
 
@@ -495,6 +551,8 @@ pub struct MappingRow {
 pub struct Inputs {
     pub sources: Vec<SourceMailbox>,
     pub targets: Vec<TargetRecipient>,
+    /// The target's other recipients (`--target-other-recipients`), every file's rows.
+    pub target_others: Vec<OtherRecipient>,
     /// Attached to `sources` by `plan` and then dropped: ask `given` whether the file was.
     pub statistics: Option<Vec<StatisticsRow>>,
     /// Taken out by `plan` (`plan::Grants`), which frees them once the permission graph is

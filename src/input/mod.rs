@@ -23,6 +23,7 @@ pub mod clixml;
 pub mod decode;
 pub mod domains;
 pub mod mapping;
+pub mod others;
 pub mod permissions;
 pub mod scope;
 pub mod source;
@@ -35,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::model::Inputs;
+use crate::model::{Inputs, OtherRecipient};
 
 pub use table::{Row, Table};
 
@@ -49,18 +50,20 @@ pub enum InputKind {
     RecipientPermissions,
     ScopeMembers,
     TargetRecipients,
+    TargetOtherRecipients,
     AcceptedDomains,
     Mapping,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 8] = [
+    pub const ALL: [InputKind; 9] = [
         InputKind::SourceMailboxes,
         InputKind::SourceStatistics,
         InputKind::MailboxPermissions,
         InputKind::RecipientPermissions,
         InputKind::ScopeMembers,
         InputKind::TargetRecipients,
+        InputKind::TargetOtherRecipients,
         InputKind::AcceptedDomains,
         InputKind::Mapping,
     ];
@@ -74,6 +77,7 @@ impl InputKind {
             InputKind::RecipientPermissions => "recipient-permissions",
             InputKind::ScopeMembers => "scope-members",
             InputKind::TargetRecipients => "target-recipients",
+            InputKind::TargetOtherRecipients => "target-other-recipients",
             InputKind::AcceptedDomains => "accepted-domains",
             InputKind::Mapping => "mapping",
         }
@@ -96,6 +100,9 @@ impl InputKind {
             InputKind::TargetRecipients => {
                 "a target recipient export (Get-MailUser joined with Get-User)"
             }
+            InputKind::TargetOtherRecipients => {
+                "an export of the target's other recipients (Get-MailContact, Get-DistributionGroup, ...)"
+            }
             InputKind::AcceptedDomains => "an accepted domain export (Get-AcceptedDomain)",
             InputKind::Mapping => "a mapping file (SourceIdentity,TargetIdentity)",
         }
@@ -109,6 +116,7 @@ impl InputKind {
             InputKind::RecipientPermissions => permissions::RECIPIENT_COLUMNS,
             InputKind::ScopeMembers => scope::COLUMNS,
             InputKind::TargetRecipients => target::COLUMNS,
+            InputKind::TargetOtherRecipients => others::COLUMNS,
             InputKind::AcceptedDomains => domains::COLUMNS,
             InputKind::Mapping => mapping::COLUMNS,
         }
@@ -123,6 +131,7 @@ impl InputKind {
             InputKind::RecipientPermissions => RECIPE_RECIPIENT_PERMISSIONS,
             InputKind::ScopeMembers => RECIPE_SCOPE_MEMBERS,
             InputKind::TargetRecipients => RECIPE_TARGET_RECIPIENTS,
+            InputKind::TargetOtherRecipients => RECIPE_TARGET_OTHER_RECIPIENTS,
             InputKind::AcceptedDomains => RECIPE_ACCEPTED_DOMAINS,
             InputKind::Mapping => RECIPE_MAPPING,
         }
@@ -255,6 +264,9 @@ pub fn load(config: &Config) -> Result<Inputs> {
     let (mut sources, mut targets) = (Ok(None), Ok(None));
     let (mut stats, mut mbx_perms, mut rcpt_perms) = (Ok(None), Ok(None), Ok(None));
     let (mut scope, mut domains, mut mapping) = (Ok(None), Ok(None), Ok(None));
+    let mut others: Vec<Result<Loaded<Vec<OtherRecipient>>>> = (0..p.target_other_recipients.len())
+        .map(|_| Ok(Default::default()))
+        .collect();
     rayon::scope(|s| {
         s.spawn(|_| sources = source::load(&p.source_mailboxes).map(Some));
         s.spawn(|_| targets = target::load(&p.target_recipients).map(Some));
@@ -269,13 +281,35 @@ pub fn load(config: &Config) -> Result<Inputs> {
         s.spawn(|_| scope = opt(p.scope_members.as_deref(), scope::load));
         s.spawn(|_| domains = opt(p.accepted_domains.as_deref(), domains::load));
         s.spawn(|_| mapping = opt(p.mapping.as_deref(), mapping::load));
+        for (k, (slot, path)) in others
+            .iter_mut()
+            .zip(&p.target_other_recipients)
+            .enumerate()
+        {
+            let file = u16::try_from(k).unwrap_or(u16::MAX);
+            s.spawn(move |_| *slot = others::load(path, file));
+        }
     });
     // Errors are reported in a fixed order (required inputs first), not in finishing order.
     let mut files = Vec::new();
     let mut notices = Vec::new();
+    let sources = absorb(sources, &mut files, &mut notices)?.unwrap_or_default();
+    let targets = absorb(targets, &mut files, &mut notices)?.unwrap_or_default();
+    let mut target_others = Vec::new();
+    for loaded in others {
+        let rows = absorb(loaded.map(Some), &mut files, &mut notices)?;
+        target_others.extend(rows.unwrap_or_default());
+    }
+    let target_others = others::distinct(
+        target_others,
+        &targets,
+        &p.target_other_recipients,
+        &mut notices,
+    );
     Ok(Inputs {
-        sources: absorb(sources, &mut files, &mut notices)?.unwrap_or_default(),
-        targets: absorb(targets, &mut files, &mut notices)?.unwrap_or_default(),
+        sources,
+        targets,
+        target_others,
         statistics: absorb(stats, &mut files, &mut notices)?,
         mailbox_permissions: absorb(mbx_perms, &mut files, &mut notices)?,
         recipient_permissions: absorb(rcpt_perms, &mut files, &mut notices)?,
@@ -332,6 +366,7 @@ pub fn load_one(kind: InputKind, path: &Path) -> Result<usize> {
         InputKind::RecipientPermissions => permissions::load_recipient(path)?.0.len(),
         InputKind::ScopeMembers => scope::load(path)?.0.len(),
         InputKind::TargetRecipients => target::load(path)?.0.len(),
+        InputKind::TargetOtherRecipients => others::load(path, 0)?.0.len(),
         InputKind::AcceptedDomains => domains::load(path)?.0.len(),
         InputKind::Mapping => mapping::load(path)?.0.len(),
     })
@@ -421,12 +456,12 @@ pub const RECIPE_TARGET_RECIPIENTS: &str = r#"# Target tenant. MailUsers joined 
 # already have one). Get-User is read once into a hashtable so this stays linear.
 $users = @{}
 Get-User -ResultSize Unlimited | ForEach-Object { $users[$_.Guid.ToString()] = $_ }
-$props = 'Alias','DisplayName','UserPrincipalName','PrimarySmtpAddress','ExternalEmailAddress','EmailAddresses','ExchangeGuid','ArchiveGuid','RecipientTypeDetails','IsDirSynced','PersistedCapabilities','RecoverableItemsQuota','Guid'
+$props = 'Name','Alias','DisplayName','UserPrincipalName','PrimarySmtpAddress','ExternalEmailAddress','EmailAddresses','ExchangeGuid','ArchiveGuid','RecipientTypeDetails','IsDirSynced','PersistedCapabilities','RecoverableItemsQuota','Guid'
 @(Get-MailUser -ResultSize Unlimited | Select-Object $props) + @(Get-Mailbox -ResultSize Unlimited | Select-Object $props) |
   ForEach-Object {
     $u = $users[$_.Guid.ToString()]
     [pscustomobject]@{
-      Alias = $_.Alias; DisplayName = $_.DisplayName; UserPrincipalName = $_.UserPrincipalName
+      Name = $_.Name; Alias = $_.Alias; DisplayName = $_.DisplayName; UserPrincipalName = $_.UserPrincipalName
       PrimarySmtpAddress = $_.PrimarySmtpAddress; ExternalEmailAddress = $_.ExternalEmailAddress
       EmailAddresses = $_.EmailAddresses -join ';'; ExchangeGuid = $_.ExchangeGuid; ArchiveGuid = $_.ArchiveGuid
       RecipientTypeDetails = $_.RecipientTypeDetails; PreviousRecipientTypeDetails = $u.PreviousRecipientTypeDetails
@@ -434,6 +469,24 @@ $props = 'Alias','DisplayName','UserPrincipalName','PrimarySmtpAddress','Externa
       RecoverableItemsQuota = $_.RecoverableItemsQuota; SKUAssigned = $u.SKUAssigned
     }
   } | Export-Csv -Path target-recipients.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_TARGET_OTHER_RECIPIENTS: &str = r#"# Target tenant. Every recipient that is not a migrating user: mail contacts (GAL sync), groups,
+# mail-enabled public folders, guests. LegacyExchangeDN is on these cmdlets' output, not on
+# Get-Recipient's, so each kind is read with its own cmdlet; one file holds them all.
+$cols = 'Name','Alias','DisplayName','PrimarySmtpAddress','ExternalEmailAddress',
+  @{n='EmailAddresses';e={$_.EmailAddresses -join ';'}},'LegacyExchangeDN','RecipientTypeDetails','IsDirSynced'
+@(
+  Get-MailContact -ResultSize Unlimited
+  Get-DistributionGroup -ResultSize Unlimited
+  Get-DynamicDistributionGroup -ResultSize Unlimited
+  Get-UnifiedGroup -ResultSize Unlimited
+  Get-MailPublicFolder -ResultSize Unlimited
+  Get-MailUser -ResultSize Unlimited | Where-Object { "$($_.RecipientTypeDetails)" -eq 'GuestMailUser' }
+) | Select-Object $cols | Export-Csv -Path target-other-recipients.csv -NoTypeInformation -Encoding UTF8
+# Soft-deleted recipients hold their addresses too: a second file, given with a second
+# --target-other-recipients (rows that are target-recipients.csv's own objects are skipped).
+Get-EXORecipient -IncludeSoftDeletedRecipients -ResultSize Unlimited -PropertySets All |
+  Select-Object $cols | Export-Csv -Path target-all-recipients.csv -NoTypeInformation -Encoding UTF8"#;
 
 pub const RECIPE_ACCEPTED_DOMAINS: &str = r#"# Target tenant.
 Get-AcceptedDomain | Select-Object DomainName,DomainType,Default |

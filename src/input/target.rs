@@ -18,6 +18,8 @@ columns! {
     Alias = ColSpec::opt("Alias").aka(&["MailNickname"])
         .without("the delivery-domain proxy stamping adds takes the source's alias"),
     DisplayName = ColSpec::opt("DisplayName"),
+    Name = ColSpec::opt("Name")
+        .without("the Name of a new MailUser is not checked against the target's MailUsers and mailboxes"),
     UserPrincipalName = ColSpec::opt("UserPrincipalName").aka(&["UPN", "MicrosoftOnlineServicesID"])
         .without("XT213 does not run, and stamping names targets by primary address"),
     ArchiveGuid = ColSpec::opt("ArchiveGuid").aka(&["msExchArchiveGUID"])
@@ -64,6 +66,7 @@ fn map(row: &super::Row<'_>) -> TargetRecipient {
     let texts = Texts::new(
         // In `TargetText` order.
         [
+            text(C::Name),
             text(C::Alias),
             text(C::DisplayName),
             text(C::UserPrincipalName),
