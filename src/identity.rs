@@ -1,7 +1,8 @@
 //! The address policy: which addresses xtenant will give a target object it creates (XT101) or
 //! completes (XT212). Rules check these for collisions (XT214); stamping writes them.
 
-use crate::input::values::{ProxyKind, ascii_fold, local_part};
+use crate::index::FastSet;
+use crate::input::values::{ProxyKind, ProxySet, ascii_fold, local_part};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::rules::Domains;
 
@@ -70,14 +71,22 @@ impl AddressTemplate {
 pub struct Planned {
     /// PrimarySmtpAddress and UPN of a new MailUser.
     pub primary: Option<String>,
+    /// Name and Alias of a new MailUser (with `primary`).
+    pub name: Option<String>,
+    pub alias: Option<String>,
+    /// The PrimarySmtpAddress that replaces an existing target's unusable one
+    /// (`primary_must_change`).
+    pub replaced_primary: Option<String>,
     /// `<alias>@<TargetDeliveryDomain>`, which MRS needs to stamp the source's new targetAddress.
     pub delivery_proxy: Option<String>,
 }
 
 impl Planned {
+    /// Every SMTP address stamping adds to the target.
     pub fn addresses(&self) -> impl Iterator<Item = &str> {
         self.primary
             .iter()
+            .chain(&self.replaced_primary)
             .chain(&self.delivery_proxy)
             .map(String::as_str)
     }
@@ -93,24 +102,100 @@ pub fn planned(
     template: Option<&AddressTemplate>,
 ) -> Planned {
     match target {
-        None if creates => Planned {
-            primary: template.and_then(|t| t.render(source)).or_else(|| {
+        None if creates => {
+            let primary = template.and_then(|t| t.render(source)).or_else(|| {
                 domains
                     .primary
                     .as_ref()
                     .map(|d| format!("{}@{d}", new_local_part(source)))
-            }),
-            delivery_proxy: new_delivery_proxy(source, None, domains),
-        },
+            });
+            Planned {
+                name: primary.as_ref().map(|_| new_name(source)),
+                alias: primary.as_ref().map(|_| new_alias(source)),
+                primary,
+                replaced_primary: None,
+                delivery_proxy: new_delivery_proxy(source, None, domains),
+            }
+        }
         None => Planned::default(),
-        Some(t) => match &domains.delivery {
-            Some(d) if !has_delivery_proxy(t, d) => Planned {
-                primary: None,
-                delivery_proxy: new_delivery_proxy(source, Some(t), domains),
+        Some(t) => Planned {
+            primary: None,
+            name: None,
+            alias: None,
+            replaced_primary: if primary_must_change(t, domains) {
+                domains
+                    .primary
+                    .as_ref()
+                    .map(|d| format!("{}@{d}", new_local_part(source)))
+            } else {
+                None
             },
-            _ => Planned::default(),
+            delivery_proxy: match &domains.delivery {
+                Some(d) if !has_delivery_proxy(t, d) => {
+                    new_delivery_proxy(source, Some(t), domains)
+                }
+                _ => None,
+            },
         },
     }
+}
+
+/// The X500 and X400 proxies stamping carries from the source, as (prefix, value):
+/// `x500:<LegacyExchangeDN>`, then every X500 and X400 in export order, values byte-exact,
+/// repeats that differ only in ASCII case dropped.
+pub fn source_proxies(source: &SourceMailbox) -> Vec<(&'static str, &str)> {
+    let legacy = (!source.legacy_dn().is_empty()).then(|| ("x500", source.legacy_dn()));
+    let carried = source.email_addresses().filter_map(|p| match p.kind {
+        ProxyKind::X500 => Some(("X500", p.value)),
+        ProxyKind::X400 => Some(("X400", p.value)),
+        _ => None,
+    });
+    let mut out: Vec<(&'static str, &str)> = legacy.into_iter().chain(carried).collect();
+    // A scan for the usual handful; a set for a hostile list of thousands, which a scan
+    // would make quadratic.
+    if out.len() <= 32 {
+        let mut kept = 0;
+        for i in 0..out.len() {
+            let (prefix, value) = out[i];
+            if !out[..kept]
+                .iter()
+                .any(|(p, v)| p.eq_ignore_ascii_case(prefix) && v.eq_ignore_ascii_case(value))
+            {
+                out[kept] = (prefix, value);
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
+    } else {
+        let mut seen = FastSet::default();
+        out.retain(|&(prefix, value)| {
+            seen.insert((carried_kind(prefix), value.to_ascii_lowercase()))
+        });
+    }
+    out
+}
+
+/// The kind of a proxy prefix `source_proxies` gives.
+pub fn carried_kind(prefix: &str) -> ProxyKind {
+    if prefix.eq_ignore_ascii_case("X400") {
+        ProxyKind::X400
+    } else {
+        ProxyKind::X500
+    }
+}
+
+/// The source proxies stamping adds to `target` (all of them to a new MailUser): those it
+/// does not hold yet.
+pub fn proxies_to_add<'s>(
+    source: &'s SourceMailbox,
+    target: Option<&TargetRecipient>,
+) -> Vec<(&'static str, &'s str)> {
+    let mut proxies = source_proxies(source);
+    if let Some(t) = target {
+        let has = ProxySet::new(t.email_addresses());
+        proxies.retain(|&(prefix, value)| !has.contains(carried_kind(prefix), value));
+    }
+    proxies
 }
 
 /// `<alias>@<TargetDeliveryDomain>`, the proxy stamping gives a target without one: the
@@ -144,17 +229,13 @@ pub fn primary_must_change(t: &TargetRecipient, domains: &Domains) -> bool {
 /// `None` when stamping cannot name one: no target and no domain to create it in, or a target
 /// whose primary must change and no primary domain to change it to (XT107).
 pub fn primary_after_stamping(
-    source: &SourceMailbox,
     target: Option<&TargetRecipient>,
     planned: &Planned,
     domains: &Domains,
 ) -> Option<String> {
     match target {
         None => planned.primary.clone(),
-        Some(t) if primary_must_change(t, domains) => domains
-            .primary
-            .as_ref()
-            .map(|d| format!("{}@{d}", new_local_part(source))),
+        Some(t) if primary_must_change(t, domains) => planned.replaced_primary.clone(),
         Some(t) => Some(t.primary_smtp().to_string()),
     }
 }

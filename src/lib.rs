@@ -20,6 +20,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod sample;
+pub mod space;
 pub mod stamp;
 pub mod write;
 

@@ -1063,7 +1063,6 @@ pub fn target_addresses(cx: &Context<'_>) -> Vec<String> {
         .into_par_iter()
         .map(|i| {
             crate::identity::primary_after_stamping(
-                &cx.inputs.sources[i],
                 cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]),
                 &cx.planned[i],
                 &cx.domains,

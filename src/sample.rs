@@ -749,10 +749,13 @@ fn person(
             x500.push(format!("/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={}-{alias}", rng.hex32()));
         }
     }
+    // Namesakes share an X.400 address in real tenants (it is built from names); here the
+    // k-th gets its own, so that only planted cases hit XT219.
     let x400 =
         (rtd == "UserMailbox" && (plant == Plant::X400Missing || rng.chance(3))).then(|| {
+            let k = if k > 1 { k.to_string() } else { String::new() };
             format!(
-                "c=US;a= ;p=Contoso;o=Exchange;s={};g={};",
+                "c=US;a= ;p=Contoso;o=Exchange;s={}{k};g={};",
                 ascii(last),
                 ascii(first)
             )

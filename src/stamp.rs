@@ -3,7 +3,7 @@
 //! from finding codes, so the rows and the checks cannot drift apart.
 
 use crate::identity;
-use crate::input::values::{ProxyKind, ProxySet, address_key, dedup_ignore_case, domain_of};
+use crate::input::values::{ProxyKind, address_key, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::report::Report;
 use crate::rules::{Context, Status};
@@ -103,32 +103,30 @@ pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
     out
 }
 
-/// x500:<LegacyExchangeDN>, every X500 and every X400 of the source, values byte-exact, without
-/// case-insensitive repeats.
-fn source_proxies(source: &SourceMailbox) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |p: String| out.push(p);
-    if !source.legacy_dn().is_empty() {
-        push(format!("x500:{}", source.legacy_dn()));
-    }
-    for p in source.email_addresses() {
-        match p.kind {
-            ProxyKind::X500 => push(format!("X500:{}", p.value)),
-            ProxyKind::X400 => push(format!("X400:{}", p.value)),
-            _ => {}
-        }
-    }
-    dedup_ignore_case(&mut out);
-    out
+/// The source's X500/X400 proxies to add to its target (`None`: a new MailUser), as
+/// `PREFIX:value`: X400s another recipient holds are left out (XT219). A held X500 blocks the
+/// mailbox (XT216), so none is here.
+fn proxies_for(cx: &Context<'_>, i: usize, target: Option<&TargetRecipient>) -> Vec<String> {
+    let held = cx.held_x400(i);
+    identity::proxies_to_add(&cx.inputs.sources[i], target)
+        .into_iter()
+        .filter(|&(prefix, value)| {
+            identity::carried_kind(prefix) != ProxyKind::X400
+                || !held.contains(&value.to_ascii_lowercase())
+        })
+        .map(|(prefix, value)| format!("{prefix}:{value}"))
+        .collect()
 }
 
 fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut Stamping) {
     let planned = &cx.planned[i];
-    let Some(primary) = planned.primary.clone() else {
+    let (Some(primary), Some(name), Some(alias)) = (
+        planned.primary.clone(),
+        planned.name.clone(),
+        planned.alias.clone(),
+    ) else {
         return;
     };
-    let alias = identity::new_alias(source);
-    let name = identity::new_name(source);
     out.mailusers.push(MailUserRow {
         source: i,
         action: Some(Action::New),
@@ -157,7 +155,7 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
         to_remove: Vec::new(),
     });
     out.proxies
-        .extend(source_proxies(source).into_iter().map(|proxy| ProxyRow {
+        .extend(proxies_for(cx, i, None).into_iter().map(|proxy| ProxyRow {
             source: i,
             identity: primary.clone(),
             proxy,
@@ -203,7 +201,7 @@ impl Change {
         };
         if identity::primary_must_change(t, domains) {
             // The same address the batch file names (`plan::target_addresses`).
-            c.primary = identity::primary_after_stamping(source, Some(t), &cx.planned[i], domains);
+            c.primary = cx.planned[i].replaced_primary.clone();
             if c.primary.is_some() && !t.primary_smtp().is_empty() {
                 c.old_primary = Some((t.primary_smtp().to_string(), accepted(t.primary_smtp())));
             }
@@ -225,19 +223,7 @@ impl Change {
                 .map(|p| format!("smtp:{}", p.value))
                 .collect();
         }
-        let has = ProxySet::new(t.email_addresses());
-        c.proxies = source_proxies(source)
-            .into_iter()
-            .filter(|p| {
-                let (prefix, value) = p.split_once(':').unwrap_or(("", p));
-                let kind = if prefix.eq_ignore_ascii_case("X400") {
-                    ProxyKind::X400
-                } else {
-                    ProxyKind::X500
-                };
-                !has.contains(kind, value)
-            })
-            .collect();
+        c.proxies = proxies_for(cx, i, Some(t));
         c
     }
 

@@ -163,12 +163,6 @@ impl<'a> ProxySet<'a> {
     }
 }
 
-/// Keeps the first of values equal but for ASCII case, in order; linear, however long.
-pub fn dedup_ignore_case(values: &mut Vec<String>) {
-    let mut seen = HashSet::with_capacity(values.len());
-    values.retain(|v| seen.insert(v.to_ascii_lowercase()));
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProxyKind {
     Smtp,

@@ -8,11 +8,12 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::identity::{self, Planned};
-use crate::index::{FastMap, KeyIndex, RowIndex, key};
+use crate::index::{FastMap, FastSet, KeyIndex, RowIndex, key};
 use crate::input::values::ProxyKind;
 use crate::join::{Joined, Match};
 use crate::model::{Inputs, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
+use crate::space::{AddressSpace, Namespace, Recipient};
 
 use super::{Finding, RuleMeta};
 
@@ -72,17 +73,31 @@ pub struct Context<'a> {
     duplicates: Duplicates,
     /// Per source mailbox, the addresses xtenant plans to give its target.
     pub planned: Vec<Planned>,
-    /// Address -> the target objects that hold it as primary, UPN or proxy.
-    target_owners: KeyIndex<'a>,
-    /// Address (lower-cased) -> how many source mailboxes it is planned for.
-    planned_count: FastMap<String, usize>,
+    /// Who holds each address, proxy, Name and alias in the target.
+    space: AddressSpace<'a>,
+    /// Per namespace (`Namespace as usize`), value lower-cased -> how many source mailboxes
+    /// it is planned for.
+    planned_count: [FastMap<String, usize>; 5],
 }
 
-/// Who else holds an address xtenant plans to give a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// At most this many holders of one value are named (and looked at): a value a hundred
+/// thousand recipients share must not make a message, or the work, per mailbox that large.
+const NAMED: usize = 10;
+
+/// Who else holds a value xtenant plans to give a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Holder {
-    Target(usize),
+    Recipient(Recipient),
     AnotherSource,
+}
+
+/// A value stamping would give a target that someone else holds.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Collision<'a> {
+    pub ns: Namespace,
+    /// As stamping writes it: `PREFIX:value` for X500 and X400, else the value.
+    pub value: Cow<'a, str>,
+    pub holder: Holder,
 }
 
 impl<'a> Context<'a> {
@@ -105,9 +120,16 @@ impl<'a> Context<'a> {
                     )
                 })
                 .collect();
-            let mut planned_count: FastMap<String, usize> = FastMap::default();
-            for a in planned.iter().flat_map(Planned::addresses) {
-                *planned_count.entry(key(a).into_owned()).or_default() += 1;
+            let mut planned_count: [FastMap<String, usize>; 5] = Default::default();
+            for p in &planned {
+                let smtp = p.addresses().map(|a| (Namespace::Smtp, a));
+                let names = p.name.iter().map(|n| (Namespace::Name, n.as_str()));
+                let aliases = p.alias.iter().map(|a| (Namespace::Alias, a.as_str()));
+                for (ns, v) in smtp.chain(names).chain(aliases) {
+                    *planned_count[ns as usize]
+                        .entry(key(v).into_owned())
+                        .or_default() += 1;
+                }
             }
             (planned, planned_count)
         };
@@ -123,7 +145,7 @@ impl<'a> Context<'a> {
             })
         };
         // Independent indexes, built side by side (each is one thread's work).
-        let (((planned, planned_count), scope), (rank, (duplicates, target_owners))) = rayon::join(
+        let (((planned, planned_count), scope), (rank, (duplicates, space))) = rayon::join(
             || rayon::join(planned_addresses, scope),
             || {
                 rayon::join(
@@ -131,7 +153,7 @@ impl<'a> Context<'a> {
                     || {
                         rayon::join(
                             || duplicate_keys(&inputs.sources),
-                            || target_owners(&inputs.targets),
+                            || AddressSpace::new(&inputs.targets, &inputs.target_others),
                         )
                     },
                 )
@@ -145,32 +167,142 @@ impl<'a> Context<'a> {
             scope,
             rank,
             duplicates,
-            target_owners,
+            space,
             planned,
             planned_count,
         }
     }
 
-    /// Who else holds the addresses planned for `source`: another target object, or the plan of
-    /// another source mailbox.
-    pub fn collisions(&self, source: usize) -> Vec<(&str, Holder)> {
-        let matched = self.joined.matches[source].target;
+    /// Who else holds the SMTP addresses planned for `source`: another target recipient, or
+    /// the plan of another source mailbox.
+    pub fn collisions(&self, source: usize) -> Vec<Collision<'_>> {
+        let planned = self.planned[source].addresses().map(Cow::Borrowed);
+        self.held(source, Namespace::Smtp, planned)
+    }
+
+    /// Who else holds the X500 proxies (`ns` X500: x500:<LegacyExchangeDN> and the source's
+    /// own) or X400 proxies (`ns` X400) stamping adds to the target of `source`, when stamping
+    /// will change a MailUser.
+    pub fn proxy_collisions(&self, source: usize, ns: Namespace) -> Vec<Collision<'_>> {
+        let m = &self.joined.matches[source];
+        let target = m.target.map(|t| &self.inputs.targets[t]);
+        let stamped = match target {
+            Some(t) => t.is_mail_user(),
+            None => self.planned[source].primary.is_some(),
+        };
+        if !stamped {
+            return Vec::new();
+        }
+        let matched = m.target.map(Recipient::Target);
         let mut out = Vec::new();
-        for a in self.planned[source].addresses() {
-            for &t in self.target_owners.get(a) {
-                if Some(t as usize) != matched {
-                    out.push((a, Holder::Target(t as usize)));
-                }
+        for (prefix, value) in identity::proxies_to_add(&self.inputs.sources[source], target) {
+            let kind = match identity::carried_kind(prefix) {
+                ProxyKind::X400 => Namespace::X400,
+                _ => Namespace::X500,
+            };
+            if kind != ns {
+                continue;
             }
-            if self
-                .planned_count
-                .get(key(a).as_ref())
-                .is_some_and(|&n| n > 1)
-            {
-                out.push((a, Holder::AnotherSource));
+            for holder in self.space.holders(ns, value).take(NAMED + 1) {
+                if Some(holder) != matched {
+                    out.push(Collision {
+                        ns,
+                        value: Cow::Owned(format!("{prefix}:{value}")),
+                        holder: Holder::Recipient(holder),
+                    });
+                }
             }
         }
         out
+    }
+
+    /// The source's X400 values (lower-cased, no prefix) that another recipient holds, which
+    /// stamping leaves out (XT219): a set, so a hostile list of thousands stays linear.
+    pub fn held_x400(&self, source: usize) -> FastSet<String> {
+        self.proxy_collisions(source, Namespace::X400)
+            .into_iter()
+            .map(|c| {
+                let value = c.value.split_once(':').map_or(&*c.value, |(_, v)| v);
+                value.to_ascii_lowercase()
+            })
+            .collect()
+    }
+
+    /// Who else holds the Name (`ns` Name) or Alias (`ns` Alias) of the MailUser stamping
+    /// creates for `source`.
+    pub fn name_collisions(&self, source: usize, ns: Namespace) -> Vec<Collision<'_>> {
+        let p = &self.planned[source];
+        let value = match ns {
+            Namespace::Name => &p.name,
+            _ => &p.alias,
+        };
+        self.held(source, ns, value.as_deref().map(Cow::Borrowed).into_iter())
+    }
+
+    fn held<'s>(
+        &'s self,
+        source: usize,
+        ns: Namespace,
+        values: impl Iterator<Item = Cow<'s, str>>,
+    ) -> Vec<Collision<'s>> {
+        let matched = self.joined.matches[source].target.map(Recipient::Target);
+        let mut out = Vec::new();
+        for v in values {
+            for holder in self.space.holders(ns, &v).take(NAMED + 1) {
+                if Some(holder) != matched {
+                    out.push(Collision {
+                        ns,
+                        value: v.clone(),
+                        holder: Holder::Recipient(holder),
+                    });
+                }
+            }
+            if self.planned_count[ns as usize]
+                .get(key(&v).as_ref())
+                .is_some_and(|&n| n > 1)
+            {
+                out.push(Collision {
+                    ns,
+                    value: v,
+                    holder: Holder::AnotherSource,
+                });
+            }
+        }
+        out
+    }
+
+    /// A target recipient as findings name it: its identity and kind.
+    pub fn describe(&self, r: Recipient) -> String {
+        match r {
+            Recipient::Target(t) => {
+                let t = &self.inputs.targets[t];
+                format!("{} ({})", t.label(), t.recipient_type_details())
+            }
+            Recipient::Other(o) => {
+                let o = &self.inputs.target_others[o];
+                format!("{} ({})", o.label(), o.kind())
+            }
+        }
+    }
+
+    /// `value is held by X (kind); ...`: a collision list as one message, in a fixed order.
+    pub fn describe_collisions(&self, collisions: &[Collision<'_>]) -> String {
+        let mut held: Vec<String> = collisions
+            .iter()
+            .map(|c| match c.holder {
+                Holder::Recipient(r) => format!("{} is held by {}", c.value, self.describe(r)),
+                Holder::AnotherSource => {
+                    format!("{} is planned for another source mailbox too", c.value)
+                }
+            })
+            .collect();
+        held.sort();
+        held.dedup();
+        let mut message = held[..held.len().min(NAMED)].join("; ");
+        if held.len() > NAMED {
+            message.push_str("; and more");
+        }
+        message
     }
 
     /// The columns in which this source row repeats another, each with its group of rows
@@ -228,21 +360,6 @@ impl<'a> Context<'a> {
             fix: fix.into(),
         }
     }
-}
-
-/// Every address a target object holds (primary, UPN, SMTP proxies).
-fn target_owners(targets: &[TargetRecipient]) -> KeyIndex<'_> {
-    let mut owners = KeyIndex::with_capacity(3 * targets.len());
-    for (i, t) in targets.iter().enumerate() {
-        let smtp = t
-            .email_addresses()
-            .filter(|p| p.kind == ProxyKind::Smtp)
-            .map(|p| p.value);
-        for a in [t.primary_smtp(), t.upn()].into_iter().chain(smtp) {
-            owners.add(a, i);
-        }
-    }
-    owners
 }
 
 /// Source rows that share an ExchangeGuid or a PrimarySmtpAddress. Each group is stored once

@@ -29,6 +29,10 @@ mod xt212_delivery_domain_proxy_missing;
 mod xt213_upn_not_accepted;
 mod xt214_address_collision;
 mod xt215_target_archive_without_source;
+mod xt216_x500_collision;
+mod xt217_name_collision;
+mod xt218_alias_collision;
+mod xt219_x400_held_elsewhere;
 mod xt301_previous_mailbox;
 mod xt302_licensed_before_stamping;
 mod xt303_migration_license_missing;
@@ -53,7 +57,7 @@ use std::fmt;
 
 use rayon::prelude::*;
 
-pub use context::{Context, Domains, GuidField, Holder, MailboxCx, ProxyEdit};
+pub use context::{Collision, Context, Domains, GuidField, Holder, MailboxCx, ProxyEdit};
 pub use docs::{explain, list, markdown};
 pub use finding::{Finding, Status};
 
@@ -156,6 +160,10 @@ pub static ALL: &[&dyn Rule] = &[
     &xt213_upn_not_accepted::Rule,
     &xt214_address_collision::Rule,
     &xt215_target_archive_without_source::Rule,
+    &xt216_x500_collision::Rule,
+    &xt217_name_collision::Rule,
+    &xt218_alias_collision::Rule,
+    &xt219_x400_held_elsewhere::Rule,
     &xt301_previous_mailbox::Rule,
     &xt302_licensed_before_stamping::Rule,
     &xt303_migration_license_missing::Rule,

@@ -29,8 +29,7 @@ impl super::Rule for Rule {
             return;
         }
         let planned = &cx.cx.planned[cx.index];
-        if identity::primary_after_stamping(cx.source, cx.target, planned, &cx.cx.domains).is_some()
-        {
+        if identity::primary_after_stamping(cx.target, planned, &cx.cx.domains).is_some() {
             return;
         }
         let message = match cx.target {

@@ -25,10 +25,13 @@ impl super::Rule for Rule {
         let Some(t) = cx.mail_user_target() else {
             return;
         };
+        // Those another recipient holds are XT219's: stamping leaves them out.
+        let held = cx.cx.held_x400(cx.index);
         let missing: Vec<String> = cx
             .source
             .proxies(ProxyKind::X400)
             .filter(|p| !t.has_proxy(ProxyKind::X400, p.value))
+            .filter(|p| !held.contains(&p.value.to_ascii_lowercase()))
             .map(|p| format!("X400:{}", p.value))
             .collect();
         if missing.is_empty() {

@@ -1,6 +1,6 @@
 //! XT214 `address-collision`: an address xtenant would give the target is already taken.
 
-use super::{Finding, Holder, MailboxCx, RuleMeta, Severity};
+use super::{Finding, MailboxCx, RuleMeta, Severity};
 
 pub struct Rule;
 
@@ -9,9 +9,9 @@ static META: RuleMeta = RuleMeta {
     name: "address-collision",
     severity: Severity::Blocker,
     org: false,
-    summary: "an address xtenant would give the target is already used by another target object or planned for another source",
-    what: "The new primary address / UPN of a MailUser xtenant would create, or the delivery-domain proxy it would add, is held by another object in the target tenant or planned for another source mailbox.",
-    why: "In a merger both companies have a john.smith. xtenant never silently adds a suffix: the address a person gets is a decision, and a duplicate proxy makes New-MailUser or Set-MailUser fail.",
+    summary: "an address xtenant would give the target is already held by another target recipient or planned for another source",
+    what: "The primary address / UPN of a MailUser xtenant would create, the primary address that replaces an unusable one, or the delivery-domain proxy stamping adds, is held by another recipient of the target tenant (a MailUser or mailbox of target-recipients.csv; a contact, group, public folder or guest of --target-other-recipients) or planned for another source mailbox.",
+    why: "In a merger both companies have a john.smith, and the target's groups and contacts hold addresses too. xtenant never silently adds a suffix: the address a person gets is a decision, and Exchange Online refuses a proxy address another recipient holds (\"The proxy address ... is already being used by ...\"), so New-MailUser or Set-MailUser would fail.",
     fix: "Decide the address: add the pair to the mapping file if the existing object is this person, or give the new object another address (an address template, or rename the existing one).",
 };
 
@@ -25,23 +25,9 @@ impl super::Rule for Rule {
         if collisions.is_empty() {
             return;
         }
-        let targets = &cx.cx.inputs.targets;
-        let mut held: Vec<String> = collisions
-            .iter()
-            .map(|(a, holder)| match holder {
-                Holder::Target(t) => format!(
-                    "{a} is held by {} ({})",
-                    targets[*t].label(),
-                    targets[*t].recipient_type_details()
-                ),
-                Holder::AnotherSource => format!("{a} is planned for another source mailbox too"),
-            })
-            .collect();
-        held.sort();
-        held.dedup();
         out.push(cx.finding(
             &META,
-            held.join("; "),
+            cx.cx.describe_collisions(&collisions),
             "choose the address: map to the existing object if it is this person, or plan another address",
         ));
     }

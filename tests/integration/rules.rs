@@ -32,7 +32,8 @@ const SOURCE_COLUMNS: [&str; 20] = [
     "MailboxMoveRemoteHostName",
     "GrantSendOnBehalfTo",
 ];
-const TARGET_COLUMNS: [&str; 13] = [
+const TARGET_COLUMNS: [&str; 14] = [
+    "Name",
     "PrimarySmtpAddress",
     "EmailAddresses",
     "ExchangeGuid",
@@ -48,10 +49,24 @@ const TARGET_COLUMNS: [&str; 13] = [
     "SKUAssigned",
 ];
 
+const OTHER_COLUMNS: [&str; 9] = [
+    "Name",
+    "Alias",
+    "DisplayName",
+    "PrimarySmtpAddress",
+    "ExternalEmailAddress",
+    "EmailAddresses",
+    "LegacyExchangeDN",
+    "RecipientTypeDetails",
+    "IsDirSynced",
+];
+
 #[derive(Default)]
 struct Fixture {
     sources: Vec<Row>,
     targets: Vec<Row>,
+    /// The target's contacts, groups, ... (`--target-other-recipients`).
+    others: Vec<Row>,
     scope: Option<Vec<String>>,
     mapping: Option<Vec<(String, String)>>,
     /// (source alias, TotalItemSize GB, TotalDeletedItemSize GB)
@@ -178,6 +193,10 @@ impl Fixture {
         let t = dir.write("target.csv", csv(&TARGET_COLUMNS, &self.targets));
         let mut a = args(&s, &t, &dir.join("out"));
         a.accepted_domain = self.accepted.clone();
+        if !self.others.is_empty() {
+            a.target_other_recipients =
+                vec![dir.write("others.csv", csv(&OTHER_COLUMNS, &self.others))];
+        }
         if let Some(scope) = &self.scope {
             a.scope_members =
                 Some(dir.write("scope.csv", format!("Name\r\n{}\r\n", scope.join("\r\n"))));
@@ -255,6 +274,21 @@ fn add_proxy(row: &mut Row, proxy: &str) {
     let list = row.get_mut("EmailAddresses").unwrap();
     list.push(';');
     list.push_str(proxy);
+}
+
+/// A target recipient of `kind` (`MailContact`, `MailUniversalDistributionGroup`, ...) with
+/// these values; EmailAddresses holds its primary.
+fn other(kind: &str, primary: &str, values: &[(&'static str, &str)]) -> Row {
+    let mut r = Row::from([
+        ("RecipientTypeDetails", kind.to_string()),
+        ("PrimarySmtpAddress", primary.to_string()),
+        ("EmailAddresses", format!("SMTP:{primary}")),
+        ("IsDirSynced", "False".to_string()),
+    ]);
+    for (k, v) in values {
+        r.insert(k, v.to_string());
+    }
+    r
 }
 
 fn fires(f: &Fixture, code: &str) -> Vec<String> {
@@ -501,13 +535,150 @@ const CASES: &[Case] = &[
             .insert("PrimarySmtpAddress", "dup@contoso.net".into());
         f.source("dup2")
             .insert("EmailAddresses", "SMTP:dup@contoso.net".into());
-        (f, vec![FIRE, "dup@contoso.com", "dup@contoso.net"])
+        // A group holds the address a new MailUser would get, and a contact the delivery
+        // proxy stamping would add to an existing one.
+        f.add("grp");
+        f.drop_target("grp");
+        f.add("dlv");
+        f.target("dlv").insert(
+            "EmailAddresses",
+            format!("SMTP:dlv@northwindtraders.com;x500:{}", dn("dlv")),
+        );
+        f.others.push(other(
+            "MailUniversalDistributionGroup",
+            "grp@northwindtraders.com",
+            &[("Name", "Sales")],
+        ));
+        f.others.push(other(
+            "MailContact",
+            "dlv.contact@fabrikam.com",
+            &[(
+                "EmailAddresses",
+                "SMTP:dlv.contact@fabrikam.com;smtp:dlv@northwindtraders.onmicrosoft.com",
+            )],
+        ));
+        // calm's own address in a contact's ExternalEmailAddress is not a proxy.
+        f.others.push(other(
+            "MailContact",
+            "calm.c@fabrikam.com",
+            &[("ExternalEmailAddress", "SMTP:calm@northwindtraders.com")],
+        ));
+        (
+            f,
+            vec![
+                FIRE,
+                "dup@contoso.com",
+                "dup@contoso.net",
+                "grp@contoso.com",
+                "dlv@contoso.com",
+            ],
+        )
     }),
     ("XT215", || {
         let mut f = Fixture::with(&["fire", "calm"]);
         f.target("fire").insert("ArchiveGuid", guid(60));
         f.source("calm").insert("ArchiveGuid", guid(61));
         f.target("calm").insert("ArchiveGuid", guid(61));
+        (f, vec![FIRE])
+    }),
+    ("XT216", || {
+        let mut f = Fixture::with(&["fire", "fire2", "fire3", "calm", "calm2"]);
+        // A GAL-sync contact holds x500:<fire's LegacyExchangeDN>, which fire's target lacks.
+        f.target("fire").insert(
+            "EmailAddresses",
+            "SMTP:fire@northwindtraders.com;smtp:fire@northwindtraders.onmicrosoft.com".into(),
+        );
+        f.others.push(other(
+            "MailContact",
+            "fire@contoso.com",
+            &[(
+                "EmailAddresses",
+                &format!("SMTP:fire@contoso.com;X500:{}", dn("fire")),
+            )],
+        ));
+        // A group's LegacyExchangeDN is one of fire2's X500 proxies.
+        let old = "/o=Contoso/ou=First Administrative Group/cn=Recipients/cn=fire2";
+        add_proxy(f.source("fire2"), &format!("X500:{old}"));
+        f.others.push(other(
+            "MailUniversalDistributionGroup",
+            "sales@northwindtraders.com",
+            &[("LegacyExchangeDN", old)],
+        ));
+        // fire3 gets a new MailUser, and another MailUser of the target holds one of its X500
+        // proxies (its LegacyExchangeDN would have matched that MailUser instead).
+        f.drop_target("fire3");
+        let old3 = "/o=Contoso/ou=First Administrative Group/cn=Recipients/cn=fire3";
+        add_proxy(f.source("fire3"), &format!("X500:{old3}"));
+        f.targets.push(Row::from([
+            ("Alias", "stale".to_string()),
+            ("PrimarySmtpAddress", "stale@northwindtraders.com".into()),
+            (
+                "EmailAddresses",
+                format!(
+                    "SMTP:stale@northwindtraders.com;x500:{}",
+                    old3.to_uppercase()
+                ),
+            ),
+            ("RecipientTypeDetails", "MailUser".into()),
+        ]));
+        // calm's target has its x500 already: stamping adds nothing (the contact's copy is
+        // the contact's concern). calm2's contact holds only its SMTP address.
+        f.others.push(other(
+            "MailContact",
+            "calm.c@fabrikam.com",
+            &[("LegacyExchangeDN", &dn("calm"))],
+        ));
+        f.others
+            .push(other("MailContact", "calm2@contoso.com", &[]));
+        (f, vec![FIRE, "fire2@contoso.com", "fire3@contoso.com"])
+    }),
+    ("XT217", || {
+        let mut f = Fixture::with(&["fire", "fire2", "fire3", "calm", "calm2"]);
+        for a in ["fire", "fire2", "fire3", "calm2"] {
+            f.drop_target(a);
+        }
+        // A contact has the Name New-MailUser would give fire, in another case.
+        f.others.push(other(
+            "MailContact",
+            "fire@contoso.com",
+            &[("Name", "FIRE")],
+        ));
+        // fire2 and fire3 would both be created with one Name.
+        f.source("fire2").insert("Name", "Sam Lee".into());
+        f.source("fire3").insert("Name", "Sam Lee".into());
+        // calm is not created (its target exists), so its Name is not given again.
+        f.others.push(other(
+            "MailContact",
+            "calm.c@fabrikam.com",
+            &[("Name", "calm")],
+        ));
+        (f, vec![FIRE, "fire2@contoso.com", "fire3@contoso.com"])
+    }),
+    ("XT218", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.drop_target("fire");
+        f.drop_target("calm");
+        f.others.push(other(
+            "MailContact",
+            "f.contact@fabrikam.com",
+            &[("Alias", "Fire"), ("Name", "Fire (Contoso)")],
+        ));
+        (f, vec![FIRE])
+    }),
+    ("XT219", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        let x400 = |who: &str| format!("c=US;a= ;p=Contoso;o=Exchange;s={who};g=Sam;");
+        add_proxy(f.source("fire"), &format!("X400:{}", x400("Lee")));
+        add_proxy(f.source("calm"), &format!("X400:{}", x400("Calm")));
+        // Another Sam Lee of the target holds fire's X400; nobody holds calm's (XT207's).
+        f.others.push(other(
+            "MailContact",
+            "sam.lee@fabrikam.com",
+            &[(
+                "EmailAddresses",
+                &format!("SMTP:sam.lee@fabrikam.com;X400:{}", x400("LEE")),
+            )],
+        ));
         (f, vec![FIRE])
     }),
     ("XT301", || {
