@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod contacts;
 pub mod date;
 pub mod error;
 pub mod identity;
@@ -349,6 +350,9 @@ impl Files<'_> {
         })?;
         staging.write("stamping/x500.csv", |w| {
             write::csv::x500(report, stamping, w)
+        })?;
+        staging.write("stamping/contacts.csv", |w| {
+            write::csv::contacts(report, stamping, w)
         })?;
         staging.write("stamping/onprem-ad.csv", |w| {
             write::csv::onprem_ad(report, stamping, w)

@@ -47,6 +47,9 @@ pub struct AddressSpace<'a> {
     x400: KeyIndex<'a>,
     names: KeyIndex<'a>,
     aliases: KeyIndex<'a>,
+    /// The ExternalEmailAddress of the other recipients (a contact's or a guest's): not held
+    /// in any namespace, but it tells whom a GAL-sync contact stands for.
+    externals: KeyIndex<'a>,
 }
 
 impl<'a> AddressSpace<'a> {
@@ -87,8 +90,20 @@ impl<'a> AddressSpace<'a> {
             }
             ix
         };
-        let ((smtp, x500), (x400, (names, aliases))) = rayon::join(
-            || rayon::join(|| proxies(ProxyKind::Smtp), || proxies(ProxyKind::X500)),
+        let externals = || {
+            let mut ix = KeyIndex::with_capacity(others.len());
+            for (i, o) in others.iter().enumerate() {
+                ix.add(o.external_email_address(), targets.len() + i);
+            }
+            ix
+        };
+        let (((smtp, x500), externals), (x400, (names, aliases))) = rayon::join(
+            || {
+                rayon::join(
+                    || rayon::join(|| proxies(ProxyKind::Smtp), || proxies(ProxyKind::X500)),
+                    externals,
+                )
+            },
             || {
                 rayon::join(
                     || proxies(ProxyKind::X400),
@@ -108,6 +123,7 @@ impl<'a> AddressSpace<'a> {
             x400,
             names,
             aliases,
+            externals,
         }
     }
 
@@ -120,6 +136,19 @@ impl<'a> AddressSpace<'a> {
             Namespace::Name => &self.names,
             Namespace::Alias => &self.aliases,
         };
+        self.rows(ix, value)
+    }
+
+    /// The other recipients whose ExternalEmailAddress is `address`.
+    pub fn external_holders(&self, address: &str) -> impl Iterator<Item = Recipient> + '_ {
+        self.rows(&self.externals, address)
+    }
+
+    fn rows<'s>(
+        &'s self,
+        ix: &'s KeyIndex<'a>,
+        value: &str,
+    ) -> impl Iterator<Item = Recipient> + 's {
         ix.get(value).iter().map(|&row| {
             let row = row as usize;
             if row < self.targets {

@@ -2,6 +2,7 @@
 //! Ready. Derived from the data (the target as it must be, against the target as it is), not
 //! from finding codes, so the rows and the checks cannot drift apart.
 
+use crate::contacts;
 use crate::identity;
 use crate::input::values::{ProxyKind, address_key, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
@@ -73,22 +74,72 @@ pub struct AdRow {
     pub exported: String,
 }
 
+/// What happens to a contact that stands for a migrating mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactAction {
+    /// Remove-MailContact, by scripts/Apply-Stamping.ps1 before it stamps.
+    Remove,
+    /// A dir-synced contact: removed in on-premises AD (and excluded from GAL sync) by hand.
+    RemoveOnPremises,
+}
+
+impl ContactAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactAction::Remove => "Remove",
+            ContactAction::RemoveOnPremises => "RemoveOnPremises",
+        }
+    }
+}
+
+/// One row of stamping/contacts.csv: a contact that stands for a migrating mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRow {
+    pub source: usize,
+    /// Its row in `Inputs::target_others`.
+    pub other: usize,
+    pub action: ContactAction,
+    /// The MailUser that replaces it (its identity in mailusers.csv), empty when the plan
+    /// has none for the mailbox.
+    pub mailuser: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Stamping {
     pub mailusers: Vec<MailUserRow>,
     pub proxies: Vec<ProxyRow>,
     pub onprem: Vec<AdRow>,
+    pub contacts: Vec<ContactRow>,
 }
 
-/// The stamping for every NeedsStamping mailbox, in the report's output order.
+/// The stamping for every NeedsStamping mailbox, in the report's output order, and the
+/// conversion of the contacts that stand for a mailbox that is not Blocked.
 pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
     let mut out = Stamping::default();
     for &i in &report.order {
-        if report.statuses[i] != Status::NeedsStamping {
+        let target = cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]);
+        // A Ready mailbox is stamped only to convert a contact that stands for it (XT221).
+        let stamped = match report.statuses[i] {
+            Status::NeedsStamping => true,
+            Status::Ready => {
+                cx.stamps(i)
+                    && cx
+                        .stand_ins
+                        .of(i)
+                        .any(|o| contacts::removed_in_cloud(&cx.inputs.target_others[o]))
+            }
+            Status::Blocked => false,
+        };
+        let mailuser = match target {
+            Some(t) => stable_identity(t),
+            None => cx.planned[i].primary.as_deref().unwrap_or_default(),
+        };
+        contact_rows(cx, i, stamped, mailuser, &mut out);
+        if !stamped {
             continue;
         }
         let source = &cx.inputs.sources[i];
-        match cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]) {
+        match target {
             None => new_mailuser(cx, i, source, &mut out),
             Some(t) => {
                 let change = Change::of(cx, i, source, t);
@@ -118,6 +169,43 @@ fn proxies_for(cx: &Context<'_>, i: usize, target: Option<&TargetRecipient>) -> 
         .collect()
 }
 
+/// What the contacts converted for mailbox `i` hand its MailUser: (SMTP addresses to add,
+/// X500/X400 proxies to add), each `PREFIX:value`.
+fn carried(
+    cx: &Context<'_>,
+    i: usize,
+    target: Option<&TargetRecipient>,
+) -> (Vec<String>, Vec<String>) {
+    cx.carried(i, target)
+        .into_iter()
+        .partition(|p| p.starts_with("smtp:"))
+}
+
+/// The contacts that stand for mailbox `i` and are removed for it: in Exchange Online by the
+/// scripts when its stamping is applied (`stamped`), on-premises by hand whatever its status.
+fn contact_rows(cx: &Context<'_>, i: usize, stamped: bool, mailuser: &str, out: &mut Stamping) {
+    for o in cx.stand_ins.of(i) {
+        let other = &cx.inputs.target_others[o];
+        if contacts::Kind::of(other) != Some(contacts::Kind::Contact) {
+            continue;
+        }
+        let action = if contacts::removed_in_cloud(other) {
+            if !stamped {
+                continue;
+            }
+            ContactAction::Remove
+        } else {
+            ContactAction::RemoveOnPremises
+        };
+        out.contacts.push(ContactRow {
+            source: i,
+            other: o,
+            action,
+            mailuser: mailuser.to_string(),
+        });
+    }
+}
+
 fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut Stamping) {
     let planned = &cx.planned[i];
     let (Some(primary), Some(name), Some(alias)) = (
@@ -127,6 +215,7 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
     ) else {
         return;
     };
+    let (carried_smtp, carried_proxies) = carried(cx, i, None);
     out.mailusers.push(MailUserRow {
         source: i,
         action: Some(Action::New),
@@ -151,15 +240,16 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
             .delivery_proxy
             .iter()
             .map(|p| format!("smtp:{p}"))
+            .chain(carried_smtp)
             .collect(),
         to_remove: Vec::new(),
     });
-    out.proxies
-        .extend(proxies_for(cx, i, None).into_iter().map(|proxy| ProxyRow {
-            source: i,
-            identity: primary.clone(),
-            proxy,
-        }));
+    let proxies = proxies_for(cx, i, None).into_iter().chain(carried_proxies);
+    out.proxies.extend(proxies.map(|proxy| ProxyRow {
+        source: i,
+        identity: primary.clone(),
+        proxy,
+    }));
 }
 
 /// How the rows name an existing target: its UPN, which stamping never changes (the primary
@@ -224,6 +314,9 @@ impl Change {
                 .collect();
         }
         c.proxies = proxies_for(cx, i, Some(t));
+        let (smtp, proxies) = carried(cx, i, Some(t));
+        c.add.extend(smtp);
+        c.proxies.extend(proxies);
         c
     }
 

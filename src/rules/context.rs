@@ -7,9 +7,10 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::contacts::{self, StandIns};
 use crate::identity::{self, Planned};
 use crate::index::{FastMap, FastSet, KeyIndex, RowIndex, key};
-use crate::input::values::ProxyKind;
+use crate::input::values::{ProxyKind, ProxySet, domain_of};
 use crate::join::{Joined, Match};
 use crate::model::{Inputs, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
@@ -78,6 +79,17 @@ pub struct Context<'a> {
     /// Per namespace (`Namespace as usize`), value lower-cased -> how many source mailboxes
     /// it is planned for.
     planned_count: [FastMap<String, usize>; 5],
+    /// The contacts and guests that stand for each source mailbox.
+    pub stand_ins: StandIns,
+}
+
+/// Which holders of a value stamping adds a look-up counts.
+#[derive(Debug, Clone, Copy)]
+enum Holders {
+    /// Everyone but the matched target and the contacts the stamping removes first.
+    Colliding,
+    /// Only this other recipient.
+    StandIn(usize),
 }
 
 /// At most this many holders of one value are named (and looked at): a value a hundred
@@ -159,6 +171,7 @@ impl<'a> Context<'a> {
                 )
             },
         );
+        let stand_ins = StandIns::find(&inputs.sources, &inputs.target_others, &space);
         Context {
             inputs,
             joined,
@@ -168,6 +181,7 @@ impl<'a> Context<'a> {
             rank,
             duplicates,
             space,
+            stand_ins,
             planned,
             planned_count,
         }
@@ -177,23 +191,22 @@ impl<'a> Context<'a> {
     /// the plan of another source mailbox.
     pub fn collisions(&self, source: usize) -> Vec<Collision<'_>> {
         let planned = self.planned[source].addresses().map(Cow::Borrowed);
-        self.held(source, Namespace::Smtp, planned)
+        self.held(source, Namespace::Smtp, planned, Holders::Colliding)
     }
 
     /// Who else holds the X500 proxies (`ns` X500: x500:<LegacyExchangeDN> and the source's
     /// own) or X400 proxies (`ns` X400) stamping adds to the target of `source`, when stamping
     /// will change a MailUser.
     pub fn proxy_collisions(&self, source: usize, ns: Namespace) -> Vec<Collision<'_>> {
+        self.proxies_held(source, ns, Holders::Colliding)
+    }
+
+    fn proxies_held(&self, source: usize, ns: Namespace, which: Holders) -> Vec<Collision<'_>> {
         let m = &self.joined.matches[source];
         let target = m.target.map(|t| &self.inputs.targets[t]);
-        let stamped = match target {
-            Some(t) => t.is_mail_user(),
-            None => self.planned[source].primary.is_some(),
-        };
-        if !stamped {
+        if !self.stamps(source) {
             return Vec::new();
         }
-        let matched = m.target.map(Recipient::Target);
         let mut out = Vec::new();
         for (prefix, value) in identity::proxies_to_add(&self.inputs.sources[source], target) {
             let kind = match identity::carried_kind(prefix) {
@@ -204,7 +217,7 @@ impl<'a> Context<'a> {
                 continue;
             }
             for holder in self.space.holders(ns, value).take(NAMED + 1) {
-                if Some(holder) != matched {
+                if self.counts(source, holder, which) {
                     out.push(Collision {
                         ns,
                         value: Cow::Owned(format!("{prefix}:{value}")),
@@ -214,6 +227,14 @@ impl<'a> Context<'a> {
             }
         }
         out
+    }
+
+    /// Whether stamping changes or creates a MailUser for `source`.
+    pub fn stamps(&self, source: usize) -> bool {
+        match self.joined.matches[source].target {
+            Some(t) => self.inputs.targets[t].is_mail_user(),
+            None => self.planned[source].primary.is_some(),
+        }
     }
 
     /// The source's X400 values (lower-cased, no prefix) that another recipient holds, which
@@ -231,12 +252,100 @@ impl<'a> Context<'a> {
     /// Who else holds the Name (`ns` Name) or Alias (`ns` Alias) of the MailUser stamping
     /// creates for `source`.
     pub fn name_collisions(&self, source: usize, ns: Namespace) -> Vec<Collision<'_>> {
+        self.name_held(source, ns, Holders::Colliding)
+    }
+
+    fn name_held(&self, source: usize, ns: Namespace, which: Holders) -> Vec<Collision<'_>> {
         let p = &self.planned[source];
         let value = match ns {
             Namespace::Name => &p.name,
             _ => &p.alias,
         };
-        self.held(source, ns, value.as_deref().map(Cow::Borrowed).into_iter())
+        self.held(
+            source,
+            ns,
+            value.as_deref().map(Cow::Borrowed).into_iter(),
+            which,
+        )
+    }
+
+    /// The values stamping gives the target of `source` (addresses, proxies, Name, Alias)
+    /// that `other`, one of its stand-ins, holds.
+    pub fn stand_in_holds(&self, source: usize, other: usize) -> Vec<Collision<'_>> {
+        let which = Holders::StandIn(other);
+        let planned = self.planned[source].addresses().map(Cow::Borrowed);
+        let mut out = self.held(source, Namespace::Smtp, planned, which);
+        for ns in [Namespace::X500, Namespace::X400] {
+            out.extend(self.proxies_held(source, ns, which));
+        }
+        for ns in [Namespace::Name, Namespace::Alias] {
+            out.extend(self.name_held(source, ns, which));
+        }
+        out
+    }
+
+    /// Whether `holder` of a value stamping gives `source` counts for `which`.
+    fn counts(&self, source: usize, holder: Recipient, which: Holders) -> bool {
+        match which {
+            Holders::Colliding => {
+                let matched = self.joined.matches[source].target.map(Recipient::Target);
+                Some(holder) != matched && !self.converted(source, holder)
+            }
+            Holders::StandIn(o) => holder == Recipient::Other(o),
+        }
+    }
+
+    /// Whether `holder` is a contact that stands for `source` and that the stamping removes
+    /// before it stamps (so what it holds is free by then).
+    pub fn converted(&self, source: usize, holder: Recipient) -> bool {
+        match holder {
+            Recipient::Other(o) => {
+                contacts::removed_in_cloud(&self.inputs.target_others[o])
+                    && self.stand_ins.stands_for(source, holder)
+            }
+            Recipient::Target(_) => false,
+        }
+    }
+
+    /// What converting the contacts that stand for `source` carries to its MailUser
+    /// (`target`, or `None` for a new one), as `PREFIX:value`: values the target has
+    /// already, that stamping adds anyway, or that a third recipient holds are left out.
+    pub fn carried(&self, source: usize, target: Option<&TargetRecipient>) -> Vec<String> {
+        let accepted = |a: &str| {
+            !self.domains.accepted.is_empty()
+                && domain_of(a).is_some_and(|d| self.domains.accepts(&d))
+        };
+        let has = target.map(|t| ProxySet::new(t.email_addresses()));
+        let planned = &self.planned[source];
+        let added = identity::proxies_to_add(&self.inputs.sources[source], target);
+        let mut out: Vec<(ProxyKind, String)> = Vec::new();
+        for o in self.stand_ins.of(source) {
+            let other = &self.inputs.target_others[o];
+            if !contacts::removed_in_cloud(other) {
+                continue;
+            }
+            for (kind, prefix, value) in contacts::carried(other, accepted) {
+                let ns = Namespace::of_proxy(kind).unwrap_or(Namespace::X500);
+                let same = |k: ProxyKind, v: &str| k == kind && v.eq_ignore_ascii_case(value);
+                let redundant = has.as_ref().is_some_and(|h| h.contains(kind, value))
+                    || planned.addresses().any(|a| same(ProxyKind::Smtp, a))
+                    || added
+                        .iter()
+                        .any(|&(p, v)| same(identity::carried_kind(p), v))
+                    || out
+                        .iter()
+                        .any(|(k, v)| same(*k, &v[v.find(':').map_or(0, |c| c + 1)..]));
+                let taken = self
+                    .space
+                    .holders(ns, value)
+                    .take(NAMED + 1)
+                    .any(|h| self.counts(source, h, Holders::Colliding));
+                if !redundant && !taken {
+                    out.push((kind, format!("{prefix}:{value}")));
+                }
+            }
+        }
+        out.into_iter().map(|(_, p)| p).collect()
     }
 
     fn held<'s>(
@@ -244,12 +353,12 @@ impl<'a> Context<'a> {
         source: usize,
         ns: Namespace,
         values: impl Iterator<Item = Cow<'s, str>>,
+        which: Holders,
     ) -> Vec<Collision<'s>> {
-        let matched = self.joined.matches[source].target.map(Recipient::Target);
         let mut out = Vec::new();
         for v in values {
             for holder in self.space.holders(ns, &v).take(NAMED + 1) {
-                if Some(holder) != matched {
+                if self.counts(source, holder, which) {
                     out.push(Collision {
                         ns,
                         value: v.clone(),
@@ -257,9 +366,10 @@ impl<'a> Context<'a> {
                     });
                 }
             }
-            if self.planned_count[ns as usize]
-                .get(key(&v).as_ref())
-                .is_some_and(|&n| n > 1)
+            if matches!(which, Holders::Colliding)
+                && self.planned_count[ns as usize]
+                    .get(key(&v).as_ref())
+                    .is_some_and(|&n| n > 1)
             {
                 out.push(Collision {
                     ns,

@@ -33,6 +33,10 @@ mod xt216_x500_collision;
 mod xt217_name_collision;
 mod xt218_alias_collision;
 mod xt219_x400_held_elsewhere;
+mod xt220_contact_converted;
+mod xt221_contact_duplicate;
+mod xt222_contact_dir_synced;
+mod xt223_guest_for_source;
 mod xt301_previous_mailbox;
 mod xt302_licensed_before_stamping;
 mod xt303_migration_license_missing;
@@ -164,6 +168,10 @@ pub static ALL: &[&dyn Rule] = &[
     &xt217_name_collision::Rule,
     &xt218_alias_collision::Rule,
     &xt219_x400_held_elsewhere::Rule,
+    &xt220_contact_converted::Rule,
+    &xt221_contact_duplicate::Rule,
+    &xt222_contact_dir_synced::Rule,
+    &xt223_guest_for_source::Rule,
     &xt301_previous_mailbox::Rule,
     &xt302_licensed_before_stamping::Rule,
     &xt303_migration_license_missing::Rule,

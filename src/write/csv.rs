@@ -131,6 +131,63 @@ pub fn x500(report: &Report<'_>, stamping: &Stamping, w: &mut dyn Write) -> std:
     out.flush()
 }
 
+pub const CONTACTS_HEADER: [&str; 12] = [
+    "Identity",
+    "Action",
+    "RecipientTypeDetails",
+    "Name",
+    "DisplayName",
+    "PrimarySmtpAddress",
+    "ExternalEmailAddress",
+    "LegacyExchangeDN",
+    "EmailAddresses",
+    "IsDirSynced",
+    "MailUserIdentity",
+    "SourcePrimarySmtpAddress",
+];
+
+/// stamping/contacts.csv: the contacts that stand for migrating mailboxes, removed before the
+/// stamping (scripts/Apply-Stamping.ps1) or on-premises by hand. Every address the contact
+/// held is kept here, so nothing is lost with it.
+pub fn contacts(
+    report: &Report<'_>,
+    stamping: &Stamping,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut out = import_csv_writer(w)?;
+    out.write_record(CONTACTS_HEADER)?;
+    for r in &stamping.contacts {
+        let c = &report.inputs.target_others[r.other];
+        // The primary address finds a contact (no two recipients share one); the Name when a
+        // row has none.
+        let identity = if c.primary_smtp().trim().is_empty() {
+            c.name()
+        } else {
+            c.primary_smtp()
+        };
+        let addresses: Vec<String> = c.email_addresses().map(|p| p.render()).collect();
+        out.write_record([
+            identity,
+            r.action.as_str(),
+            c.recipient_type_details(),
+            c.name(),
+            c.display_name(),
+            c.primary_smtp(),
+            c.external_email_address(),
+            c.legacy_dn(),
+            &addresses.join(";"),
+            match c.is_dir_synced {
+                Some(true) => "True",
+                Some(false) => "False",
+                None => "",
+            },
+            &r.mailuser,
+            report.inputs.sources[r.source].label(),
+        ])?;
+    }
+    out.flush()
+}
+
 pub const PERMISSIONS_HEADER: [&str; 9] = [
     "Permission",
     "Mailbox",

@@ -180,6 +180,19 @@ impl Fixture {
     /// Runs `plan` and returns, per code, the source addresses with that finding ("" = org).
     fn run(&self) -> BTreeMap<String, Vec<String>> {
         let dir = Dir::new("rule");
+        let out = self.plan_in(&dir);
+        let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for f in rows(&out.join("findings.csv")) {
+            found
+                .entry(f["Code"].clone())
+                .or_default()
+                .push(f["SourcePrimarySmtpAddress"].clone());
+        }
+        found
+    }
+
+    /// Plans the fixture in `dir`; returns the plan folder.
+    fn plan_in(&self, dir: &Dir) -> std::path::PathBuf {
         let csv = |header: &[&str], rows: &[Row]| {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(header).unwrap();
@@ -244,13 +257,7 @@ impl Fixture {
             ));
         }
         plan(&a);
-        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for f in rows(&dir.join("out/findings.csv")) {
-            out.entry(f["Code"].clone())
-                .or_default()
-                .push(f["SourcePrimarySmtpAddress"].clone());
-        }
-        out
+        dir.join("out")
     }
 }
 
@@ -583,7 +590,9 @@ const CASES: &[Case] = &[
     }),
     ("XT216", || {
         let mut f = Fixture::with(&["fire", "fire2", "fire3", "calm", "calm2"]);
-        // A GAL-sync contact holds x500:<fire's LegacyExchangeDN>, which fire's target lacks.
+        // A dir-synced GAL-sync contact holds x500:<fire's LegacyExchangeDN>, which fire's
+        // target lacks: Exchange Online cannot remove it, so it blocks (a cloud one would be
+        // converted: XT220).
         f.target("fire").insert(
             "EmailAddresses",
             "SMTP:fire@northwindtraders.com;smtp:fire@northwindtraders.onmicrosoft.com".into(),
@@ -591,10 +600,13 @@ const CASES: &[Case] = &[
         f.others.push(other(
             "MailContact",
             "fire@contoso.com",
-            &[(
-                "EmailAddresses",
-                &format!("SMTP:fire@contoso.com;X500:{}", dn("fire")),
-            )],
+            &[
+                (
+                    "EmailAddresses",
+                    &format!("SMTP:fire@contoso.com;X500:{}", dn("fire")),
+                ),
+                ("IsDirSynced", "True"),
+            ],
         ));
         // A group's LegacyExchangeDN is one of fire2's X500 proxies.
         let old = "/o=Contoso/ou=First Administrative Group/cn=Recipients/cn=fire2";
@@ -637,10 +649,11 @@ const CASES: &[Case] = &[
         for a in ["fire", "fire2", "fire3", "calm2"] {
             f.drop_target(a);
         }
-        // A contact has the Name New-MailUser would give fire, in another case.
+        // A contact for somebody else has the Name New-MailUser would give fire, in another
+        // case.
         f.others.push(other(
             "MailContact",
-            "fire@contoso.com",
+            "fire@fabrikam.com",
             &[("Name", "FIRE")],
         ));
         // fire2 and fire3 would both be created with one Name.
@@ -679,6 +692,100 @@ const CASES: &[Case] = &[
                 &format!("SMTP:sam.lee@fabrikam.com;X400:{}", x400("LEE")),
             )],
         ));
+        (f, vec![FIRE])
+    }),
+    ("XT220", || {
+        let mut f = Fixture::with(&["fire", "fire2", "calm", "calm2", "calm3"]);
+        // fire's target lacks its x500, which its GAL-sync contact holds.
+        f.target("fire").insert(
+            "EmailAddresses",
+            "SMTP:fire@northwindtraders.com;smtp:fire@northwindtraders.onmicrosoft.com".into(),
+        );
+        f.others.push(other(
+            "MailContact",
+            "fire.contact@northwindtraders.com",
+            &[
+                ("ExternalEmailAddress", "SMTP:fire@contoso.com"),
+                (
+                    "LegacyExchangeDN",
+                    "/o=ExchangeLabs/cn=Recipients/cn=contact-fire",
+                ),
+                (
+                    "EmailAddresses",
+                    &format!("SMTP:fire.contact@northwindtraders.com;X500:{}", dn("fire")),
+                ),
+            ],
+        ));
+        // fire2 gets a new MailUser with the Name its contact has.
+        f.drop_target("fire2");
+        f.others.push(other(
+            "MailContact",
+            "fire2@contoso.com",
+            &[("Name", "fire2")],
+        ));
+        // calm's contact holds nothing stamping adds (XT221); calm2's is dir-synced (XT222);
+        // calm3's is claimed by calm3 and fire (it stands for neither, and holds nothing).
+        f.others.push(other("MailContact", "calm@contoso.com", &[]));
+        f.others.push(other(
+            "MailContact",
+            "calm2@contoso.com",
+            &[("IsDirSynced", "True")],
+        ));
+        f.others.push(other(
+            "MailContact",
+            "calm3@contoso.com",
+            &[(
+                "EmailAddresses",
+                "SMTP:calm3@contoso.com;smtp:fire@contoso.com",
+            )],
+        ));
+        (f, vec![FIRE, "fire2@contoso.com"])
+    }),
+    ("XT221", || {
+        let mut f = Fixture::with(&["fire", "calm", "calm2"]);
+        f.others.push(other("MailContact", "fire@contoso.com", &[]));
+        // A dir-synced contact is XT222's; a group with calm2's address stands for nobody.
+        f.others.push(other(
+            "MailContact",
+            "calm@contoso.com",
+            &[("IsDirSynced", "True")],
+        ));
+        f.others.push(other(
+            "MailUniversalDistributionGroup",
+            "calm2-team@northwindtraders.com",
+            &[(
+                "EmailAddresses",
+                "SMTP:calm2-team@northwindtraders.com;smtp:calm2@contoso.com",
+            )],
+        ));
+        (f, vec![FIRE])
+    }),
+    ("XT222", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.others.push(other(
+            "MailContact",
+            "fire.c@fabrikam.com",
+            &[
+                ("ExternalEmailAddress", "SMTP:fire@contoso.com"),
+                ("IsDirSynced", "True"),
+            ],
+        ));
+        f.others.push(other(
+            "MailContact",
+            "calm@contoso.com",
+            &[("IsDirSynced", "False")],
+        ));
+        (f, vec![FIRE])
+    }),
+    ("XT223", || {
+        let mut f = Fixture::with(&["fire", "calm"]);
+        f.others.push(other(
+            "GuestMailUser",
+            "fire_contoso.com#EXT#@northwindtraders.onmicrosoft.com",
+            &[("ExternalEmailAddress", "SMTP:fire@contoso.com")],
+        ));
+        // A contact is not a guest.
+        f.others.push(other("MailContact", "calm@contoso.com", &[]));
         (f, vec![FIRE])
     }),
     ("XT301", || {
@@ -873,4 +980,90 @@ fn a_broken_link_is_one_finding_whatever_it_grants() {
     let got = f.run();
     assert_eq!(got["XT501"], expected);
     assert_eq!(got["XT502"], ["fire2@contoso.com"]);
+}
+
+#[test]
+fn converted_contacts_are_listed_and_hand_their_dn_and_addresses_to_the_mailuser() {
+    let case = CASES.iter().find(|(code, _)| *code == "XT220").unwrap().1;
+    let (f, _) = case();
+    let dir = Dir::new("contacts");
+    let out = f.plan_in(&dir);
+    let mut contacts: Vec<(String, String, String, String)> =
+        rows(&out.join("stamping/contacts.csv"))
+            .into_iter()
+            .map(|r| {
+                (
+                    r["Identity"].clone(),
+                    r["Action"].clone(),
+                    r["MailUserIdentity"].clone(),
+                    r["SourcePrimarySmtpAddress"].clone(),
+                )
+            })
+            .collect();
+    contacts.sort();
+    let row = |id: &str, action: &str, mailuser: &str, source: &str| {
+        (
+            id.to_string(),
+            action.to_string(),
+            mailuser.to_string(),
+            source.to_string(),
+        )
+    };
+    // calm3's contact is claimed by two mailboxes: it stands for neither and stays.
+    assert_eq!(
+        contacts,
+        [
+            row(
+                "calm2@contoso.com",
+                "RemoveOnPremises",
+                "calm2@northwindtraders.com",
+                "calm2@contoso.com"
+            ),
+            row(
+                "calm@contoso.com",
+                "Remove",
+                "calm@northwindtraders.com",
+                "calm@contoso.com"
+            ),
+            row(
+                "fire.contact@northwindtraders.com",
+                "Remove",
+                "fire@northwindtraders.com",
+                FIRE
+            ),
+            row(
+                "fire2@contoso.com",
+                "Remove",
+                "fire2@northwindtraders.com",
+                "fire2@contoso.com"
+            ),
+        ]
+    );
+    let x500: Vec<(String, String)> = rows(&out.join("stamping/x500.csv"))
+        .into_iter()
+        .filter(|r| r["Identity"] == "fire@northwindtraders.com")
+        .map(|r| (r["Identity"].clone(), r["Proxy"].clone()))
+        .collect();
+    assert_eq!(
+        x500,
+        [
+            (
+                "fire@northwindtraders.com".to_string(),
+                format!("x500:{}", dn("fire"))
+            ),
+            (
+                "fire@northwindtraders.com".to_string(),
+                "x500:/o=ExchangeLabs/cn=Recipients/cn=contact-fire".to_string()
+            ),
+        ],
+        "the source's x500 once (the contact's copy of it is not repeated), then the contact's DN"
+    );
+    let fire = rows(&out.join("stamping/mailusers.csv"))
+        .into_iter()
+        .find(|r| r["SourcePrimarySmtpAddress"] == FIRE)
+        .unwrap();
+    assert_eq!(
+        fire["EmailAddressesToAdd"], "smtp:fire.contact@northwindtraders.com",
+        "the contact's address in an accepted domain stays reachable"
+    );
 }

@@ -707,6 +707,37 @@ fn apply_stamping_tells_whatif_from_done_and_never_to_licence_an_unstamped_user(
 }
 
 #[test]
+fn apply_stamping_removes_the_contacts_first_and_holds_back_a_mailuser_whose_contact_stays() {
+    let dir = Dir::new("scripts-contacts");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["Apply-Stamping.ps1"];
+    let at = |t: &str| {
+        s.raw
+            .find(t)
+            .unwrap_or_else(|| panic!("{} lacks {t:?}", s.name))
+    };
+    // Contacts first: the stamping of the MailUsers comes after.
+    assert!(
+        at(
+            "Remove-MailContact -Identity (Get-ObjectId $contact) -Confirm:$false -ErrorAction Stop"
+        ) < at("foreach ($row in $mailUsers)")
+    );
+    has(
+        s,
+        &[
+            // A second run: a contact already gone is done, not an error.
+            "-Result 'AlreadyDone' -Detail 'no such contact: removed by an earlier run or by hand'",
+            // Not the contact the plan saw: left alone.
+            "if ($c.LegacyExchangeDN -and $dn -ne $c.LegacyExchangeDN)",
+            // Its MailUser waits while it is there (declined, failed or dir-synced).
+            "if ($contactLeft.ContainsKey($key))",
+            "$contactLeft[$mailUserKey] = \"its contact $($c.Identity) could not be removed",
+            "'Get-MailContact' { $found = @(Get-MailContact -Identity $Identity -ErrorAction Stop) }",
+        ],
+    );
+}
+
+#[test]
 fn onprem_stamping_writes_guids_as_octets_and_says_a_sync_must_follow() {
     let dir = Dir::new("scripts-onprem");
     let scripts = sample_scripts(&dir);

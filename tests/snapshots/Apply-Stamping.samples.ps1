@@ -4,14 +4,25 @@ Applies xtenant's stamping in the TARGET tenant: creates the missing MailUsers a
 ExchangeGuid, ArchiveGuid, addresses and x500/X400 proxies on every target MailUser.
 
 .DESCRIPTION
-Written by xtenant for the plan in this folder: 349 MailUser rows (stamping\mailusers.csv)
-and 242 proxy rows (stamping\x500.csv). Run it in Exchange Online PowerShell connected to
+Written by xtenant for the plan in this folder: 349 MailUser rows (stamping\mailusers.csv),
+242 proxy rows (stamping\x500.csv) and 0 contact rows (stamping\contacts.csv). Run it in Exchange Online PowerShell connected to
 the target tenant (Connect-ExchangeOnline); it finds ..\stamping\ next to itself.
 
 Run it with -WhatIf first: every change is shown, none is made, and the transcript and results
 are written all the same. One object that fails is logged and the others go on. Each run writes
 logs\Apply-Stamping-<time>.log (transcript) and logs\Apply-Stamping-<time>-results.csv (one row
 per object: Done, AlreadyDone, WhatIf or Failed, the step that failed, and DoNotLicense).
+
+First, the mail contacts that stand for the people stamped here (GAL-sync contacts, made so the
+two companies could mail each other before the merger; stamping\contacts.csv, Action Remove) are
+removed with Remove-MailContact: while one exists, Exchange Online refuses the addresses and x500s
+it holds ("already being used"). A contact whose LegacyExchangeDN is not the export's is left
+alone. The MailUser that replaces it gets the contact's LegacyExchangeDN as an x500 (in x500.csv),
+so replies to old mail sent to the contact still arrive; a MailUser whose contact could not be
+removed is not stamped in this run. Groups the contact was a member of lose it: contacts.csv names
+each contact, for adding the MailUser in its place. Dir-synced contacts (Action RemoveOnPremises)
+cannot be removed here: remove them in on-premises AD and exclude the people from GAL sync, or
+the GAL-sync tool makes them again.
 
 Running it again is safe and finishes what an earlier run left undone: each object is read first
 and only what still differs is changed. A MailUser that an earlier run created, but whose
@@ -79,6 +90,7 @@ function New-RandomPassword {
 $TargetDeliveryDomain = 'northwindtraders.onmicrosoft.com'
 $PlannedMailUserRows = 349
 $PlannedProxyRows = 242
+$PlannedContactRows = 0
 $EmptyGuid = '00000000-0000-0000-0000-000000000000'
 
 $StampingFolder = Resolve-Folder $StampingFolder
@@ -92,6 +104,49 @@ try {
     }
     if ($proxyRows.Count -ne $PlannedProxyRows) {
         Write-Warning "x500.csv has $($proxyRows.Count) rows; xtenant wrote $PlannedProxyRows. Was it edited?"
+    }
+    $contactRows = @(Import-PlanCsv (Join-Path $StampingFolder 'contacts.csv'))
+    if ($contactRows.Count -ne $PlannedContactRows) {
+        Write-Warning "contacts.csv has $($contactRows.Count) rows; xtenant wrote $PlannedContactRows. Was it edited?"
+    }
+
+    # 0. The contacts that stand for the people stamped here go first: while one exists,
+    # Exchange Online refuses the addresses and x500s it holds. A MailUser whose contact is
+    # still there is not stamped in this run (its stamping would be refused).
+    $contactLeft = @{}
+    foreach ($c in $contactRows) {
+        $mailUserKey = "$($c.MailUserIdentity)".ToLowerInvariant()
+        if ($c.Action -ne 'Remove') {
+            $contactLeft[$mailUserKey] = "its contact $($c.Identity) is dir-synced: remove it in on-premises AD, exclude the person from GAL sync, sync, then run this script again"
+            Add-Result -Object $c.Identity -Action $c.Action -Result 'Skipped' -Detail 'dir-synced: Exchange Online cannot remove it; remove it in on-premises AD and exclude the person from GAL sync' -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+            continue
+        }
+        $step = 'Get-MailContact'
+        try {
+            $contact = Find-Object 'Get-MailContact' $c.Identity
+            if ($null -eq $contact) {
+                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'AlreadyDone' -Detail 'no such contact: removed by an earlier run or by hand' -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+                continue
+            }
+            $dn = "$(Get-Prop $contact 'LegacyExchangeDN')"
+            if ($c.LegacyExchangeDN -and $dn -ne $c.LegacyExchangeDN) {
+                throw "its LegacyExchangeDN is $dn, not the export's $($c.LegacyExchangeDN): not the contact the plan saw; left alone; export the target again and plan again"
+            }
+            if ("$(Get-Prop $contact 'IsDirSynced')" -eq 'True') {
+                throw 'it is dir-synced: remove it in on-premises AD and exclude the person from GAL sync'
+            }
+            $step = 'Remove-MailContact'
+            if ($PSCmdlet.ShouldProcess($c.Identity, 'Remove-MailContact')) {
+                Remove-MailContact -Identity (Get-ObjectId $contact) -Confirm:$false -ErrorAction Stop
+                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'Done' -Detail "stood for $($c.SourcePrimarySmtpAddress); its addresses are in contacts.csv" -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+            } else {
+                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result (Get-NotMade) -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+                if (-not $WhatIfPreference) { $contactLeft[$mailUserKey] = "its contact $($c.Identity) was not removed (declined)" }
+            }
+        } catch {
+            $contactLeft[$mailUserKey] = "its contact $($c.Identity) could not be removed: $($_.Exception.Message)"
+            Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
+        }
     }
 
     # The x500 and X400 proxies of each target. X400 values contain ';': the file holds one proxy
@@ -113,6 +168,10 @@ try {
         if ($proxiesOf.ContainsKey($key)) {
             $proxies = @($proxiesOf[$key])
             $proxiesOf.Remove($key)
+        }
+        if ($contactLeft.ContainsKey($key)) {
+            Add-Result -Object $row.Identity -Action $row.Action -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More ([ordered]@{ Step = 'Remove-MailContact'; DoNotLicense = $true })
+            continue
         }
         $step = 'Get-MailUser'
         $changed = 0
@@ -295,6 +354,10 @@ try {
     foreach ($identity in $proxyTargets) {
         $key = $identity.ToLowerInvariant()
         if (-not $proxiesOf.ContainsKey($key)) { continue }
+        if ($contactLeft.ContainsKey($key)) {
+            Add-Result -Object $identity -Action 'Proxies' -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More ([ordered]@{ Step = 'Remove-MailContact'; DoNotLicense = $false })
+            continue
+        }
         $step = 'Get-MailUser'
         try {
             $object = Find-Object 'Get-MailUser' $identity

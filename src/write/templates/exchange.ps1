@@ -29,6 +29,7 @@ function Find-Object([string] $Cmdlet, [string] $Identity) {
     try {
         switch ($Cmdlet) {
             'Get-MailUser' { $found = @(Get-MailUser -Identity $Identity -ErrorAction Stop) }
+            'Get-MailContact' { $found = @(Get-MailContact -Identity $Identity -ErrorAction Stop) }
             'Get-Recipient' { $found = @(Get-Recipient -Identity $Identity -ErrorAction Stop) }
             'Get-RemoteMailbox' { $found = @(Get-RemoteMailbox -Identity $Identity -ErrorAction Stop) }
             default { throw "Find-Object: $Cmdlet is not a lookup this script knows" }
