@@ -399,6 +399,12 @@ impl TargetRecipient {
         t.is_empty() || t.eq_ignore_ascii_case("MailUser")
     }
 
+    /// A GuestMailUser: matched only by ExchangeGuid or the mapping file, never by address.
+    pub fn is_guest(&self) -> bool {
+        self.recipient_type_details()
+            .eq_ignore_ascii_case("GuestMailUser")
+    }
+
     /// EmailAddresses, in the order exported.
     pub fn email_addresses(&self) -> impl Iterator<Item = Proxy<'_>> + Clone {
         self.texts.proxies()

@@ -1067,3 +1067,33 @@ fn converted_contacts_are_listed_and_hand_their_dn_and_addresses_to_the_mailuser
         "the contact's address in an accepted domain stays reachable"
     );
 }
+
+#[test]
+fn a_guest_in_the_target_export_is_never_the_match() {
+    // Get-MailUser lists guests: one for fire points at fire's address and holds its x500.
+    let mut f = Fixture::with(&["fire", "calm"]);
+    f.drop_target("fire");
+    f.targets.push(Row::from([
+        ("Alias", "fire_contoso.com#EXT#".to_string()),
+        (
+            "PrimarySmtpAddress",
+            "fire_contoso.com#EXT#@northwindtraders.onmicrosoft.com".into(),
+        ),
+        (
+            "EmailAddresses",
+            "SMTP:fire_contoso.com#EXT#@northwindtraders.onmicrosoft.com".into(),
+        ),
+        ("ExternalEmailAddress", "SMTP:fire@contoso.com".into()),
+        ("RecipientTypeDetails", "GuestMailUser".into()),
+    ]));
+    let found = f.run();
+    assert_eq!(
+        found.get("XT101").map(Vec::as_slice),
+        Some(&[FIRE.to_string()][..])
+    );
+    assert_eq!(
+        found.get("XT104"),
+        None,
+        "the guest is not taken for fire's target"
+    );
+}
