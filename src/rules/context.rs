@@ -284,6 +284,24 @@ impl<'a> Context<'a> {
         out
     }
 
+    /// `X (kind) stands for this person`, and what of the stamping it holds: the opening
+    /// of a stand-in's finding.
+    pub fn stand_in_message(&self, source: usize, other: usize) -> String {
+        let holds = self.stand_in_holds(source, other);
+        let values: Vec<&str> = holds.iter().map(|c| &*c.value).collect();
+        let mut message = format!(
+            "{} stands for this person",
+            self.describe(Recipient::Other(other))
+        );
+        if !values.is_empty() {
+            message.push_str(&format!(
+                " and holds {}, which stamping needs",
+                contacts::list(&values)
+            ));
+        }
+        message
+    }
+
     /// Whether `holder` of a value stamping gives `source` counts for `which`.
     fn counts(&self, source: usize, holder: Recipient, which: Holders) -> bool {
         match which {

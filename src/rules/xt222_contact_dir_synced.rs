@@ -28,21 +28,11 @@ impl super::Rule for Rule {
             if Kind::of(other) != Some(Kind::Contact) || contacts::removed_in_cloud(other) {
                 continue;
             }
-            let holds = cx.cx.stand_in_holds(cx.index, o);
-            let values: Vec<&str> = holds.iter().map(|c| &*c.value).collect();
-            let held = if values.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " and holds {}, which stamping needs",
-                    contacts::list(&values)
-                )
-            };
             out.push(cx.finding(
                 &META,
                 format!(
-                    "{} is dir-synced, stands for this person{held}: remove it on-premises and exclude the person from GAL sync",
-                    cx.cx.describe(crate::space::Recipient::Other(o)),
+                    "{}; it is dir-synced: remove it on-premises and exclude the person from GAL sync",
+                    cx.cx.stand_in_message(cx.index, o)
                 ),
                 "exclude the person from GAL sync, remove the contact on-premises (stamping/contacts.csv), sync, export again",
             ));

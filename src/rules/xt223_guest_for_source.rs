@@ -2,7 +2,7 @@
 //! the match, and it is removed or converted before the person's MailUser is stamped.
 
 use super::{Finding, MailboxCx, RuleMeta, Severity};
-use crate::contacts::{self, Kind};
+use crate::contacts::Kind;
 
 pub struct Rule;
 
@@ -27,21 +27,11 @@ impl super::Rule for Rule {
             if Kind::of(&cx.cx.inputs.target_others[o]) != Some(Kind::Guest) {
                 continue;
             }
-            let holds = cx.cx.stand_in_holds(cx.index, o);
-            let values: Vec<&str> = holds.iter().map(|c| &*c.value).collect();
-            let held = if values.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " and holds {}, which stamping needs",
-                    contacts::list(&values)
-                )
-            };
             out.push(cx.finding(
                 &META,
                 format!(
-                    "{} stands for this person{held}: remove it, or convert it to an internal user and map it",
-                    cx.cx.describe(crate::space::Recipient::Other(o)),
+                    "{}: remove it, or convert it to an internal user and map it",
+                    cx.cx.stand_in_message(cx.index, o)
                 ),
                 "remove the guest in Entra ID, or convert it to an internal user and map this mailbox to it",
             ));
