@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
-use crate::input::values::{ascii_fold as ascii, split_proxies};
+use crate::input::values::{ascii_fold as ascii, local_part, split_proxies};
 use crate::write::Staging;
 
 const SRC: &str = "contoso.com";
@@ -61,6 +61,17 @@ pub const TARGET_HEADER: [&str; 14] = [
     "PersistedCapabilities",
     "RecoverableItemsQuota",
     "SKUAssigned",
+];
+pub const OTHER_HEADER: [&str; 9] = [
+    "Name",
+    "Alias",
+    "DisplayName",
+    "PrimarySmtpAddress",
+    "ExternalEmailAddress",
+    "EmailAddresses",
+    "LegacyExchangeDN",
+    "RecipientTypeDetails",
+    "IsDirSynced",
 ];
 const STATS_HEADER: [&str; 5] = [
     "MailboxGuid",
@@ -198,6 +209,8 @@ pub struct Tenants {
     pub recipient_permissions: Vec<Vec<String>>,
     pub scope: Vec<Vec<String>>,
     pub target: Vec<Vec<String>>,
+    /// The target's contacts, groups, public folders and guests.
+    pub others: Vec<Vec<String>>,
     pub domains: Vec<Vec<String>>,
     pub key: Vec<Vec<String>>,
 }
@@ -208,7 +221,7 @@ type FileSpec<'a> = (&'a str, Shape, &'a [&'a str], &'a [Vec<String>]);
 /// Writes the sample tenants and their xtenant.toml into `dir`.
 pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
     let t = generate(opts);
-    let files: [FileSpec<'_>; 8] = [
+    let files: [FileSpec<'_>; 9] = [
         (
             "source-mailboxes.csv",
             Shape::WINPS_UNICODE,
@@ -241,6 +254,12 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
             &t.target,
         ),
         (
+            "target-other-recipients.csv",
+            Shape::PS7,
+            &OTHER_HEADER,
+            &t.others,
+        ),
+        (
             "target-accepted-domains.csv",
             Shape::PS7,
             &DOMAIN_HEADER,
@@ -265,6 +284,7 @@ mailbox-permissions = \"mailbox-permissions.csv\"
 recipient-permissions = \"recipient-permissions.csv\"
 scope-members = \"scope-members.csv\"
 target-recipients = \"target-recipients.csv\"
+target-other-recipients = \"target-other-recipients.csv\"
 accepted-domains = \"target-accepted-domains.csv\"
 
 [waves]
@@ -609,6 +629,7 @@ pub fn generate(opts: &Options) -> Tenants {
     let mut people: Vec<Person> = Vec::with_capacity(opts.users);
     let mut used = std::collections::HashMap::new();
     let mut plants = Vec::with_capacity(opts.users);
+    let mut others_rng = Rng(opts.seed ^ 0x6a15_c0de_0000_0016);
 
     while people.len() < opts.users {
         let plant = Plant::draw(&mut rng);
@@ -651,7 +672,15 @@ pub fn generate(opts: &Options) -> Tenants {
             _ => {}
         }
         t.source.push(source);
-        let (code, status) = plant.code_and_status();
+        // Drawn from a stream of their own, so the other plants come out as they always did.
+        let stand_in = if second {
+            StandIn::None
+        } else {
+            StandIn::draw(plant, &mut others_rng)
+        };
+        let (code, status) = stand_in
+            .code_and_status()
+            .unwrap_or_else(|| plant.code_and_status());
         t.key
             .push(vec![p.primary.clone(), status.into(), code.into()]);
         if plant != Plant::OutOfScope {
@@ -672,7 +701,9 @@ pub fn generate(opts: &Options) -> Tenants {
                 .filter(|_| plants.get(i + 1).is_some_and(|x| x.1))
         };
         targets_for(p, plant, second, partner, &mut rng, &mut t.target);
+        stand_in_for(p, stand_in, &mut others_rng, &mut t);
     }
+    background_others(opts.users / 25, &mut others_rng, &mut t.others);
     permissions(&people, &mut rng, &mut t);
     extra_permissions(&people, opts, &mut t);
     native_targets(opts.users / 10, &mut rng, &mut t.target);
@@ -1186,5 +1217,151 @@ mod tests {
     fn sizes_are_written_like_byte_quantified_size() {
         assert_eq!(size_text(1_324_567_890), "1.234 GB (1,324,567,890 bytes)");
         assert_eq!(size_text(6_226), "0.006 MB (6,226 bytes)");
+    }
+}
+
+/// A recipient of the target that stands for a source person, planted beside the person's own
+/// plant (drawn for Clean and TargetMissing people only, so the two never mix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StandIn {
+    None,
+    /// A GAL-sync contact beside a correct MailUser: XT221, still Ready.
+    Duplicate,
+    /// A GAL-sync contact holding x500:<LegacyExchangeDN>, which the MailUser lacks: XT220.
+    Converted,
+    /// The same, dir-synced: it cannot be removed in Exchange Online (XT222, XT216 blocks).
+    DirSynced,
+    /// A guest account for the person: XT223, still Ready.
+    Guest,
+    /// No MailUser yet, and a group holds the address the new one would get: XT214.
+    GroupHoldsAddress,
+}
+
+impl StandIn {
+    fn draw(plant: Plant, rng: &mut Rng) -> StandIn {
+        let roll = rng.below(1000);
+        match plant {
+            Plant::Clean => match roll {
+                0..100 => StandIn::Duplicate,
+                100..140 => StandIn::Converted,
+                140..150 => StandIn::DirSynced,
+                150..165 => StandIn::Guest,
+                _ => StandIn::None,
+            },
+            Plant::TargetMissing if roll < 150 => StandIn::GroupHoldsAddress,
+            _ => StandIn::None,
+        }
+    }
+
+    fn code_and_status(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            StandIn::None => None,
+            StandIn::Duplicate => Some(("XT221", "Ready")),
+            StandIn::Converted => Some(("XT220", "NeedsStamping")),
+            StandIn::DirSynced => Some(("XT222", "Blocked")),
+            StandIn::Guest => Some(("XT223", "Ready")),
+            StandIn::GroupHoldsAddress => Some(("XT214", "Blocked")),
+        }
+    }
+}
+
+/// A LegacyExchangeDN of the target tenant.
+fn target_dn(rng: &mut Rng, name: &str) -> String {
+    format!(
+        "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={}-{name}",
+        rng.hex32()
+    )
+}
+
+/// Plants `stand_in` for `p`: a row of the target's other recipients, and for a contact that
+/// holds the person's x500, the person's MailUser (the last target row) without it.
+fn stand_in_for(p: &Person, stand_in: StandIn, rng: &mut Rng, t: &mut Tenants) {
+    let contact = |rng: &mut Rng, proxies: String, synced: bool| {
+        vec![
+            format!("{} (Contoso)", p.display),
+            format!("{}-contoso", p.alias),
+            format!("{} (Contoso)", p.display),
+            p.primary.clone(),
+            format!("SMTP:{}", p.primary),
+            proxies,
+            target_dn(rng, &p.alias),
+            "MailContact".into(),
+            if synced { "True" } else { "False" }.into(),
+        ]
+    };
+    let row = match stand_in {
+        StandIn::None => return,
+        StandIn::Duplicate => contact(rng, format!("SMTP:{}", p.primary), false),
+        StandIn::Converted | StandIn::DirSynced => {
+            // GAL-sync tools give the contact the person's x500, so replies to old mail work
+            // in both tenants; the MailUser was made without it.
+            if let Some(target) = t.target.last_mut() {
+                let kept: Vec<&str> = split_proxies(&target[5])
+                    .into_iter()
+                    .filter(|x| !x.starts_with("x500:"))
+                    .collect();
+                target[5] = kept.join(";");
+            }
+            let proxies = format!("SMTP:{};X500:{}", p.primary, p.legacy_dn);
+            contact(rng, proxies, stand_in == StandIn::DirSynced)
+        }
+        StandIn::Guest => {
+            let guest = format!("{}_{SRC}#EXT#", local_part(&p.primary));
+            let address = format!("{guest}@{TGT_INITIAL}");
+            vec![
+                guest.clone(),
+                guest.replace('#', "_"),
+                p.display.clone(),
+                address.clone(),
+                format!("SMTP:{}", p.primary),
+                format!("SMTP:{address}"),
+                target_dn(rng, &p.alias),
+                "GuestMailUser".into(),
+                "False".into(),
+            ]
+        }
+        StandIn::GroupHoldsAddress => {
+            // A list named after the person, made in the target before the merger.
+            let address = format!("{}@{TGT}", p.first_last);
+            vec![
+                format!("{} list", p.display),
+                format!("{}-list", p.alias),
+                format!("{} list", p.display),
+                address.clone(),
+                String::new(),
+                format!("SMTP:{address}"),
+                target_dn(rng, &p.alias),
+                "MailUniversalDistributionGroup".into(),
+                "False".into(),
+            ]
+        }
+    };
+    t.others.push(row);
+}
+
+/// Groups, public folders and dynamic groups that stand for nobody and hold nothing stamping
+/// adds: the address space a real target has.
+fn background_others(n: usize, rng: &mut Rng, out: &mut Vec<Vec<String>>) {
+    const KINDS: [&str; 5] = [
+        "MailUniversalDistributionGroup",
+        "MailUniversalSecurityGroup",
+        "GroupMailbox",
+        "DynamicDistributionGroup",
+        "PublicFolder",
+    ];
+    for i in 0..n {
+        let alias = format!("grp{i:05}");
+        let address = format!("{alias}@{TGT}");
+        out.push(vec![
+            format!("Group {i:05}"),
+            alias.clone(),
+            format!("Group {i:05}"),
+            address.clone(),
+            String::new(),
+            format!("SMTP:{address};smtp:{alias}@{TGT_INITIAL}"),
+            target_dn(rng, &alias),
+            KINDS[i % KINDS.len()].into(),
+            if i % 7 == 0 { "True" } else { "False" }.into(),
+        ]);
     }
 }

@@ -4,8 +4,8 @@ Applies xtenant's stamping of the TARGET's dir-synced users in the target's on-p
 Directory: msExchMailboxGuid, msExchArchiveGUID, mail, targetAddress and proxyAddresses.
 
 .DESCRIPTION
-Written by xtenant for the plan in this folder: stamping\onprem-ad.csv holds 94 attribute
-change(s) for 65 user(s). Their MailUsers in Exchange Online are synchronised from
+Written by xtenant for the plan in this folder: stamping\onprem-ad.csv holds 122 attribute
+change(s) for 89 user(s). Their MailUsers in Exchange Online are synchronised from
 on-premises AD, where Set-MailUser cannot change them. Run this on a machine with the
 ActiveDirectory module (RSAT), as an account that may write these attributes.
 

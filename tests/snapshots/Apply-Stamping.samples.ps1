@@ -1,12 +1,14 @@
 ﻿<#
 .SYNOPSIS
-Applies xtenant's stamping in the TARGET tenant: creates the missing MailUsers and stamps
-ExchangeGuid, ArchiveGuid, addresses and x500/X400 proxies on every target MailUser.
+Applies xtenant's stamping in the TARGET tenant: removes the GAL-sync contacts that stand for
+the people it stamps, creates the missing MailUsers and stamps ExchangeGuid, ArchiveGuid,
+addresses and x500/X400 proxies on every target MailUser.
 
 .DESCRIPTION
-Written by xtenant for the plan in this folder: 349 MailUser rows (stamping\mailusers.csv),
-242 proxy rows (stamping\x500.csv) and 0 contact rows (stamping\contacts.csv). Run it in Exchange Online PowerShell connected to
-the target tenant (Connect-ExchangeOnline); it finds ..\stamping\ next to itself.
+Written by xtenant for the plan in this folder: 339 MailUser rows (stamping\mailusers.csv),
+414 proxy rows (stamping\x500.csv) and 183 contact rows (stamping\contacts.csv).
+Run it in Exchange Online PowerShell connected to the target tenant (Connect-ExchangeOnline); it
+finds ..\stamping\ next to itself.
 
 Run it with -WhatIf first: every change is shown, none is made, and the transcript and results
 are written all the same. One object that fails is logged and the others go on. Each run writes
@@ -88,9 +90,9 @@ function New-RandomPassword {
 
 # Written by xtenant when the plan was made.
 $TargetDeliveryDomain = 'northwindtraders.onmicrosoft.com'
-$PlannedMailUserRows = 349
-$PlannedProxyRows = 242
-$PlannedContactRows = 0
+$PlannedMailUserRows = 339
+$PlannedProxyRows = 414
+$PlannedContactRows = 183
 $EmptyGuid = '00000000-0000-0000-0000-000000000000'
 
 $StampingFolder = Resolve-Folder $StampingFolder

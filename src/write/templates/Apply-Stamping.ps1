@@ -1,12 +1,14 @@
 <#
 .SYNOPSIS
-Applies xtenant's stamping in the TARGET tenant: creates the missing MailUsers and stamps
-ExchangeGuid, ArchiveGuid, addresses and x500/X400 proxies on every target MailUser.
+Applies xtenant's stamping in the TARGET tenant: removes the GAL-sync contacts that stand for
+the people it stamps, creates the missing MailUsers and stamps ExchangeGuid, ArchiveGuid,
+addresses and x500/X400 proxies on every target MailUser.
 
 .DESCRIPTION
 Written by xtenant for the plan in this folder: !MAILUSER_ROWS! MailUser rows (stamping\mailusers.csv),
-!PROXY_ROWS! proxy rows (stamping\x500.csv) and !CONTACT_ROWS! contact rows (stamping\contacts.csv). Run it in Exchange Online PowerShell connected to
-the target tenant (Connect-ExchangeOnline); it finds ..\stamping\ next to itself.
+!PROXY_ROWS! proxy rows (stamping\x500.csv) and !CONTACT_ROWS! contact rows (stamping\contacts.csv).
+Run it in Exchange Online PowerShell connected to the target tenant (Connect-ExchangeOnline); it
+finds ..\stamping\ next to itself.
 
 Run it with -WhatIf first: every change is shown, none is made, and the transcript and results
 are written all the same. One object that fails is logged and the others go on. Each run writes
