@@ -250,10 +250,12 @@ fn set_proxies(row: &mut Object, list: Vec<String>) {
     row.insert("EmailAddresses".into(), list.join(";"));
 }
 
-fn apply(out: &Path, tenant: &mut Tenant) {
+/// Applies the plan in `out`; `remove_contacts` false leaves the contacts in place (to show
+/// that the simulator refuses what they hold).
+fn apply(out: &Path, tenant: &mut Tenant, remove_contacts: bool) {
     // Apply-Stamping.ps1 removes the contacts first; dir-synced ones are left to on-premises.
     for r in rows(&out.join("stamping/contacts.csv")) {
-        if r["Action"] == "Remove" {
+        if remove_contacts && r["Action"] == "Remove" {
             tenant.remove_contact(&r["Identity"]);
         }
     }
@@ -418,8 +420,22 @@ fn round_trip(tenant: &Path, dir: &Dir) {
         .collect();
     assert!(needs.len() > 100, "the tenant has mailboxes to stamp");
 
+    // The simulator is strict: with the contacts left in place, what they hold is refused.
+    let converted = rows(&before_dir.join("stamping/contacts.csv"))
+        .iter()
+        .filter(|r| r["Action"] == "Remove")
+        .count();
+    assert!(converted > 10, "{converted} contacts to convert");
+    let mut unconverted = Tenant::read(&tenant.join("target-recipients.csv"), others);
+    apply(&before_dir, &mut unconverted, false);
+    assert!(
+        unconverted.refused.len() >= converted / 4,
+        "only {} refusals with {converted} contacts left in place",
+        unconverted.refused.len()
+    );
+
     let mut targets = Tenant::read(&tenant.join("target-recipients.csv"), others);
-    apply(&before_dir, &mut targets);
+    apply(&before_dir, &mut targets, true);
     assert!(
         targets.refused.is_empty(),
         "{} changes Exchange Online would refuse: {:?}",
