@@ -431,3 +431,88 @@ fn the_canonical_column_wins_over_an_alias() {
         "{notices:?}"
     );
 }
+
+/// Plans the 300-user tenants with `others` as their one --target-other-recipients file.
+fn plan_with_others(dir: &Dir, tag: &str, others: Vec<u8>) -> Result<Vec<u8>, String> {
+    let t = tenants();
+    let s = dir.write(
+        &format!("{tag}-source.csv"),
+        Shape::PS7.render(&SOURCE_HEADER, &t.source),
+    );
+    let tg = dir.write(
+        &format!("{tag}-target.csv"),
+        Shape::PS7.render(&TARGET_HEADER, &t.target),
+    );
+    let o = dir.write(&format!("{tag}-others.csv"), others);
+    let out = dir.join(&format!("{tag}-out"));
+    let mut a = args(&s, &tg, &out);
+    a.target_other_recipients = vec![o];
+    let config = xtenant::config::Config::from_args(&a).unwrap();
+    match xtenant::plan(&config) {
+        Ok(_) => Ok(std::fs::read(out.join("findings.csv")).unwrap()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[test]
+fn the_other_recipients_file_is_read_in_every_shape_and_refused_like_the_others() {
+    let dir = Dir::new("others-shapes");
+    let t = tenants();
+    let header = &sample::OTHER_HEADER;
+    // Every shape PowerShell and Excel write gives the same findings.
+    let shapes = [
+        ("ps7", Shape::PS7.render(header, &t.others)),
+        ("winps", Shape::WINPS_UNICODE.render(header, &t.others)),
+        (
+            "semicolon",
+            Shape::CULTURE_SEMICOLON.render(header, &t.others),
+        ),
+        ("reshaped", reshaped(header, &t.others)),
+        ("clixml", clixml(header, &t.others)),
+    ];
+    let mut first: Option<Vec<u8>> = None;
+    for (tag, bytes) in shapes {
+        let findings = plan_with_others(&dir, tag, bytes).unwrap();
+        match &first {
+            None => first = Some(findings),
+            Some(f) => assert!(f == &findings, "{tag} gives other findings"),
+        }
+    }
+    let first = String::from_utf8(first.unwrap()).unwrap();
+    assert!(first.contains("XT221"), "the stand-ins are found");
+
+    // A missing column, an unflattened list, a broken row: the same errors as any export.
+    let e =
+        plan_with_others(&dir, "missing", b"Name,Alias\r\nSales,sales\r\n".to_vec()).unwrap_err();
+    assert!(
+        e.contains("missing-others.csv: this is not an export of the target's other recipients"),
+        "{e}"
+    );
+    assert!(
+        e.contains("missing column(s) \"PrimarySmtpAddress\", \"EmailAddresses\""),
+        "{e}"
+    );
+    assert!(e.contains("Get-MailContact -ResultSize Unlimited"), "{e}");
+    let e = plan_with_others(
+        &dir,
+        "unflattened",
+        b"PrimarySmtpAddress,EmailAddresses\r\nsales@northwindtraders.com,System.Collections.ArrayList\r\n".to_vec(),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("unflattened-others.csv:2, column 2 (EmailAddresses)"),
+        "{e}"
+    );
+    let e = plan_with_others(
+        &dir,
+        "broken",
+        b"PrimarySmtpAddress,EmailAddresses,Name\r\nsales@northwindtraders.com,SMTP:sales@northwindtraders.com,Sales, EMEA\r\n".to_vec(),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains(
+            "broken-others.csv:2: malformed row: expected 3 fields as in the header, found 4"
+        ),
+        "{e}"
+    );
+}
