@@ -235,6 +235,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         domains: &domains,
         settings: &config.waves,
         sheet_rows: config.sheet_rows,
+        contacts: write::xlsx::ContactIndex::new(&stamping.contacts),
     };
     // The workbook is written while the CSVs are: two cores, two jobs.
     let mut xlsx_slot = staging.slot("readiness.xlsx")?;

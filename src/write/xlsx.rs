@@ -20,6 +20,7 @@ use crate::date::Date;
 use crate::plan::{Broken, Plan, Side};
 use crate::report::Report;
 use crate::rules::{self, Domains, RuleMeta, Severity, Status};
+use crate::stamp::{ContactAction, ContactRow};
 
 /// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
 pub const SHEET_ROWS: usize = 1_048_575;
@@ -40,6 +41,45 @@ pub struct Data<'a> {
     pub settings: &'a WaveSettings,
     /// Data rows per sheet before it continues on `Name (2)`; `SHEET_ROWS` but in tests.
     pub sheet_rows: usize,
+    /// The contacts the stamping removes, by mailbox.
+    pub contacts: ContactIndex<'a>,
+}
+
+/// stamping/contacts.csv's rows by source mailbox, for the Mailboxes sheet's Contact column.
+#[derive(Debug, Default)]
+pub struct ContactIndex<'a> {
+    by_source: HashMap<usize, Vec<&'a ContactRow>>,
+    /// Rows removed in Exchange Online (Action Remove), and on-premises.
+    removed: usize,
+    on_premises: usize,
+}
+
+impl<'a> ContactIndex<'a> {
+    pub fn new(rows: &'a [ContactRow]) -> ContactIndex<'a> {
+        let mut index = ContactIndex::default();
+        for r in rows {
+            index.by_source.entry(r.source).or_default().push(r);
+            match r.action {
+                ContactAction::Remove => index.removed += 1,
+                ContactAction::RemoveOnPremises => index.on_premises += 1,
+            }
+        }
+        index
+    }
+
+    /// `<contact> (Remove)` for each contact of mailbox `i`, joined by "; ".
+    fn describe(&self, report: &Report<'_>, i: usize) -> String {
+        self.by_source.get(&i).map_or_else(String::new, |rows| {
+            let each: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let c = &report.inputs.target_others[r.other];
+                    format!("{} ({})", c.label(), r.action.as_str())
+                })
+                .collect();
+            each.join("; ")
+        })
+    }
 }
 
 /// Builds the workbook; `save` writes it.
@@ -365,7 +405,7 @@ fn prepare(
     Ok(())
 }
 
-const MAILBOX_COLUMNS: [(&str, f64); 15] = [
+const MAILBOX_COLUMNS: [(&str, f64); 16] = [
     ("Source address", 34.0),
     ("Alias", 18.0),
     ("Display name", 28.0),
@@ -381,6 +421,7 @@ const MAILBOX_COLUMNS: [(&str, f64); 15] = [
     ("Mailbox GB", 12.0),
     ("Archive GB", 12.0),
     ("Codes", 30.0),
+    ("Contact", 34.0),
 ];
 
 const FINDING_COLUMNS: [(&str, f64); 8] = [
@@ -513,11 +554,13 @@ fn mailbox_row(data: &Data<'_>, i: usize, row: u32, styles: &[Option<u32>], out:
     ];
     let size = |b: Option<u64>| b.map_or(Cell::Empty, |b| Cell::Number(gb(b)));
     let stats = s.stats.as_ref();
-    let cells: [Cell<'_>; 15] = std::array::from_fn(|c| match c {
+    let contacts = data.contacts.describe(report, i);
+    let cells: [Cell<'_>; 16] = std::array::from_fn(|c| match c {
         0..12 => cell(&texts[c]),
         12 => size(stats.and_then(|st| st.total_item_size)),
         13 => size(stats.and_then(|st| st.archive_size)),
-        _ => cell(&codes),
+        14 => cell(&codes),
+        _ => cell(&contacts),
     });
     sheet_xml::row(out, row, &cells, styles);
 }
@@ -958,6 +1001,17 @@ fn write_summary(
         .sum();
     let planned: usize = data.plan.waves.iter().map(|w| w.users()).sum();
     let moving = report.count(Status::Ready) + report.count(Status::NeedsStamping);
+    // Each converted contact is one XT220 or XT221 of a mailbox that is not Blocked; each
+    // dir-synced one, one XT222.
+    let (converted, on_premises) = report
+        .findings
+        .iter()
+        .filter_map(|f| Some((f.code, f.source?)))
+        .fold((0, 0), |(c, o), (code, i)| match code {
+            "XT220" | "XT221" if report.statuses[i] != Status::Blocked => (c + 1, o),
+            "XT222" => (c, o + 1),
+            _ => (c, o),
+        });
     let sheets = |kind: Kind, name: &str| match pages.iter().filter(|(_, p)| p.kind == kind).count()
     {
         1 => format!("{name} sheet"),
@@ -993,6 +1047,18 @@ fn write_summary(
             format!("findings.csv, {}", sheets(Kind::Findings, "Findings")),
             report.findings.len(),
             report.findings.len(),
+        ),
+        (
+            "GAL-sync contacts converted",
+            "stamping/contacts.csv, Action Remove".to_string(),
+            data.contacts.removed,
+            converted,
+        ),
+        (
+            "Dir-synced contacts to remove on-premises",
+            "stamping/contacts.csv, Action RemoveOnPremises".to_string(),
+            data.contacts.on_premises,
+            on_premises,
         ),
     ] {
         cells.str(row, 0, what)?;

@@ -87,7 +87,7 @@ fn the_samples_workbook_matches_the_csv_outputs() {
         .filter(|r| matches!(string(&r[4]).as_str(), "OK" | "MISMATCH"))
         .map(|r| format!("{} {}", string(&r[0]), string(&r[4])))
         .collect();
-    assert_eq!(checks.len(), 5, "{checks:?}");
+    assert_eq!(checks.len(), 7, "{checks:?}");
     assert!(checks.iter().all(|c| c.ends_with(" OK")), "{checks:?}");
 
     // Mailboxes: one row per source mailbox, in readiness.csv's order and with its status.
@@ -98,6 +98,27 @@ fn the_samples_workbook_matches_the_csv_outputs() {
         assert_eq!(row[0], r["SourcePrimarySmtpAddress"]);
         assert_eq!(row[9], r["Status"]);
     }
+    // The Contact column names each contact stamping/contacts.csv removes, with its action.
+    let contacts = rows(&out.join("stamping/contacts.csv"));
+    assert!(contacts.len() > 50, "the samples have contacts to convert");
+    assert_eq!(mailboxes[0][15], "Contact");
+    for c in &contacts {
+        let row = mailboxes
+            .iter()
+            .find(|m| m[0] == c["SourcePrimarySmtpAddress"])
+            .unwrap();
+        assert!(
+            row[15].contains(&format!("{} ({})", c["Identity"], c["Action"])),
+            "{:?} for {c:?}",
+            row[15]
+        );
+    }
+    let with_contact = mailboxes[1..].iter().filter(|m| !m[15].is_empty()).count();
+    let sources: std::collections::BTreeSet<&String> = contacts
+        .iter()
+        .map(|c| &c["SourcePrimarySmtpAddress"])
+        .collect();
+    assert_eq!(with_contact, sources.len());
 
     // Findings: one row per findings.csv row, same order, same text.
     let findings_csv = rows(&out.join("findings.csv"));
