@@ -65,6 +65,10 @@ pub struct PlanArgs {
     /// (repeatable).
     #[arg(long = "target-other-recipients", value_name = "FILE")]
     pub target_other_recipients: Vec<PathBuf>,
+    /// Export of the target's group memberships (Get-DistributionGroupMember per group): the
+    /// MailUser that replaces a converted contact is added to the contact's groups.
+    #[arg(long = "target-group-members", value_name = "FILE")]
+    pub target_group_members: Option<PathBuf>,
     /// TargetDeliveryDomain of the migration batches [default: the accepted *.onmicrosoft.com
     /// domain that is not *.mail.onmicrosoft.com].
     #[arg(long, value_name = "DOMAIN")]

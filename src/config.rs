@@ -23,6 +23,7 @@ pub struct InputPaths {
     pub scope_members: Option<PathBuf>,
     pub mapping: Option<PathBuf>,
     pub accepted_domains: Option<PathBuf>,
+    pub group_members: Option<PathBuf>,
     /// Every `--target-other-recipients` file, in the order given.
     pub target_other_recipients: Vec<PathBuf>,
 }
@@ -40,6 +41,7 @@ impl InputPaths {
                     &self.scope_members,
                     &self.mapping,
                     &self.accepted_domains,
+                    &self.group_members,
                 ]
                 .into_iter()
                 .filter_map(|p| p.as_deref()),
@@ -210,6 +212,7 @@ struct FileConfig {
     accepted_domain: Vec<String>,
     accepted_domains: Option<PathBuf>,
     target_other_recipients: Option<OneOrMany>,
+    target_group_members: Option<PathBuf>,
     delivery_domain: Option<String>,
     primary_domain: Option<String>,
     large_mailbox_gb: Option<f64>,
@@ -274,6 +277,7 @@ impl Config {
             scope_members: pick(&args.scope_members, &file.scope_members),
             mapping: pick(&args.mapping, &file.mapping),
             accepted_domains: pick(&args.accepted_domains, &file.accepted_domains),
+            group_members: pick(&args.target_group_members, &file.target_group_members),
             // Repeated flags replace the file's list whole, like --accepted-domain.
             target_other_recipients: if args.target_other_recipients.is_empty() {
                 file.target_other_recipients

@@ -355,6 +355,9 @@ impl Files<'_> {
         staging.write("stamping/contacts.csv", |w| {
             write::csv::contacts(report, stamping, w)
         })?;
+        staging.write("stamping/group-members.csv", |w| {
+            write::csv::group_members(report, stamping, w)
+        })?;
         staging.write("stamping/onprem-ad.csv", |w| {
             write::csv::onprem_ad(report, stamping, w)
         })?;

@@ -545,6 +545,16 @@ pub struct AcceptedDomain {
     pub default: bool,
 }
 
+/// One membership of a target group (`--target-group-members`).
+#[derive(Debug, Clone, Default)]
+pub struct GroupMemberRow {
+    pub line: u64,
+    /// The group's primary address (or any identity Add-DistributionGroupMember takes).
+    pub group: String,
+    /// The member's primary address.
+    pub member: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct MappingRow {
     pub line: u64,
@@ -568,6 +578,8 @@ pub struct Inputs {
     pub scope_members: Option<Vec<ScopeMember>>,
     pub accepted_domains: Option<Vec<AcceptedDomain>>,
     pub mapping: Option<Vec<MappingRow>>,
+    /// The target's group memberships (`--target-group-members`).
+    pub group_members: Option<Vec<GroupMemberRow>>,
     pub files: Vec<FileInfo>,
     pub notices: Vec<Notice>,
 }

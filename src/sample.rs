@@ -73,6 +73,7 @@ pub const OTHER_HEADER: [&str; 9] = [
     "RecipientTypeDetails",
     "IsDirSynced",
 ];
+const MEMBERS_HEADER: [&str; 4] = ["Group", "Member", "Name", "RecipientTypeDetails"];
 const STATS_HEADER: [&str; 5] = [
     "MailboxGuid",
     "DisplayName",
@@ -211,6 +212,8 @@ pub struct Tenants {
     pub target: Vec<Vec<String>>,
     /// The target's contacts, groups, public folders and guests.
     pub others: Vec<Vec<String>>,
+    /// Memberships of the target's groups.
+    pub members: Vec<Vec<String>>,
     pub domains: Vec<Vec<String>>,
     pub key: Vec<Vec<String>>,
 }
@@ -221,7 +224,7 @@ type FileSpec<'a> = (&'a str, Shape, &'a [&'a str], &'a [Vec<String>]);
 /// Writes the sample tenants and their xtenant.toml into `dir`.
 pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
     let t = generate(opts);
-    let files: [FileSpec<'_>; 9] = [
+    let files: [FileSpec<'_>; 10] = [
         (
             "source-mailboxes.csv",
             Shape::WINPS_UNICODE,
@@ -260,6 +263,12 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
             &t.others,
         ),
         (
+            "target-group-members.csv",
+            Shape::PS7,
+            &MEMBERS_HEADER,
+            &t.members,
+        ),
+        (
             "target-accepted-domains.csv",
             Shape::PS7,
             &DOMAIN_HEADER,
@@ -285,6 +294,7 @@ recipient-permissions = \"recipient-permissions.csv\"
 scope-members = \"scope-members.csv\"
 target-recipients = \"target-recipients.csv\"
 target-other-recipients = \"target-other-recipients.csv\"
+target-group-members = \"target-group-members.csv\"
 accepted-domains = \"target-accepted-domains.csv\"
 
 [waves]
@@ -701,7 +711,7 @@ pub fn generate(opts: &Options) -> Tenants {
                 .filter(|_| plants.get(i + 1).is_some_and(|x| x.1))
         };
         targets_for(p, plant, second, partner, &mut rng, &mut t.target);
-        stand_in_for(p, stand_in, &mut others_rng, &mut t);
+        stand_in_for(p, stand_in, opts.users / 25, &mut others_rng, &mut t);
     }
     background_others(opts.users / 25, &mut others_rng, &mut t.others);
     permissions(&people, &mut rng, &mut t);
@@ -1275,7 +1285,7 @@ fn target_dn(rng: &mut Rng, name: &str) -> String {
 
 /// Plants `stand_in` for `p`: a row of the target's other recipients, and for a contact that
 /// holds the person's x500, the person's MailUser (the last target row) without it.
-fn stand_in_for(p: &Person, stand_in: StandIn, rng: &mut Rng, t: &mut Tenants) {
+fn stand_in_for(p: &Person, stand_in: StandIn, groups: usize, rng: &mut Rng, t: &mut Tenants) {
     let contact = |rng: &mut Rng, proxies: String, synced: bool| {
         vec![
             format!("{} (Contoso)", p.display),
@@ -1336,6 +1346,21 @@ fn stand_in_for(p: &Person, stand_in: StandIn, rng: &mut Rng, t: &mut Tenants) {
             ]
         }
     };
+    // A contact is in a group or two of the target's (`background_others`).
+    if matches!(
+        stand_in,
+        StandIn::Duplicate | StandIn::Converted | StandIn::DirSynced
+    ) && groups > 0
+    {
+        for _ in 0..1 + rng.below(2) {
+            t.members.push(vec![
+                format!("grp{:05}@{TGT}", rng.below(groups)),
+                row[3].clone(),
+                row[0].clone(),
+                "MailContact".into(),
+            ]);
+        }
+    }
     t.others.push(row);
 }
 

@@ -2,8 +2,11 @@
 //! Ready. Derived from the data (the target as it must be, against the target as it is), not
 //! from finding codes, so the rows and the checks cannot drift apart.
 
+use std::collections::HashMap;
+
 use crate::contacts;
 use crate::identity;
+use crate::index::key;
 use crate::input::values::{ProxyKind, address_key, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::report::Report;
@@ -104,12 +107,25 @@ pub struct ContactRow {
     pub mailuser: String,
 }
 
+/// One row of stamping/group-members.csv: a group a removed contact was a member of, which
+/// the MailUser that replaces it joins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    pub source: usize,
+    pub group: String,
+    /// The MailUser's identity, as in mailusers.csv.
+    pub mailuser: String,
+    /// The contact's row in `Inputs::target_others`.
+    pub contact: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct Stamping {
     pub mailusers: Vec<MailUserRow>,
     pub proxies: Vec<ProxyRow>,
     pub onprem: Vec<AdRow>,
     pub contacts: Vec<ContactRow>,
+    pub groups: Vec<GroupRow>,
 }
 
 /// The stamping for every NeedsStamping mailbox, in the report's output order, and the
@@ -151,6 +167,7 @@ pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
             }
         }
     }
+    out.groups = group_rows(cx, &out.contacts);
     out
 }
 
@@ -179,6 +196,44 @@ fn carried(
     cx.carried(i, target)
         .into_iter()
         .partition(|p| p.starts_with("smtp:"))
+}
+
+/// The groups each contact removed in Exchange Online was a member of (when the memberships
+/// were exported), in contacts.csv's order: its MailUser joins them.
+fn group_rows(cx: &Context<'_>, contacts: &[ContactRow]) -> Vec<GroupRow> {
+    let Some(members) = &cx.inputs.group_members else {
+        return Vec::new();
+    };
+    let by_address: HashMap<String, usize> = contacts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.action == ContactAction::Remove && !c.mailuser.is_empty())
+        .map(|(k, c)| {
+            (
+                key(cx.inputs.target_others[c.other].primary_smtp()).into_owned(),
+                k,
+            )
+        })
+        .collect();
+    let mut rows: Vec<(usize, GroupRow)> = members
+        .iter()
+        .filter_map(|m| {
+            let &k = by_address.get(key(&m.member).as_ref())?;
+            let c = &contacts[k];
+            Some((
+                k,
+                GroupRow {
+                    source: c.source,
+                    group: m.group.clone(),
+                    mailuser: c.mailuser.clone(),
+                    contact: c.other,
+                },
+            ))
+        })
+        .collect();
+    rows.sort_by_cached_key(|(k, r)| (*k, key(&r.group).into_owned()));
+    rows.dedup_by(|a, b| a.0 == b.0 && a.1.group.eq_ignore_ascii_case(&b.1.group));
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The contacts that stand for mailbox `i` and are removed for it: in Exchange Online by the

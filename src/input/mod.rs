@@ -23,6 +23,7 @@ pub mod clixml;
 pub mod decode;
 pub mod domains;
 pub mod mapping;
+pub mod members;
 pub mod others;
 pub mod permissions;
 pub mod scope;
@@ -51,12 +52,13 @@ pub enum InputKind {
     ScopeMembers,
     TargetRecipients,
     TargetOtherRecipients,
+    GroupMembers,
     AcceptedDomains,
     Mapping,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 9] = [
+    pub const ALL: [InputKind; 10] = [
         InputKind::SourceMailboxes,
         InputKind::SourceStatistics,
         InputKind::MailboxPermissions,
@@ -64,6 +66,7 @@ impl InputKind {
         InputKind::ScopeMembers,
         InputKind::TargetRecipients,
         InputKind::TargetOtherRecipients,
+        InputKind::GroupMembers,
         InputKind::AcceptedDomains,
         InputKind::Mapping,
     ];
@@ -78,6 +81,7 @@ impl InputKind {
             InputKind::ScopeMembers => "scope-members",
             InputKind::TargetRecipients => "target-recipients",
             InputKind::TargetOtherRecipients => "target-other-recipients",
+            InputKind::GroupMembers => "target-group-members",
             InputKind::AcceptedDomains => "accepted-domains",
             InputKind::Mapping => "mapping",
         }
@@ -103,6 +107,9 @@ impl InputKind {
             InputKind::TargetOtherRecipients => {
                 "an export of the target's other recipients (Get-MailContact, Get-DistributionGroup, ...)"
             }
+            InputKind::GroupMembers => {
+                "an export of the target's group memberships (Get-DistributionGroupMember)"
+            }
             InputKind::AcceptedDomains => "an accepted domain export (Get-AcceptedDomain)",
             InputKind::Mapping => "a mapping file (SourceIdentity,TargetIdentity)",
         }
@@ -117,6 +124,7 @@ impl InputKind {
             InputKind::ScopeMembers => scope::COLUMNS,
             InputKind::TargetRecipients => target::COLUMNS,
             InputKind::TargetOtherRecipients => others::COLUMNS,
+            InputKind::GroupMembers => members::COLUMNS,
             InputKind::AcceptedDomains => domains::COLUMNS,
             InputKind::Mapping => mapping::COLUMNS,
         }
@@ -132,6 +140,7 @@ impl InputKind {
             InputKind::ScopeMembers => RECIPE_SCOPE_MEMBERS,
             InputKind::TargetRecipients => RECIPE_TARGET_RECIPIENTS,
             InputKind::TargetOtherRecipients => RECIPE_TARGET_OTHER_RECIPIENTS,
+            InputKind::GroupMembers => RECIPE_GROUP_MEMBERS,
             InputKind::AcceptedDomains => RECIPE_ACCEPTED_DOMAINS,
             InputKind::Mapping => RECIPE_MAPPING,
         }
@@ -264,6 +273,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
     let (mut sources, mut targets) = (Ok(None), Ok(None));
     let (mut stats, mut mbx_perms, mut rcpt_perms) = (Ok(None), Ok(None), Ok(None));
     let (mut scope, mut domains, mut mapping) = (Ok(None), Ok(None), Ok(None));
+    let mut members = Ok(None);
     let mut others: Vec<Result<Loaded<Vec<OtherRecipient>>>> = (0..p.target_other_recipients.len())
         .map(|_| Ok(Default::default()))
         .collect();
@@ -281,6 +291,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
         s.spawn(|_| scope = opt(p.scope_members.as_deref(), scope::load));
         s.spawn(|_| domains = opt(p.accepted_domains.as_deref(), domains::load));
         s.spawn(|_| mapping = opt(p.mapping.as_deref(), mapping::load));
+        s.spawn(|_| members = opt(p.group_members.as_deref(), members::load));
         for (k, (slot, path)) in others
             .iter_mut()
             .zip(&p.target_other_recipients)
@@ -316,6 +327,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
         scope_members: absorb(scope, &mut files, &mut notices)?,
         accepted_domains: absorb(domains, &mut files, &mut notices)?,
         mapping: absorb(mapping, &mut files, &mut notices)?,
+        group_members: absorb(members, &mut files, &mut notices)?,
         files,
         notices,
     })
@@ -369,6 +381,7 @@ pub fn load_one(kind: InputKind, path: &Path) -> Result<usize> {
         InputKind::TargetOtherRecipients => others::load(path, 0)?.0.len(),
         InputKind::AcceptedDomains => domains::load(path)?.0.len(),
         InputKind::Mapping => mapping::load(path)?.0.len(),
+        InputKind::GroupMembers => members::load(path)?.0.len(),
     })
 }
 
@@ -487,6 +500,14 @@ $cols = 'Name','Alias','DisplayName','PrimarySmtpAddress','ExternalEmailAddress'
 # --target-other-recipients (rows that are target-recipients.csv's own objects are skipped).
 Get-EXORecipient -IncludeSoftDeletedRecipients -ResultSize Unlimited -PropertySets All |
   Select-Object $cols | Export-Csv -Path target-all-recipients.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_GROUP_MEMBERS: &str = r#"# Target tenant. Every member of every distribution and mail-enabled security group, so that
+# the MailUser that replaces a converted GAL-sync contact is added to the contact's groups.
+Get-DistributionGroup -ResultSize Unlimited | ForEach-Object {
+  $g = $_
+  Get-DistributionGroupMember -Identity $g.ExchangeObjectId.ToString() -ResultSize Unlimited |
+    Select-Object @{n='Group';e={$g.PrimarySmtpAddress}},@{n='Member';e={$_.PrimarySmtpAddress}},Name,RecipientTypeDetails
+} | Export-Csv -Path target-group-members.csv -NoTypeInformation -Encoding UTF8"#;
 
 pub const RECIPE_ACCEPTED_DOMAINS: &str = r#"# Target tenant.
 Get-AcceptedDomain | Select-Object DomainName,DomainType,Default |

@@ -188,6 +188,33 @@ pub fn contacts(
     out.flush()
 }
 
+pub const GROUP_MEMBERS_HEADER: [&str; 4] = [
+    "Group",
+    "Member",
+    "RemovedContact",
+    "SourcePrimarySmtpAddress",
+];
+
+/// stamping/group-members.csv: the groups a removed contact was a member of, which the MailUser
+/// that replaces it joins (scripts/Apply-Stamping.ps1, after the stamping).
+pub fn group_members(
+    report: &Report<'_>,
+    stamping: &Stamping,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut out = import_csv_writer(w)?;
+    out.write_record(GROUP_MEMBERS_HEADER)?;
+    for r in &stamping.groups {
+        out.write_record([
+            r.group.as_str(),
+            &r.mailuser,
+            report.inputs.target_others[r.contact].label(),
+            report.inputs.sources[r.source].label(),
+        ])?;
+    }
+    out.flush()
+}
+
 pub const PERMISSIONS_HEADER: [&str; 9] = [
     "Permission",
     "Mailbox",

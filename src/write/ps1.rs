@@ -87,6 +87,7 @@ pub fn script(name: &str, data: &ScriptData<'_>, w: &mut dyn Write) -> std::io::
         ("!MAILUSER_ROWS!", stamping.mailusers.len().to_string()),
         ("!PROXY_ROWS!", stamping.proxies.len().to_string()),
         ("!CONTACT_ROWS!", stamping.contacts.len().to_string()),
+        ("!GROUP_ROWS!", stamping.groups.len().to_string()),
         ("!AD_ROWS!", stamping.onprem.len().to_string()),
         ("!AD_USERS!", ad_users.len().to_string()),
         ("!RESTAMP_ROWS!", restamp.to_string()),

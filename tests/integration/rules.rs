@@ -67,6 +67,8 @@ struct Fixture {
     targets: Vec<Row>,
     /// The target's contacts, groups, ... (`--target-other-recipients`).
     others: Vec<Row>,
+    /// (group, member) (`--target-group-members`).
+    members: Vec<(&'static str, &'static str)>,
     scope: Option<Vec<String>>,
     mapping: Option<Vec<(String, String)>>,
     /// (source alias, TotalItemSize GB, TotalDeletedItemSize GB)
@@ -209,6 +211,17 @@ impl Fixture {
         if !self.others.is_empty() {
             a.target_other_recipients =
                 vec![dir.write("others.csv", csv(&OTHER_COLUMNS, &self.others))];
+        }
+        if !self.members.is_empty() {
+            let body: Vec<String> = self
+                .members
+                .iter()
+                .map(|(g, m)| format!("{g},{m}"))
+                .collect();
+            a.target_group_members = Some(dir.write(
+                "members.csv",
+                format!("Group,Member\r\n{}\r\n", body.join("\r\n")),
+            ));
         }
         if let Some(scope) = &self.scope {
             a.scope_members =
@@ -985,7 +998,25 @@ fn a_broken_link_is_one_finding_whatever_it_grants() {
 #[test]
 fn converted_contacts_are_listed_and_hand_their_dn_and_addresses_to_the_mailuser() {
     let case = CASES.iter().find(|(code, _)| *code == "XT220").unwrap().1;
-    let (f, _) = case();
+    let (mut f, _) = case();
+    // fire's contact is in two groups (once in another case); calm2's is dir-synced, and
+    // nobody's contact is in the third.
+    f.members = vec![
+        (
+            "sales@northwindtraders.com",
+            "fire.contact@northwindtraders.com",
+        ),
+        (
+            "all@northwindtraders.com",
+            "FIRE.CONTACT@northwindtraders.com",
+        ),
+        (
+            "all@northwindtraders.com",
+            "fire.contact@northwindtraders.com",
+        ),
+        ("all@northwindtraders.com", "calm2@contoso.com"),
+        ("board@northwindtraders.com", "someone@fabrikam.com"),
+    ];
     let dir = Dir::new("contacts");
     let out = f.plan_in(&dir);
     let mut contacts: Vec<(String, String, String, String)> =
@@ -1065,6 +1096,29 @@ fn converted_contacts_are_listed_and_hand_their_dn_and_addresses_to_the_mailuser
     assert_eq!(
         fire["EmailAddressesToAdd"], "smtp:fire.contact@northwindtraders.com",
         "the contact's address in an accepted domain stays reachable"
+    );
+    let groups: Vec<(String, String, String)> = rows(&out.join("stamping/group-members.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                r["Group"].clone(),
+                r["Member"].clone(),
+                r["RemovedContact"].clone(),
+            )
+        })
+        .collect();
+    let contact = "fire.contact@northwindtraders.com".to_string();
+    let mailuser = "fire@northwindtraders.com".to_string();
+    assert_eq!(
+        groups,
+        [
+            (
+                "all@northwindtraders.com".to_string(),
+                mailuser.clone(),
+                contact.clone()
+            ),
+            ("sales@northwindtraders.com".to_string(), mailuser, contact),
+        ]
     );
 }
 

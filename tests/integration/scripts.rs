@@ -726,7 +726,16 @@ fn apply_stamping_removes_the_contacts_first_and_holds_back_a_mailuser_whose_con
         s,
         &[
             // A second run: a contact already gone is done, not an error.
-            "-Result 'AlreadyDone' -Detail 'no such contact: removed by an earlier run or by hand'",
+            "-Result 'AlreadyDone' -Detail 'no such contact: removed by an earlier run, by hand or on-premises'",
+            // Found by its LegacyExchangeDN when its address changed, the value quoted.
+            "Get-MailContact -Filter \"LegacyExchangeDN -eq '$(ConvertTo-FilterValue $c.LegacyExchangeDN)'\"",
+            // A dir-synced contact still there holds its MailUser back; one that is gone does not.
+            "is dir-synced and still there",
+            // Just removed: a refused proxy is retried, on that error only.
+            "catch { if (-not (Test-RetryAfterContact $_ $contactRemoved.ContainsKey($key) $attempt)) { throw }; Start-Sleep -Seconds 15 }",
+            // Its groups, after the stamping; a member already there is done.
+            "Add-DistributionGroupMember -Identity $g.Group -Member (Get-ObjectId $object) -BypassSecurityGroupManagerCheck -Confirm:$false -ErrorAction Stop",
+            "-notmatch 'already a member|MemberAlreadyExists'",
             // Not the contact the plan saw: left alone.
             "if ($c.LegacyExchangeDN -and $dn -ne $c.LegacyExchangeDN)",
             // Its MailUser waits while it is there (declined, failed or dir-synced).

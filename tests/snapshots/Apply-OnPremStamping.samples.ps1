@@ -4,8 +4,8 @@ Applies xtenant's stamping of the TARGET's dir-synced users in the target's on-p
 Directory: msExchMailboxGuid, msExchArchiveGUID, mail, targetAddress and proxyAddresses.
 
 .DESCRIPTION
-Written by xtenant for the plan in this folder: stamping\onprem-ad.csv holds 122 attribute
-change(s) for 89 user(s). Their MailUsers in Exchange Online are synchronised from
+Written by xtenant for the plan in this folder: stamping\onprem-ad.csv holds 132 attribute
+change(s) for 94 user(s). Their MailUsers in Exchange Online are synchronised from
 on-premises AD, where Set-MailUser cannot change them. Run this on a machine with the
 ActiveDirectory module (RSAT), as an account that may write these attributes.
 
@@ -17,6 +17,11 @@ export (to neither ValueInExport nor the planned value), or whose changes would 
 primary address or two, is left alone and reported. One user that fails is logged and
 the others go on. -WhatIf shows every change without making it; the transcript
 (logs\Apply-OnPremStamping-<time>.log) and the results (-results.csv) are written either way.
+
+GAL-SYNC CONTACTS FIRST: where stamping\contacts.csv names a contact for one of these users, run
+Apply-Stamping.ps1 in Exchange Online before the sync that carries these changes: it removes the
+contact, and while the contact exists Entra ID drops the x500s and addresses it holds from the
+user (a PropertyConflict) instead of syncing them.
 
 AFTER THIS SCRIPT, A DIRECTORY SYNC MUST RUN before the batch: on the Entra Connect server,
 Start-ADSyncSyncCycle -PolicyType Delta, then check in Exchange Online that the MailUsers show

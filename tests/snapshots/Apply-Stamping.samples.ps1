@@ -5,26 +5,32 @@ the people it stamps, creates the missing MailUsers and stamps ExchangeGuid, Arc
 addresses and x500/X400 proxies on every target MailUser.
 
 .DESCRIPTION
-Written by xtenant for the plan in this folder: 339 MailUser rows (stamping\mailusers.csv),
-414 proxy rows (stamping\x500.csv) and 183 contact rows (stamping\contacts.csv).
+Written by xtenant for the plan in this folder: 342 MailUser rows (stamping\mailusers.csv),
+396 proxy rows (stamping\x500.csv), 162 contact rows (stamping\contacts.csv) and
+234 group memberships (stamping\group-members.csv).
 Run it in Exchange Online PowerShell connected to the target tenant (Connect-ExchangeOnline); it
 finds ..\stamping\ next to itself.
 
 Run it with -WhatIf first: every change is shown, none is made, and the transcript and results
 are written all the same. One object that fails is logged and the others go on. Each run writes
 logs\Apply-Stamping-<time>.log (transcript) and logs\Apply-Stamping-<time>-results.csv (one row
-per object: Done, AlreadyDone, WhatIf or Failed, the step that failed, and DoNotLicense).
+per object: Done, AlreadyDone, WhatIf, Skipped or Failed, the step that failed, and DoNotLicense).
 
 First, the mail contacts that stand for the people stamped here (GAL-sync contacts, made so the
-two companies could mail each other before the merger; stamping\contacts.csv, Action Remove) are
-removed with Remove-MailContact: while one exists, Exchange Online refuses the addresses and x500s
-it holds ("already being used"). A contact whose LegacyExchangeDN is not the export's is left
-alone. The MailUser that replaces it gets the contact's LegacyExchangeDN as an x500 (in x500.csv),
-so replies to old mail sent to the contact still arrive; a MailUser whose contact could not be
-removed is not stamped in this run. Groups the contact was a member of lose it: contacts.csv names
-each contact, for adding the MailUser in its place. Dir-synced contacts (Action RemoveOnPremises)
-cannot be removed here: remove them in on-premises AD and exclude the people from GAL sync, or
-the GAL-sync tool makes them again.
+two companies could mail each other before the merger; stamping\contacts.csv) are removed with
+Remove-MailContact: while one exists, Exchange Online refuses the addresses and x500s it holds
+("already being used"). A contact is found by its address, else by its LegacyExchangeDN; one
+whose LegacyExchangeDN is not the export's is left alone. The MailUser that replaces it gets the
+contact's LegacyExchangeDN as an x500 (x500.csv; onprem-ad.csv for a dir-synced MailUser, whose
+on-premises stamping must wait until this script has removed the contact), so replies to old
+mail sent to the contact still arrive. A MailUser whose contact is still there is not stamped in
+this run and must not be licensed. Dir-synced contacts (Action RemoveOnPremises) cannot be
+removed here: remove them in on-premises AD; once they are gone, this script goes on. Exclude
+these people from whatever GAL sync made the contacts, on-premises or in the cloud, or it makes
+them again. Last, each MailUser joins the groups its contact was a member of
+(stamping\group-members.csv, made when the plan was given the groups' members); a member
+already there is AlreadyDone. Mailboxes that forwarded to a contact (ForwardingAddress) lose
+that forwarding: xtenant does not see it in the exports, so check it before you run this.
 
 Running it again is safe and finishes what an earlier run left undone: each object is read first
 and only what still differs is changed. A MailUser that an earlier run created, but whose
@@ -60,7 +66,7 @@ and does not keep the x500s out. Plan again on a fresh export after this script:
 stamped must be Ready.
 
 .PARAMETER StampingFolder
-The folder holding mailusers.csv and x500.csv.
+The folder holding contacts.csv, mailusers.csv, x500.csv and group-members.csv.
 
 .PARAMETER LogFolder
 Where the transcript and the results go.
@@ -88,11 +94,19 @@ function New-RandomPassword {
     ConvertTo-SecureString -String $plain -AsPlainText -Force
 }
 
+# Whether a refused Set-MailUser -EmailAddresses is worth another try: just after this run
+# removed the contact that held the values, Exchange Online may still see them as taken for a
+# moment. On that error only, three times at most.
+function Test-RetryAfterContact($ErrorRecord, [bool] $ContactRemoved, [int] $Attempt) {
+    return $ContactRemoved -and $Attempt -lt 4 -and "$($ErrorRecord.Exception.Message)" -match 'already being used'
+}
+
 # Written by xtenant when the plan was made.
 $TargetDeliveryDomain = 'northwindtraders.onmicrosoft.com'
-$PlannedMailUserRows = 339
-$PlannedProxyRows = 414
-$PlannedContactRows = 183
+$PlannedMailUserRows = 342
+$PlannedProxyRows = 396
+$PlannedContactRows = 162
+$PlannedGroupRows = 234
 $EmptyGuid = '00000000-0000-0000-0000-000000000000'
 
 $StampingFolder = Resolve-Folder $StampingFolder
@@ -107,6 +121,10 @@ try {
     if ($proxyRows.Count -ne $PlannedProxyRows) {
         Write-Warning "x500.csv has $($proxyRows.Count) rows; xtenant wrote $PlannedProxyRows. Was it edited?"
     }
+    $groupRows = @(Import-PlanCsv (Join-Path $StampingFolder 'group-members.csv'))
+    if ($groupRows.Count -ne $PlannedGroupRows) {
+        Write-Warning "group-members.csv has $($groupRows.Count) rows; xtenant wrote $PlannedGroupRows. Was it edited?"
+    }
     $contactRows = @(Import-PlanCsv (Join-Path $StampingFolder 'contacts.csv'))
     if ($contactRows.Count -ne $PlannedContactRows) {
         Write-Warning "contacts.csv has $($contactRows.Count) rows; xtenant wrote $PlannedContactRows. Was it edited?"
@@ -116,18 +134,26 @@ try {
     # Exchange Online refuses the addresses and x500s it holds. A MailUser whose contact is
     # still there is not stamped in this run (its stamping would be refused).
     $contactLeft = @{}
+    # The MailUsers whose contact this run removed: directory replication may refuse their
+    # proxies for a moment ("already being used"), so step 3 retries them.
+    $contactRemoved = @{}
+    $contactMore = [ordered]@{ Step = ''; DoNotLicense = $false }
     foreach ($c in $contactRows) {
         $mailUserKey = "$($c.MailUserIdentity)".ToLowerInvariant()
-        if ($c.Action -ne 'Remove') {
-            $contactLeft[$mailUserKey] = "its contact $($c.Identity) is dir-synced: remove it in on-premises AD, exclude the person from GAL sync, sync, then run this script again"
-            Add-Result -Object $c.Identity -Action $c.Action -Result 'Skipped' -Detail 'dir-synced: Exchange Online cannot remove it; remove it in on-premises AD and exclude the person from GAL sync' -More ([ordered]@{ Step = ''; DoNotLicense = $false })
-            continue
-        }
         $step = 'Get-MailContact'
         try {
+            if ($c.Action -ne 'Remove' -and $c.Action -ne 'RemoveOnPremises') {
+                throw "unknown Action '$($c.Action)' (Remove or RemoveOnPremises): was contacts.csv edited?"
+            }
             $contact = Find-Object 'Get-MailContact' $c.Identity
+            if ($null -eq $contact -and $c.LegacyExchangeDN) {
+                # Its address may have changed since the export; its LegacyExchangeDN has not.
+                $found = @(Get-MailContact -Filter "LegacyExchangeDN -eq '$(ConvertTo-FilterValue $c.LegacyExchangeDN)'" -ResultSize Unlimited -ErrorAction Stop)
+                if ($found.Count -gt 1) { throw "$($found.Count) contacts have the LegacyExchangeDN $($c.LegacyExchangeDN)" }
+                if ($found.Count -eq 1) { $contact = $found[0] }
+            }
             if ($null -eq $contact) {
-                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'AlreadyDone' -Detail 'no such contact: removed by an earlier run or by hand' -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'AlreadyDone' -Detail 'no such contact: removed by an earlier run, by hand or on-premises' -More $contactMore
                 continue
             }
             $dn = "$(Get-Prop $contact 'LegacyExchangeDN')"
@@ -135,14 +161,22 @@ try {
                 throw "its LegacyExchangeDN is $dn, not the export's $($c.LegacyExchangeDN): not the contact the plan saw; left alone; export the target again and plan again"
             }
             if ("$(Get-Prop $contact 'IsDirSynced')" -eq 'True') {
-                throw 'it is dir-synced: remove it in on-premises AD and exclude the person from GAL sync'
+                $contactLeft[$mailUserKey] = "its contact $($c.Identity) is dir-synced and still there: remove it in on-premises AD, exclude the person from GAL sync, sync, then run this script again"
+                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'Skipped' -Detail 'dir-synced: Exchange Online cannot remove it; remove it in on-premises AD and exclude the person from GAL sync' -More $contactMore
+                continue
             }
             $step = 'Remove-MailContact'
             if ($PSCmdlet.ShouldProcess($c.Identity, 'Remove-MailContact')) {
-                Remove-MailContact -Identity (Get-ObjectId $contact) -Confirm:$false -ErrorAction Stop
-                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'Done' -Detail "stood for $($c.SourcePrimarySmtpAddress); its addresses are in contacts.csv" -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+                try {
+                    Remove-MailContact -Identity (Get-ObjectId $contact) -Confirm:$false -ErrorAction Stop
+                } catch {
+                    # Gone between the look-up and the removal: what this row wanted.
+                    if (-not (Test-NotFound $_)) { throw }
+                }
+                $contactRemoved[$mailUserKey] = $true
+                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'Done' -Detail "stood for $($c.SourcePrimarySmtpAddress); its addresses are in contacts.csv" -More $contactMore
             } else {
-                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result (Get-NotMade) -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+                Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result (Get-NotMade) -More $contactMore
                 if (-not $WhatIfPreference) { $contactLeft[$mailUserKey] = "its contact $($c.Identity) was not removed (declined)" }
             }
         } catch {
@@ -173,6 +207,7 @@ try {
         }
         if ($contactLeft.ContainsKey($key)) {
             Add-Result -Object $row.Identity -Action $row.Action -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More ([ordered]@{ Step = 'Remove-MailContact'; DoNotLicense = $true })
+            if (-not $WhatIfPreference) { Write-Warning "DO NOT LICENSE $($row.Identity): it is not stamped (its contact is still there)." }
             continue
         }
         $step = 'Get-MailUser'
@@ -323,7 +358,10 @@ try {
                 if ($remove.Count -gt 0) { $edit.Remove = $remove }
                 $step = 'Set-MailUser -EmailAddresses'
                 if ($PSCmdlet.ShouldProcess($id, "Set-MailUser -EmailAddresses add [$($add -join ', ')] remove [$($remove -join ', ')]")) {
-                    Set-MailUser -Identity $id -EmailAddresses $edit -ErrorAction Stop
+                    for ($attempt = 1; ; $attempt++) {
+                        try { Set-MailUser -Identity $id -EmailAddresses $edit -ErrorAction Stop; break }
+                        catch { if (-not (Test-RetryAfterContact $_ $contactRemoved.ContainsKey($key) $attempt)) { throw }; Start-Sleep -Seconds 15 }
+                    }
                     $changed++
                 } else {
                     $wouldChange++
@@ -357,7 +395,8 @@ try {
         $key = $identity.ToLowerInvariant()
         if (-not $proxiesOf.ContainsKey($key)) { continue }
         if ($contactLeft.ContainsKey($key)) {
-            Add-Result -Object $identity -Action 'Proxies' -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More ([ordered]@{ Step = 'Remove-MailContact'; DoNotLicense = $false })
+            Add-Result -Object $identity -Action 'Proxies' -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More ([ordered]@{ Step = 'Remove-MailContact'; DoNotLicense = $true })
+            if (-not $WhatIfPreference) { Write-Warning "DO NOT LICENSE ${identity}: its x500s are not stamped (its contact is still there)." }
             continue
         }
         $step = 'Get-MailUser'
@@ -377,7 +416,10 @@ try {
                 $step = 'Set-MailUser -EmailAddresses'
                 if ($PSCmdlet.ShouldProcess($identity, "Set-MailUser -EmailAddresses add [$($part -join ', ')]")) {
                     try {
-                        Set-MailUser -Identity (Get-ObjectId $object) -EmailAddresses @{ Add = $part } -ErrorAction Stop
+                        for ($attempt = 1; ; $attempt++) {
+                            try { Set-MailUser -Identity (Get-ObjectId $object) -EmailAddresses @{ Add = $part } -ErrorAction Stop; break }
+                            catch { if (-not (Test-RetryAfterContact $_ $contactRemoved.ContainsKey($key) $attempt)) { throw }; Start-Sleep -Seconds 15 }
+                        }
                         $changed++
                     } catch {
                         if ($part[0] -notlike 'X400:*') { throw }
@@ -393,6 +435,40 @@ try {
         }
     }
 
+    # 4. The groups the removed contacts were members of: their MailUsers join them.
+    foreach ($g in $groupRows) {
+        $key = "$($g.Member)".ToLowerInvariant()
+        $what = "Add-DistributionGroupMember $($g.Group)"
+        if ($contactLeft.ContainsKey($key)) {
+            Add-Result -Object $g.Member -Action $what -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+            continue
+        }
+        $step = 'Get-MailUser'
+        try {
+            $object = Find-Object 'Get-MailUser' $g.Member
+            if ($null -eq $object -and $WhatIfPreference) {
+                # Created by this run without -WhatIf only.
+                Add-Result -Object $g.Member -Action $what -Result (Get-NotMade) -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+                continue
+            }
+            if ($null -eq $object) { throw "no MailUser $($g.Member) in this tenant: see its row above" }
+            $step = 'Add-DistributionGroupMember'
+            if ($PSCmdlet.ShouldProcess($g.Group, "Add-DistributionGroupMember -Member $($g.Member)")) {
+                try {
+                    Add-DistributionGroupMember -Identity $g.Group -Member (Get-ObjectId $object) -BypassSecurityGroupManagerCheck -Confirm:$false -ErrorAction Stop
+                    Add-Result -Object $g.Member -Action $what -Result 'Done' -Detail "in place of the contact $($g.RemovedContact)" -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+                } catch {
+                    if ("$($_.Exception.Message) $($_.FullyQualifiedErrorId)" -notmatch 'already a member|MemberAlreadyExists') { throw }
+                    Add-Result -Object $g.Member -Action $what -Result 'AlreadyDone' -Detail 'already a member' -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+                }
+            } else {
+                Add-Result -Object $g.Member -Action $what -Result (Get-NotMade) -More ([ordered]@{ Step = ''; DoNotLicense = $false })
+            }
+        } catch {
+            Add-Result -Object $g.Member -Action $what -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
+        }
+    }
+
     $notStamped = @($script:Results | Where-Object { $_.DoNotLicense }).Count
     if ($notStamped -gt 0 -and -not $WhatIfPreference) {
         Write-Warning "$notStamped user(s) must not be licensed yet: DoNotLicense = True in the results. Run this script again once the failures are fixed."
@@ -400,7 +476,7 @@ try {
     Write-Host "Next: export the target again and run xtenant plan: every mailbox stamped here must be Ready. Each needs a proxy in $TargetDeliveryDomain for its batch."
 } catch {
     # The run itself stopped: its reason is a row of the results too.
-    Add-Result -Object $ScriptName -Action 'run' -Result 'Failed' -Detail $_.Exception.Message
+    Add-Result -Object $ScriptName -Action 'run' -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = ''; DoNotLicense = $false })
     throw
 } finally {
     Stop-RunLog

@@ -18,6 +18,11 @@ primary address or two, is left alone and reported. One user that fails is logge
 the others go on. -WhatIf shows every change without making it; the transcript
 (logs\Apply-OnPremStamping-<time>.log) and the results (-results.csv) are written either way.
 
+GAL-SYNC CONTACTS FIRST: where stamping\contacts.csv names a contact for one of these users, run
+Apply-Stamping.ps1 in Exchange Online before the sync that carries these changes: it removes the
+contact, and while the contact exists Entra ID drops the x500s and addresses it holds from the
+user (a PropertyConflict) instead of syncing them.
+
 AFTER THIS SCRIPT, A DIRECTORY SYNC MUST RUN before the batch: on the Entra Connect server,
 Start-ADSyncSyncCycle -PolicyType Delta, then check in Exchange Online that the MailUsers show
 the new ExchangeGuid (Get-MailUser <address> | Format-List ExchangeGuid, EmailAddresses), export

@@ -62,6 +62,12 @@ function Get-TenantBatches {
     return $byName
 }
 
+# A value inside a single-quoted -Filter string: quotes doubled, the typographic ones too
+# (PowerShell reads U+2018-U+201B as single quotes), as xtenant's own quoting does.
+function ConvertTo-FilterValue([string] $Value) {
+    return ($Value -replace "['\u2018\u2019\u201A\u201B]", '$0$0')
+}
+
 # An object's own GUID, to name it in the next call: a new object may not be found by its UPN
 # or address for a while (directory replication), by its GUID at once.
 function Get-ObjectId($Object) {
