@@ -1,8 +1,11 @@
 //! `cargo bench` (divan): times `xtenant plan` end to end, and the floor (only reading the
 //! inputs), on generated tenants of 50,000 and 1,000,000 mailboxes in issue 7's shape: about
-//! three permission rows per mailbox (150,000 at 50,000) and a statistics export. The data is
-//! generated once into target/bench-data/<users>x3. `XTENANT_BENCH_USERS=10000,200000` picks
-//! other sizes. Three samples of one run each: a sample is seconds to a minute.
+//! three permission rows per mailbox (150,000 at 50,000) and a statistics export, and as many
+//! other target recipients (groups, contacts, guests) as mailboxes, issue 16's shape; `plan
+//! without others` is the same run without that file, for what the target's address space
+//! costs. The data is generated once into target/bench-data/<users>x3o.
+//! `XTENANT_BENCH_USERS=10000,200000` picks other sizes. Three samples of one run each: a
+//! sample is seconds to a minute.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -56,7 +59,18 @@ fn read_only(bencher: Bencher, users: usize) {
 
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
 fn plan(bencher: Bencher, users: usize) {
-    let config = config(&data(users));
+    timed_plan(bencher, users, "plan", config(&data(users)));
+}
+
+#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
+fn plan_without_others(bencher: Bencher, users: usize) {
+    let mut config = config(&data(users));
+    config.inputs.target_other_recipients.clear();
+    config.inputs.group_members = None;
+    timed_plan(bencher, users, "plan without others", config);
+}
+
+fn timed_plan(bencher: Bencher, users: usize, what: &'static str, config: Config) {
     bencher.bench_local(|| {
         let start = Instant::now();
         let summary = xtenant::plan(&config).unwrap();
@@ -65,7 +79,7 @@ fn plan(bencher: Bencher, users: usize) {
         xtenant::write::console::timings(&summary.timings, &mut stages).unwrap();
         record(
             users,
-            "plan",
+            what,
             took,
             String::from_utf8_lossy(&stages).trim().to_string(),
         );
@@ -95,6 +109,14 @@ fn summary() {
         let (Some(floor), Some(full)) = (median("read only"), median("plan")) else {
             continue;
         };
+        if let Some(without) = median("plan without others") {
+            println!(
+                "{users:>9} users  plan {:.3} s, without the other recipients {:.3} s: +{:.1} %",
+                full.0.as_secs_f64(),
+                without.0.as_secs_f64(),
+                100.0 * (full.0.as_secs_f64() / without.0.as_secs_f64() - 1.0)
+            );
+        }
         let dir = data(users);
         println!(
             "{users:>9} users  {} permission rows  {:.0} MB input  read only {:.3} s  plan {:.3} s  ratio {:.2}\n          median run's {}",
@@ -126,13 +148,15 @@ fn first_touch(bytes: usize) -> (f64, f64) {
 }
 
 /// The tenants of `users` mailboxes with about three permission rows each: the sample's own
-/// (about 0.9 per mailbox) and 2.2 per mailbox more between random users.
+/// (about 0.9 per mailbox) and 2.2 per mailbox more between random users; and one group,
+/// dynamic group or public folder per mailbox besides the planted contacts and guests.
 fn data(users: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{users}x3"));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{users}x3o"));
     if !dir.join("xtenant.toml").exists() {
         eprintln!("generating {users} users into {}", dir.display());
-        let options =
-            xtenant::sample::Options::new(users, 2026).with_extra_permissions(users * 22 / 10);
+        let options = xtenant::sample::Options::new(users, 2026)
+            .with_extra_permissions(users * 22 / 10)
+            .with_other_recipients(users);
         xtenant::sample::write(&options, &dir).unwrap();
     }
     dir

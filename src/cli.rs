@@ -134,6 +134,10 @@ pub struct SampleArgs {
     /// Extra FullAccess rows between random users (dense permission graphs for benchmarks).
     #[arg(long, default_value_t = 0)]
     pub extra_permissions: usize,
+    /// Groups, public folders and dynamic groups in the target besides the contacts and guests
+    /// planted for people [default: one per 25 users].
+    #[arg(long, value_name = "N")]
+    pub other_recipients: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -4,9 +4,10 @@
 
 use rayon::prelude::*;
 
+use crate::index::KeyIndex;
 use crate::input::values::ProxyKind;
 use crate::model::{OtherRecipient, SourceMailbox};
-use crate::space::{AddressSpace, Namespace, Recipient};
+use crate::space::Recipient;
 
 /// What kind of stand-in an other recipient can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,37 +46,58 @@ pub struct StandIns {
 }
 
 impl StandIns {
-    pub fn find(
-        sources: &[SourceMailbox],
-        others: &[OtherRecipient],
-        space: &AddressSpace<'_>,
-    ) -> StandIns {
-        if others.is_empty() {
+    pub fn find(sources: &[SourceMailbox], others: &[OtherRecipient]) -> StandIns {
+        if !others.iter().any(|o| Kind::of(o).is_some()) {
             return StandIns::default();
         }
+        // Only contacts and guests can stand for someone: they are indexed, by the addresses
+        // that point at the person and the x500s that are the person's.
+        let (addresses, x500s) = rayon::join(
+            || {
+                let mut ix = KeyIndex::with_capacity(0);
+                for (i, o) in others.iter().enumerate() {
+                    if Kind::of(o).is_some() {
+                        ix.add(o.external_email_address(), i);
+                        ix.add(o.primary_smtp(), i);
+                        for p in o.email_addresses().filter(|p| p.kind == ProxyKind::Smtp) {
+                            ix.add(p.value, i);
+                        }
+                    }
+                }
+                ix
+            },
+            || {
+                let mut ix = KeyIndex::with_capacity(0);
+                for (i, o) in others.iter().enumerate() {
+                    if Kind::of(o).is_some() {
+                        ix.add(o.legacy_dn(), i);
+                        for p in o.email_addresses().filter(|p| p.kind == ProxyKind::X500) {
+                            ix.add(p.value, i);
+                        }
+                    }
+                }
+                ix
+            },
+        );
         let mut pairs: Vec<(u32, u32)> = sources
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, s)| {
                 let mut found: Vec<u32> = Vec::new();
-                let mut take = |holders: &mut dyn Iterator<Item = Recipient>| {
-                    for r in holders.take(LOOKED_AT) {
-                        if let Recipient::Other(o) = r
-                            && Kind::of(&others[o]).is_some()
-                            && !found.contains(&(o as u32))
-                        {
-                            found.push(o as u32);
+                let mut take = |rows: &[u32]| {
+                    for &o in rows.iter().take(LOOKED_AT) {
+                        if !found.contains(&o) {
+                            found.push(o);
                         }
                     }
                 };
                 for a in s.smtp_addresses() {
-                    take(&mut space.holders(Namespace::Smtp, a));
-                    take(&mut space.external_holders(a));
+                    take(addresses.get(a));
                 }
-                let x500s = std::iter::once(s.legacy_dn())
+                let x500 = std::iter::once(s.legacy_dn())
                     .chain(s.proxies(ProxyKind::X500).map(|p| p.value));
-                for x in x500s {
-                    take(&mut space.holders(Namespace::X500, x));
+                for x in x500 {
+                    take(x500s.get(x));
                 }
                 found.into_iter().map(move |o| (i as u32, o))
             })
@@ -160,7 +182,7 @@ pub fn list(values: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{OtherText, SourceText, TargetRecipient};
+    use crate::model::{OtherText, SourceText};
 
     fn contact(values: &[(OtherText, &str)], proxies: &[&str]) -> OtherRecipient {
         let mut all = values.to_vec();
@@ -211,9 +233,7 @@ mod tests {
                 &["smtp:ann@contoso.com"],
             ),
         ];
-        let targets: [TargetRecipient; 0] = [];
-        let space = AddressSpace::new(&targets, &others);
-        let stand_ins = StandIns::find(&sources, &others, &space);
+        let stand_ins = StandIns::find(&sources, &others);
         assert_eq!(stand_ins.of(0).collect::<Vec<_>>(), [0]);
         assert_eq!(stand_ins.of(1).collect::<Vec<_>>(), [1]);
         assert!(stand_ins.stands_for(1, Recipient::Other(1)));

@@ -141,6 +141,47 @@ impl<'a> KeyIndex<'a> {
     }
 }
 
+/// Keys copied once and numbered in the order added, compared as `KeyIndex` compares
+/// identities (trimmed, case folded): a small set of wanted values, probed with the values of
+/// millions of rows without copying them.
+#[derive(Debug, Default)]
+pub struct KeySlots {
+    map: FastMap<Box<Folded>, u32>,
+}
+
+impl KeySlots {
+    /// The slot of `id`, a new one when it is new; `None` when it is blank.
+    pub fn insert(&mut self, id: &str) -> Option<u32> {
+        let id = id.trim();
+        if id.is_empty() {
+            return None;
+        }
+        if let Some(&slot) = self.map.get(Folded::new(id)) {
+            return Some(slot);
+        }
+        let slot = row_number(self.map.len());
+        self.map.insert(Folded::boxed(id), slot);
+        Some(slot)
+    }
+
+    /// The slot of `id`, if it was inserted.
+    pub fn get(&self, id: &str) -> Option<u32> {
+        let id = id.trim();
+        if id.is_empty() || self.map.is_empty() {
+            return None;
+        }
+        self.map.get(Folded::new(id)).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
 /// A GUID written as one (32 hex digits, plain, in the 8-4-4-4-12 form, in braces or as a URN).
 /// Only text of those lengths is parsed, so names and addresses cost a length check.
 fn as_guid(id: &str) -> Option<Uuid> {
@@ -157,6 +198,14 @@ fn as_guid(id: &str) -> Option<Uuid> {
 struct Folded(str);
 
 impl Folded {
+    /// An owned copy of `s`, hashed and compared as `Folded`.
+    fn boxed(s: &str) -> Box<Folded> {
+        let b: Box<str> = s.into();
+        // SAFETY: as in `new`: `Folded` is a `repr(transparent)` wrapper of `str`, so a
+        // `Box<str>` is a `Box<Folded>` with the same layout and allocation.
+        unsafe { Box::from_raw(Box::into_raw(b) as *mut Folded) }
+    }
+
     fn new(s: &str) -> &Folded {
         // SAFETY: `Folded` is a `repr(transparent)` wrapper of `str`, so the cast keeps the
         // pointer's layout, length and lifetime (as `Path::new` does for `OsStr`).
@@ -351,6 +400,29 @@ mod tests {
         };
         assert_eq!(kelvin, k);
         assert_ne!(Folded::new("ann"), Folded::new("anne"));
+    }
+
+    #[test]
+    fn key_slots_number_each_key_once_and_find_it_in_any_case() {
+        let mut slots = KeySlots::default();
+        assert_eq!(
+            slots.get("ann@contoso.com"),
+            None,
+            "an empty set finds nothing"
+        );
+        assert_eq!(slots.insert(" Ann@Contoso.com "), Some(0));
+        assert_eq!(slots.insert("/o=Contoso/cn=Søren"), Some(1));
+        assert_eq!(
+            slots.insert("ANN@contoso.COM"),
+            Some(0),
+            "the same key, folded"
+        );
+        assert_eq!(slots.insert("  "), None);
+        assert_eq!(slots.len(), 2);
+        assert_eq!(slots.get("ann@contoso.com"), Some(0));
+        assert_eq!(slots.get("/O=CONTOSO/CN=SØREN"), Some(1));
+        assert_eq!(slots.get("bob@contoso.com"), None);
+        assert_eq!(slots.get(""), None);
     }
 
     #[test]

@@ -86,8 +86,11 @@ pub fn run(command: Command) -> Result<Outcome> {
             Ok(Outcome { failed })
         }
         Command::Sample(args) => {
-            let options = sample::Options::new(args.users, args.seed)
+            let mut options = sample::Options::new(args.users, args.seed)
                 .with_extra_permissions(args.extra_permissions);
+            if let Some(n) = args.other_recipients {
+                options = options.with_other_recipients(n);
+            }
             let written = sample::write(&options, &args.out)?;
             eprintln!("wrote {} files to {}", written.len(), args.out.display());
             Ok(Outcome::default())
@@ -156,7 +159,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     );
     stages.end(n);
     stages.start("rules");
-    let cx = Context::new(&inputs, &joined, config);
+    let mut cx = Context::new(&inputs, &joined, config);
     // Delegates and permission trustees name mailboxes in every form exports use: one index of
     // all of them, for the planner. Its build is one thread's work (6 s at 1,000,000
     // mailboxes), so it runs beside the rules, which share out over every thread.
@@ -168,6 +171,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
 
     stages.start("stamp");
     let stamping = stamp::plan(&cx, &report);
+    cx.release_address_space();
     stages.end(n);
     stages.start("plan");
     let previous = config

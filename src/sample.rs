@@ -105,6 +105,9 @@ pub struct Options {
     pub seed: u64,
     /// FullAccess rows to add between random user mailboxes, for dense permission graphs.
     pub extra_permissions: usize,
+    /// Groups, dynamic groups and public folders of the target (besides the planted contacts
+    /// and guests).
+    pub other_recipients: usize,
 }
 
 impl Options {
@@ -113,7 +116,13 @@ impl Options {
             users,
             seed,
             extra_permissions: 0,
+            other_recipients: users / 25,
         }
+    }
+
+    pub fn with_other_recipients(mut self, n: usize) -> Options {
+        self.other_recipients = n;
+        self
     }
 
     pub fn with_extra_permissions(mut self, rows: usize) -> Options {
@@ -711,9 +720,9 @@ pub fn generate(opts: &Options) -> Tenants {
                 .filter(|_| plants.get(i + 1).is_some_and(|x| x.1))
         };
         targets_for(p, plant, second, partner, &mut rng, &mut t.target);
-        stand_in_for(p, stand_in, opts.users / 25, &mut others_rng, &mut t);
+        stand_in_for(p, stand_in, opts.other_recipients, &mut others_rng, &mut t);
     }
-    background_others(opts.users / 25, &mut others_rng, &mut t.others);
+    background_others(opts.other_recipients, &mut others_rng, &mut t.others);
     permissions(&people, &mut rng, &mut t);
     extra_permissions(&people, opts, &mut t);
     native_targets(opts.users / 10, &mut rng, &mut t.target);

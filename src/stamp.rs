@@ -171,14 +171,14 @@ pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
     out
 }
 
-/// The source's X500/X400 proxies to add to its target (`None`: a new MailUser), as
+/// The source's X500/X400 proxies to add to its target (all of them to a new MailUser), as
 /// `PREFIX:value`: X400s another recipient holds are left out (XT219). A held X500 blocks the
 /// mailbox (XT216), so none is here.
-fn proxies_for(cx: &Context<'_>, i: usize, target: Option<&TargetRecipient>) -> Vec<String> {
+fn proxies_for(cx: &Context<'_>, i: usize) -> Vec<String> {
     let held = cx.held_x400(i);
-    identity::proxies_to_add(&cx.inputs.sources[i], target)
-        .into_iter()
-        .filter(|&(prefix, value)| {
+    cx.proxies_to_add(i)
+        .iter()
+        .filter(|&&(prefix, value)| {
             identity::carried_kind(prefix) != ProxyKind::X400
                 || !held.contains(&value.to_ascii_lowercase())
         })
@@ -299,7 +299,7 @@ fn new_mailuser(cx: &Context<'_>, i: usize, source: &SourceMailbox, out: &mut St
             .collect(),
         to_remove: Vec::new(),
     });
-    let proxies = proxies_for(cx, i, None).into_iter().chain(carried_proxies);
+    let proxies = proxies_for(cx, i).into_iter().chain(carried_proxies);
     out.proxies.extend(proxies.map(|proxy| ProxyRow {
         source: i,
         identity: primary.clone(),
@@ -368,7 +368,7 @@ impl Change {
                 .map(|p| format!("smtp:{}", p.value))
                 .collect();
         }
-        c.proxies = proxies_for(cx, i, Some(t));
+        c.proxies = proxies_for(cx, i);
         let (smtp, proxies) = carried(cx, i, Some(t));
         c.add.extend(smtp);
         c.proxies.extend(proxies);

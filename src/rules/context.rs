@@ -14,7 +14,7 @@ use crate::input::values::{ProxyKind, ProxySet, domain_of};
 use crate::join::{Joined, Match};
 use crate::model::{Inputs, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
-use crate::space::{AddressSpace, Namespace, Recipient};
+use crate::space::{AddressSpace, Namespace, Recipient, Wanted};
 
 use super::{Finding, RuleMeta};
 
@@ -59,6 +59,11 @@ impl Domains {
     pub fn accepts(&self, domain: &str) -> bool {
         self.accepted.contains(domain)
     }
+
+    /// Whether `address` is in one of the accepted domains (none when none were given).
+    pub fn owns(&self, address: &str) -> bool {
+        !self.accepted.is_empty() && domain_of(address).is_some_and(|d| self.accepts(&d))
+    }
 }
 
 pub struct Context<'a> {
@@ -74,13 +79,17 @@ pub struct Context<'a> {
     duplicates: Duplicates,
     /// Per source mailbox, the addresses xtenant plans to give its target.
     pub planned: Vec<Planned>,
-    /// Who holds each address, proxy, Name and alias in the target.
-    space: AddressSpace<'a>,
+    /// Who holds each address, proxy, Name and alias in the target; `None` once the stamping
+    /// is planned (`release_address_space`).
+    space: Option<AddressSpace>,
     /// Per namespace (`Namespace as usize`), value lower-cased -> how many source mailboxes
     /// it is planned for.
     planned_count: [FastMap<String, usize>; 5],
     /// The contacts and guests that stand for each source mailbox.
     pub stand_ins: StandIns,
+    /// Per source mailbox, the X500/X400 proxies stamping adds to its target
+    /// (`identity::proxies_to_add`), computed once: four checks and the stamping ask.
+    to_add: Vec<Vec<(&'static str, &'a str)>>,
 }
 
 /// Which holders of a value stamping adds a look-up counts.
@@ -157,7 +166,7 @@ impl<'a> Context<'a> {
             })
         };
         // Independent indexes, built side by side (each is one thread's work).
-        let (((planned, planned_count), scope), (rank, (duplicates, space))) = rayon::join(
+        let (((planned, planned_count), scope), (rank, (duplicates, stand_ins))) = rayon::join(
             || rayon::join(planned_addresses, scope),
             || {
                 rayon::join(
@@ -165,13 +174,25 @@ impl<'a> Context<'a> {
                     || {
                         rayon::join(
                             || duplicate_keys(&inputs.sources),
-                            || AddressSpace::new(&inputs.targets, &inputs.target_others),
+                            || StandIns::find(&inputs.sources, &inputs.target_others),
                         )
                     },
                 )
             },
         );
-        let stand_ins = StandIns::find(&inputs.sources, &inputs.target_others, &space);
+        let to_add: Vec<Vec<(&'static str, &'a str)>> = (0..inputs.sources.len())
+            .into_par_iter()
+            .map(|i| {
+                let target = joined.matches[i].target.map(|t| &inputs.targets[t]);
+                if target.is_some() || planned[i].primary.is_some() {
+                    identity::proxies_to_add(&inputs.sources[i], target)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let wanted = wanted(inputs, joined, &planned, &to_add, &stand_ins, &domains);
+        let space = AddressSpace::new(&inputs.targets, &inputs.target_others, wanted);
         Context {
             inputs,
             joined,
@@ -180,11 +201,33 @@ impl<'a> Context<'a> {
             scope,
             rank,
             duplicates,
-            space,
+            space: Some(space),
             stand_ins,
             planned,
             planned_count,
+            to_add,
         }
+    }
+
+    fn space(&self) -> &AddressSpace {
+        self.space.as_ref().expect(
+            "the address space is asked by the rules and the stamping only, before it is released",
+        )
+    }
+
+    /// Frees the target's address space and the planned-value counts, which only the rules
+    /// and the stamping ask: with a million mailboxes and as many other recipients they are
+    /// hundreds of megabytes, and the run's peak comes after them, in the planning stage.
+    pub fn release_address_space(&mut self) {
+        self.space = None;
+        self.planned_count = Default::default();
+        self.to_add = Vec::new();
+    }
+
+    /// The X500/X400 proxies stamping adds to the target of `source` (all of the source's to
+    /// a new MailUser), as (prefix, value).
+    pub fn proxies_to_add(&self, source: usize) -> &[(&'static str, &'a str)] {
+        &self.to_add[source]
     }
 
     /// Who else holds the SMTP addresses planned for `source`: another target recipient, or
@@ -202,13 +245,11 @@ impl<'a> Context<'a> {
     }
 
     fn proxies_held(&self, source: usize, ns: Namespace, which: Holders) -> Vec<Collision<'_>> {
-        let m = &self.joined.matches[source];
-        let target = m.target.map(|t| &self.inputs.targets[t]);
         if !self.stamps(source) {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for (prefix, value) in identity::proxies_to_add(&self.inputs.sources[source], target) {
+        for &(prefix, value) in self.proxies_to_add(source) {
             let kind = match identity::carried_kind(prefix) {
                 ProxyKind::X400 => Namespace::X400,
                 _ => Namespace::X500,
@@ -216,7 +257,7 @@ impl<'a> Context<'a> {
             if kind != ns {
                 continue;
             }
-            for holder in self.space.holders(ns, value).take(NAMED + 1) {
+            for holder in self.space().holders(ns, value).take(NAMED + 1) {
                 if self.counts(source, holder, which) {
                     out.push(Collision {
                         ns,
@@ -231,10 +272,7 @@ impl<'a> Context<'a> {
 
     /// Whether stamping changes or creates a MailUser for `source`.
     pub fn stamps(&self, source: usize) -> bool {
-        match self.joined.matches[source].target {
-            Some(t) => self.inputs.targets[t].is_mail_user(),
-            None => self.planned[source].primary.is_some(),
-        }
+        stamps(self.inputs, self.joined, &self.planned, source)
     }
 
     /// The source's X400 values (lower-cased, no prefix) that another recipient holds, which
@@ -329,13 +367,14 @@ impl<'a> Context<'a> {
     /// (`target`, or `None` for a new one), as `PREFIX:value`: values the target has
     /// already, that stamping adds anyway, or that a third recipient holds are left out.
     pub fn carried(&self, source: usize, target: Option<&TargetRecipient>) -> Vec<String> {
-        let accepted = |a: &str| {
-            !self.domains.accepted.is_empty()
-                && domain_of(a).is_some_and(|d| self.domains.accepts(&d))
-        };
+        let converts = |o: usize| contacts::removed_in_cloud(&self.inputs.target_others[o]);
+        if !self.stand_ins.of(source).any(converts) {
+            return Vec::new();
+        }
+        let accepted = |a: &str| self.domains.owns(a);
         let has = target.map(|t| ProxySet::new(t.email_addresses()));
         let planned = &self.planned[source];
-        let added = identity::proxies_to_add(&self.inputs.sources[source], target);
+        let added = self.proxies_to_add(source);
         let mut out: Vec<(ProxyKind, String)> = Vec::new();
         for o in self.stand_ins.of(source) {
             let other = &self.inputs.target_others[o];
@@ -354,7 +393,7 @@ impl<'a> Context<'a> {
                         .iter()
                         .any(|(k, v)| same(*k, &v[v.find(':').map_or(0, |c| c + 1)..]));
                 let taken = self
-                    .space
+                    .space()
                     .holders(ns, value)
                     .take(NAMED + 1)
                     .any(|h| self.counts(source, h, Holders::Colliding));
@@ -375,7 +414,7 @@ impl<'a> Context<'a> {
     ) -> Vec<Collision<'s>> {
         let mut out = Vec::new();
         for v in values {
-            for holder in self.space.holders(ns, &v).take(NAMED + 1) {
+            for holder in self.space().holders(ns, &v).take(NAMED + 1) {
                 if self.counts(source, holder, which) {
                     out.push(Collision {
                         ns,
@@ -488,6 +527,58 @@ impl<'a> Context<'a> {
             fix: fix.into(),
         }
     }
+}
+
+/// Whether stamping changes or creates a MailUser for `source`.
+fn stamps(inputs: &Inputs, joined: &Joined, planned: &[Planned], source: usize) -> bool {
+    match joined.matches[source].target {
+        Some(t) => inputs.targets[t].is_mail_user(),
+        None => planned[source].primary.is_some(),
+    }
+}
+
+/// Every value the rules and the stamping will ask the address space about: the addresses,
+/// Name and alias planned for each mailbox, the X500/X400 proxies stamping adds to it, and
+/// what its converted contacts carry (`Context::collisions`, `proxy_collisions`,
+/// `name_collisions`, `carried`).
+fn wanted<'a>(
+    inputs: &'a Inputs,
+    joined: &Joined,
+    planned: &'a [Planned],
+    to_add: &[Vec<(&'static str, &'a str)>],
+    stand_ins: &StandIns,
+    domains: &Domains,
+) -> Wanted {
+    let values: Vec<(Namespace, &str)> = (0..inputs.sources.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let p = &planned[i];
+            let mut v: Vec<(Namespace, &str)> =
+                p.addresses().map(|a| (Namespace::Smtp, a)).collect();
+            v.extend(p.name.as_deref().map(|n| (Namespace::Name, n)));
+            v.extend(p.alias.as_deref().map(|a| (Namespace::Alias, a)));
+            if stamps(inputs, joined, planned, i) {
+                for &(prefix, value) in &to_add[i] {
+                    let kind = identity::carried_kind(prefix);
+                    v.extend(Namespace::of_proxy(kind).map(|ns| (ns, value)));
+                }
+            }
+            for o in stand_ins.of(i) {
+                let other = &inputs.target_others[o];
+                if contacts::removed_in_cloud(other) {
+                    for (kind, _, value) in contacts::carried(other, |a| domains.owns(a)) {
+                        v.extend(Namespace::of_proxy(kind).map(|ns| (ns, value)));
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    let mut wanted = Wanted::default();
+    for (ns, value) in values {
+        wanted.add(ns, value);
+    }
+    wanted
 }
 
 /// Source rows that share an ExchangeGuid or a PrimarySmtpAddress. Each group is stored once
