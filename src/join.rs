@@ -143,11 +143,6 @@ impl<'a> TargetIndex<'a> {
                     if let Some(g) = t.exchange_guid {
                         by_guid.add(g, i);
                     }
-                    // A guest (Get-MailUser lists them) points at the source person's address
-                    // but is an invited outsider, never the object a mailbox moves to (XT223).
-                    if t.is_guest() {
-                        continue;
-                    }
                     by_external.add(t.external_email_address(), i);
                     for p in t.email_addresses().filter(|p| p.kind == ProxyKind::X500) {
                         by_x500.add(p.value, i);

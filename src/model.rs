@@ -399,7 +399,8 @@ impl TargetRecipient {
         t.is_empty() || t.eq_ignore_ascii_case("MailUser")
     }
 
-    /// A GuestMailUser: matched only by ExchangeGuid or the mapping file, never by address.
+    /// A GuestMailUser: an invited outsider, never a match (the reader moves it to the other
+    /// recipients).
     pub fn is_guest(&self) -> bool {
         self.recipient_type_details()
             .eq_ignore_ascii_case("GuestMailUser")
@@ -453,6 +454,32 @@ pub struct OtherRecipient {
 }
 
 impl OtherRecipient {
+    /// A guest that came in the target export (Get-MailUser lists guests): an other
+    /// recipient, never a match (`file` is `GUEST_FROM_TARGETS`).
+    pub fn from_guest(t: &TargetRecipient) -> OtherRecipient {
+        OtherRecipient {
+            line: t.line,
+            file: Self::GUEST_FROM_TARGETS,
+            // In `OtherText` order; a target export has no LegacyExchangeDN.
+            texts: Texts::new(
+                [
+                    t.name(),
+                    t.alias(),
+                    t.display_name(),
+                    t.primary_smtp(),
+                    t.external_email_address(),
+                    "",
+                    t.recipient_type_details(),
+                ],
+                t.email_addresses(),
+            ),
+            is_dir_synced: t.is_dir_synced,
+        }
+    }
+
+    /// `file` of a guest taken from target-recipients.csv.
+    pub const GUEST_FROM_TARGETS: u16 = u16::MAX;
+
     /// EmailAddresses, in the order exported.
     pub fn email_addresses(&self) -> impl Iterator<Item = Proxy<'_>> + Clone {
         self.texts.proxies()

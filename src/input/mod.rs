@@ -305,8 +305,17 @@ pub fn load(config: &Config) -> Result<Inputs> {
     let mut files = Vec::new();
     let mut notices = Vec::new();
     let sources = absorb(sources, &mut files, &mut notices)?.unwrap_or_default();
-    let targets = absorb(targets, &mut files, &mut notices)?.unwrap_or_default();
-    let mut target_others = Vec::new();
+    let mut targets = absorb(targets, &mut files, &mut notices)?.unwrap_or_default();
+    // Get-MailUser lists guests too: they are other recipients, never the object a mailbox
+    // moves to (XT223), and come first, before the other files' copies of them.
+    let mut target_others: Vec<OtherRecipient> = targets
+        .iter()
+        .filter(|t| t.is_guest())
+        .map(OtherRecipient::from_guest)
+        .collect();
+    if !target_others.is_empty() {
+        targets.retain(|t| !t.is_guest());
+    }
     for loaded in others {
         let rows = absorb(loaded.map(Some), &mut files, &mut notices)?;
         target_others.extend(rows.unwrap_or_default());

@@ -1150,4 +1150,9 @@ fn a_guest_in_the_target_export_is_never_the_match() {
         None,
         "the guest is not taken for fire's target"
     );
+    assert_eq!(
+        found.get("XT223").map(Vec::as_slice),
+        Some(&[FIRE.to_string()][..]),
+        "it is reported as a guest that stands for fire"
+    );
 }
