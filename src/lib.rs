@@ -220,8 +220,10 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     stages.start("write");
     let recovered = claim.recovered.clone();
     let mut staging = write::Staging::plan(claim, config.inputs.all())?;
+    let contacts = write::ContactIndex::new(&stamping.contacts);
     let files = Files {
         report: &report,
+        contacts: &contacts,
         stamping: &stamping,
         plan: &wave_plan,
         plan_file: &plan_file,
@@ -239,7 +241,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         domains: &domains,
         settings: &config.waves,
         sheet_rows: config.sheet_rows,
-        contacts: write::xlsx::ContactIndex::new(&stamping.contacts),
+        contacts: &contacts,
     };
     // The workbook is written while the CSVs are: two cores, two jobs.
     let mut xlsx_slot = staging.slot("readiness.xlsx")?;
@@ -333,6 +335,7 @@ impl Stages {
 
 /// Every output file but the workbook, from what the pipeline computed.
 struct Files<'a> {
+    contacts: &'a write::ContactIndex<'a>,
     report: &'a Report<'a>,
     stamping: &'a stamp::Stamping,
     plan: &'a plan::Plan,
@@ -348,7 +351,9 @@ struct Files<'a> {
 impl Files<'_> {
     fn write(&self, staging: &mut write::Staging) -> Result<()> {
         let (report, stamping, wave_plan) = (self.report, self.stamping, self.plan);
-        staging.write("readiness.csv", |w| write::csv::readiness(report, w))?;
+        staging.write("readiness.csv", |w| {
+            write::csv::readiness(report, self.contacts, w)
+        })?;
         staging.write("findings.csv", |w| write::csv::findings(report, w))?;
         staging.write("stamping/mailusers.csv", |w| {
             write::csv::mailusers(report, stamping, w)

@@ -13,7 +13,7 @@ use crate::stamp::Stamping;
 
 /// No line numbers here: the same tenant exported in another shape (a `#TYPE` line, say) must
 /// give the same bytes. findings.csv carries the lines.
-pub const READINESS_HEADER: [&str; 12] = [
+pub const READINESS_HEADER: [&str; 13] = [
     "SourcePrimarySmtpAddress",
     "SourceAlias",
     "SourceDisplayName",
@@ -26,6 +26,7 @@ pub const READINESS_HEADER: [&str; 12] = [
     "Codes",
     "TotalItemSizeBytes",
     "ArchiveSizeBytes",
+    "ContactsToRemove",
 ];
 
 pub const FINDINGS_HEADER: [&str; 8] = [
@@ -337,7 +338,11 @@ pub fn onprem_ad(
     out.flush()
 }
 
-pub fn readiness(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+pub fn readiness(
+    report: &Report<'_>,
+    contacts: &super::ContactIndex<'_>,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut out = writer(w)?;
     out.write_record(READINESS_HEADER)?;
     let num = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
@@ -359,6 +364,7 @@ pub fn readiness(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> 
             &report.codes[i].join(";"),
             &num(stats.and_then(|st| st.total_item_size)),
             &num(stats.and_then(|st| st.archive_size)),
+            &contacts.describe(report, i),
         ])?;
     }
     out.flush()

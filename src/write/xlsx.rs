@@ -14,13 +14,13 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use super::ContactIndex;
 use super::sheet_xml::{self, Cell, Splice};
 use crate::config::WaveSettings;
 use crate::date::Date;
 use crate::plan::{Broken, Plan, Side};
 use crate::report::Report;
 use crate::rules::{self, Domains, RuleMeta, Severity, Status};
-use crate::stamp::{ContactAction, ContactRow};
 
 /// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
 pub const SHEET_ROWS: usize = 1_048_575;
@@ -42,44 +42,7 @@ pub struct Data<'a> {
     /// Data rows per sheet before it continues on `Name (2)`; `SHEET_ROWS` but in tests.
     pub sheet_rows: usize,
     /// The contacts the stamping removes, by mailbox.
-    pub contacts: ContactIndex<'a>,
-}
-
-/// stamping/contacts.csv's rows by source mailbox, for the Mailboxes sheet's Contact column.
-#[derive(Debug, Default)]
-pub struct ContactIndex<'a> {
-    by_source: HashMap<usize, Vec<&'a ContactRow>>,
-    /// Rows removed in Exchange Online (Action Remove), and on-premises.
-    removed: usize,
-    on_premises: usize,
-}
-
-impl<'a> ContactIndex<'a> {
-    pub fn new(rows: &'a [ContactRow]) -> ContactIndex<'a> {
-        let mut index = ContactIndex::default();
-        for r in rows {
-            index.by_source.entry(r.source).or_default().push(r);
-            match r.action {
-                ContactAction::Remove => index.removed += 1,
-                ContactAction::RemoveOnPremises => index.on_premises += 1,
-            }
-        }
-        index
-    }
-
-    /// `<contact> (Remove)` for each contact of mailbox `i`, joined by "; ".
-    fn describe(&self, report: &Report<'_>, i: usize) -> String {
-        self.by_source.get(&i).map_or_else(String::new, |rows| {
-            let each: Vec<String> = rows
-                .iter()
-                .map(|r| {
-                    let c = &report.inputs.target_others[r.other];
-                    format!("{} ({})", c.label(), r.action.as_str())
-                })
-                .collect();
-            each.join("; ")
-        })
-    }
+    pub contacts: &'a ContactIndex<'a>,
 }
 
 /// Builds the workbook; `save` writes it.

@@ -97,6 +97,7 @@ fn the_samples_workbook_matches_the_csv_outputs() {
     for (row, r) in mailboxes[1..].iter().zip(&readiness) {
         assert_eq!(row[0], r["SourcePrimarySmtpAddress"]);
         assert_eq!(row[9], r["Status"]);
+        assert_eq!(row[15], r["ContactsToRemove"]);
     }
     // The Contact column names each contact stamping/contacts.csv removes, with its action.
     let contacts = rows(&out.join("stamping/contacts.csv"));
