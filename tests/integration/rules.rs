@@ -49,18 +49,6 @@ const TARGET_COLUMNS: [&str; 14] = [
     "SKUAssigned",
 ];
 
-const OTHER_COLUMNS: [&str; 9] = [
-    "Name",
-    "Alias",
-    "DisplayName",
-    "PrimarySmtpAddress",
-    "ExternalEmailAddress",
-    "EmailAddresses",
-    "LegacyExchangeDN",
-    "RecipientTypeDetails",
-    "IsDirSynced",
-];
-
 #[derive(Default)]
 struct Fixture {
     sources: Vec<Row>,
@@ -209,8 +197,10 @@ impl Fixture {
         let mut a = args(&s, &t, &dir.join("out"));
         a.accepted_domain = self.accepted.clone();
         if !self.others.is_empty() {
-            a.target_other_recipients =
-                vec![dir.write("others.csv", csv(&OTHER_COLUMNS, &self.others))];
+            a.target_other_recipients = vec![dir.write(
+                "others.csv",
+                csv(&xtenant::sample::OTHER_HEADER, &self.others),
+            )];
         }
         if !self.members.is_empty() {
             let body: Vec<String> = self
