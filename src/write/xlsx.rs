@@ -1013,13 +1013,13 @@ fn write_summary(
         ),
         (
             "GAL-sync contacts converted",
-            "stamping/contacts.csv, Action Remove".to_string(),
+            "stamping/contacts.csv (Remove)".to_string(),
             data.contacts.removed,
             converted,
         ),
         (
-            "Dir-synced contacts to remove on-premises",
-            "stamping/contacts.csv, Action RemoveOnPremises".to_string(),
+            "Dir-synced contacts",
+            "contacts.csv (RemoveOnPremises)".to_string(),
             data.contacts.on_premises,
             on_premises,
         ),
