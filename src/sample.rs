@@ -46,7 +46,7 @@ pub const SOURCE_HEADER: [&str; 26] = [
     "CustomAttribute1",
     "CustomAttribute7",
 ];
-pub const TARGET_HEADER: [&str; 14] = [
+pub const TARGET_HEADER: [&str; 15] = [
     "Alias",
     "DisplayName",
     "UserPrincipalName",
@@ -61,6 +61,7 @@ pub const TARGET_HEADER: [&str; 14] = [
     "PersistedCapabilities",
     "RecoverableItemsQuota",
     "SKUAssigned",
+    "Name",
 ];
 pub const OTHER_HEADER: [&str; 9] = [
     "Name",
@@ -634,6 +635,7 @@ impl Person {
             "ExchangeT2TMbxMove".into(),
             QUOTA.into(),
             "False".into(),
+            self.name.clone(),
         ]
     }
 }
@@ -972,6 +974,7 @@ fn targets_for(
     const CAPS: usize = 11;
     const QUOTA_COL: usize = 12;
     const SKU: usize = 13;
+    const NAME: usize = 14;
     let mut row = p.stamped_target();
     if rng.chance(15) {
         row[SYNCED] = "True".into();
@@ -1020,6 +1023,7 @@ fn targets_for(
             let mut twin = row.clone();
             // Named so that no generated person can share the twin's names.
             twin[0] = format!("{}old", p.alias);
+            twin[NAME] = twin[0].clone();
             twin[2] = format!("{}.old@{TGT}", p.first_last);
             twin[3] = twin[2].clone();
             twin[PROXIES] = format!("SMTP:{}", twin[3]);
@@ -1076,6 +1080,7 @@ fn targets_for(
                 "BPOS_S_Enterprise".into(),
                 QUOTA.into(),
                 "True".into(),
+                format!("{}nw", p.alias),
             ]);
             return;
         }
@@ -1192,6 +1197,7 @@ fn native_targets(n: usize, rng: &mut Rng, out: &mut Vec<Vec<String>>) {
             "BPOS_S_Enterprise".into(),
             QUOTA.into(),
             "True".into(),
+            alias,
         ]);
     }
 }
