@@ -33,8 +33,8 @@ impl Kind {
     }
 }
 
-/// At most this many holders of one source value are looked at: a value that thousands of
-/// contacts share identifies none of them.
+/// A source value held by more contacts and guests than this identifies none of them: it is
+/// passed over (a shared mailbox's address on every contact of a list, a hostile export).
 const LOOKED_AT: usize = 8;
 
 /// Which other recipients stand for which source mailbox. A contact or guest that holds the
@@ -85,10 +85,8 @@ impl StandIns {
             .flat_map_iter(|(i, s)| {
                 let mut found: Vec<u32> = Vec::new();
                 let mut take = |rows: &[u32]| {
-                    for &o in rows.iter().take(LOOKED_AT) {
-                        if !found.contains(&o) {
-                            found.push(o);
-                        }
+                    if rows.len() <= LOOKED_AT {
+                        found.extend_from_slice(rows);
                     }
                 };
                 for a in s.smtp_addresses() {
@@ -99,6 +97,9 @@ impl StandIns {
                 for x in x500 {
                     take(x500s.get(x));
                 }
+                // Sorted and deduplicated at once: a source may have thousands of x500s.
+                found.sort_unstable();
+                found.dedup();
                 found.into_iter().map(move |o| (i as u32, o))
             })
             .collect();
@@ -128,7 +129,7 @@ impl StandIns {
     /// Whether `r` stands for `source`.
     pub fn stands_for(&self, source: usize, r: Recipient) -> bool {
         match r {
-            Recipient::Other(o) => self.of(source).any(|x| x == o),
+            Recipient::Other(o) => self.pairs.binary_search(&(source as u32, o as u32)).is_ok(),
             Recipient::Target(_) => false,
         }
     }

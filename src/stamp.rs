@@ -214,6 +214,8 @@ fn group_rows(cx: &Context<'_>, contacts: &[ContactRow]) -> Vec<GroupRow> {
                 k,
             )
         })
+        // A contact without an address is in no membership row (nor is a member without one).
+        .filter(|(address, _)| !address.is_empty())
         .collect();
     let mut rows: Vec<(usize, GroupRow)> = members
         .iter()

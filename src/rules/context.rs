@@ -97,8 +97,27 @@ pub struct Context<'a> {
 enum Holders {
     /// Everyone but the matched target and the contacts the stamping removes first.
     Colliding,
-    /// Only this other recipient.
-    StandIn(usize),
+    /// Only the contacts and guests that stand for the mailbox.
+    StandIns,
+}
+
+/// At most this many holders of one value are walked: a value that thousands of recipients
+/// hold (a hostile export) must not make the work per mailbox that large. Consistent data has
+/// a handful, of which only the matched target and converted contacts are passed over.
+const WALKED: usize = 1_000;
+
+/// What of the stamping of one mailbox each of its stand-ins holds.
+#[derive(Debug, Default)]
+pub struct Holdings<'c>(Vec<Collision<'c>>);
+
+impl<'c> Holdings<'c> {
+    /// The values `other` holds.
+    pub fn of(&self, other: usize) -> &[Collision<'c>] {
+        let key = Holder::Recipient(Recipient::Other(other));
+        let start = self.0.partition_point(|c| c.holder < key);
+        let len = self.0[start..].partition_point(|c| c.holder == key);
+        &self.0[start..start + len]
+    }
 }
 
 /// At most this many holders of one value are named (and looked at): a value a hundred
@@ -257,14 +276,12 @@ impl<'a> Context<'a> {
             if kind != ns {
                 continue;
             }
-            for holder in self.space().holders(ns, value).take(NAMED + 1) {
-                if self.counts(source, holder, which) {
-                    out.push(Collision {
-                        ns,
-                        value: Cow::Owned(format!("{prefix}:{value}")),
-                        holder: Holder::Recipient(holder),
-                    });
-                }
+            for holder in self.holders(source, ns, value, which) {
+                out.push(Collision {
+                    ns,
+                    value: Cow::Owned(format!("{prefix}:{value}")),
+                    holder: Holder::Recipient(holder),
+                });
             }
         }
         out
@@ -307,10 +324,33 @@ impl<'a> Context<'a> {
         )
     }
 
+    /// The holders of `value` that count for `which`: at most `NAMED + 1` of them for a
+    /// collision (enough to name), every stand-in among the first `WALKED` for stand-ins.
+    fn holders(
+        &self,
+        source: usize,
+        ns: Namespace,
+        value: &str,
+        which: Holders,
+    ) -> impl Iterator<Item = Recipient> + '_ {
+        let named = match which {
+            Holders::Colliding => NAMED + 1,
+            Holders::StandIns => WALKED,
+        };
+        self.space()
+            .holders(ns, value)
+            .take(WALKED)
+            .filter(move |&h| self.counts(source, h, which))
+            .take(named)
+    }
+
     /// The values stamping gives the target of `source` (addresses, proxies, Name, Alias)
-    /// that `other`, one of its stand-ins, holds.
-    pub fn stand_in_holds(&self, source: usize, other: usize) -> Vec<Collision<'_>> {
-        let which = Holders::StandIn(other);
+    /// that its stand-ins hold, by stand-in: found in one pass, however many stand-ins.
+    pub fn stand_in_holdings(&self, source: usize) -> Holdings<'_> {
+        if self.stand_ins.of(source).next().is_none() {
+            return Holdings::default();
+        }
+        let which = Holders::StandIns;
         let planned = self.planned[source].addresses().map(Cow::Borrowed);
         let mut out = self.held(source, Namespace::Smtp, planned, which);
         for ns in [Namespace::X500, Namespace::X400] {
@@ -319,13 +359,13 @@ impl<'a> Context<'a> {
         for ns in [Namespace::Name, Namespace::Alias] {
             out.extend(self.name_held(source, ns, which));
         }
-        out
+        out.sort_by_key(|c| c.holder);
+        Holdings(out)
     }
 
-    /// `X (kind) stands for this person`, and what of the stamping it holds: the opening
-    /// of a stand-in's finding.
-    pub fn stand_in_message(&self, source: usize, other: usize) -> String {
-        let holds = self.stand_in_holds(source, other);
+    /// `X (kind) stands for this person`, and what of the stamping it holds (`holds`, from
+    /// `stand_in_holdings`): the opening of a stand-in's finding.
+    pub fn stand_in_message(&self, other: usize, holds: &[Collision<'_>]) -> String {
         let values: Vec<&str> = holds.iter().map(|c| &*c.value).collect();
         let mut message = format!(
             "{} stands for this person",
@@ -347,7 +387,7 @@ impl<'a> Context<'a> {
                 let matched = self.joined.matches[source].target.map(Recipient::Target);
                 Some(holder) != matched && !self.converted(source, holder)
             }
-            Holders::StandIn(o) => holder == Recipient::Other(o),
+            Holders::StandIns => self.stand_ins.stands_for(source, holder),
         }
     }
 
@@ -373,9 +413,18 @@ impl<'a> Context<'a> {
         }
         let accepted = |a: &str| self.domains.owns(a);
         let has = target.map(|t| ProxySet::new(t.email_addresses()));
-        let planned = &self.planned[source];
-        let added = self.proxies_to_add(source);
-        let mut out: Vec<(ProxyKind, String)> = Vec::new();
+        // What the MailUser has or gets anyway, and what is carried already: a set, as a
+        // contact may copy thousands of the source's x500s.
+        let mut seen: FastSet<(ProxyKind, String)> = self.planned[source]
+            .addresses()
+            .map(|a| (ProxyKind::Smtp, a.to_ascii_lowercase()))
+            .chain(
+                self.proxies_to_add(source)
+                    .iter()
+                    .map(|&(p, v)| (identity::carried_kind(p), v.to_ascii_lowercase())),
+            )
+            .collect();
+        let mut out = Vec::new();
         for o in self.stand_ins.of(source) {
             let other = &self.inputs.target_others[o];
             if !contacts::removed_in_cloud(other) {
@@ -383,26 +432,21 @@ impl<'a> Context<'a> {
             }
             for (kind, prefix, value) in contacts::carried(other, accepted) {
                 let ns = Namespace::of_proxy(kind).unwrap_or(Namespace::X500);
-                let same = |k: ProxyKind, v: &str| k == kind && v.eq_ignore_ascii_case(value);
-                let redundant = has.as_ref().is_some_and(|h| h.contains(kind, value))
-                    || planned.addresses().any(|a| same(ProxyKind::Smtp, a))
-                    || added
-                        .iter()
-                        .any(|&(p, v)| same(identity::carried_kind(p), v))
-                    || out
-                        .iter()
-                        .any(|(k, v)| same(*k, &v[v.find(':').map_or(0, |c| c + 1)..]));
-                let taken = self
-                    .space()
-                    .holders(ns, value)
-                    .take(NAMED + 1)
-                    .any(|h| self.counts(source, h, Holders::Colliding));
-                if !redundant && !taken {
-                    out.push((kind, format!("{prefix}:{value}")));
+                if has.as_ref().is_some_and(|h| h.contains(kind, value))
+                    || !seen.insert((kind, value.to_ascii_lowercase()))
+                {
+                    continue;
+                }
+                if self
+                    .holders(source, ns, value, Holders::Colliding)
+                    .next()
+                    .is_none()
+                {
+                    out.push(format!("{prefix}:{value}"));
                 }
             }
         }
-        out.into_iter().map(|(_, p)| p).collect()
+        out
     }
 
     fn held<'s>(
@@ -414,14 +458,12 @@ impl<'a> Context<'a> {
     ) -> Vec<Collision<'s>> {
         let mut out = Vec::new();
         for v in values {
-            for holder in self.space().holders(ns, &v).take(NAMED + 1) {
-                if self.counts(source, holder, which) {
-                    out.push(Collision {
-                        ns,
-                        value: v.clone(),
-                        holder: Holder::Recipient(holder),
-                    });
-                }
+            for holder in self.holders(source, ns, &v, which) {
+                out.push(Collision {
+                    ns,
+                    value: v.clone(),
+                    holder: Holder::Recipient(holder),
+                });
             }
             if matches!(which, Holders::Colliding)
                 && self.planned_count[ns as usize]

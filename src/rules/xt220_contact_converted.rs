@@ -23,11 +23,12 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
+        let holdings = cx.cx.stand_in_holdings(cx.index);
         for o in cx.cx.stand_ins.of(cx.index) {
             if !contacts::removed_in_cloud(&cx.cx.inputs.target_others[o]) {
                 continue;
             }
-            let holds = cx.cx.stand_in_holds(cx.index, o);
+            let holds = holdings.of(o);
             if holds.is_empty() {
                 continue;
             }

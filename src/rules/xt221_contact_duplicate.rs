@@ -23,10 +23,11 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
+        let holdings = cx.cx.stand_in_holdings(cx.index);
         for o in cx.cx.stand_ins.of(cx.index) {
             if !contacts::removed_in_cloud(&cx.cx.inputs.target_others[o])
                 || !cx.cx.stamps(cx.index)
-                || !cx.cx.stand_in_holds(cx.index, o).is_empty()
+                || !holdings.of(o).is_empty()
             {
                 continue;
             }

@@ -23,6 +23,7 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
+        let holdings = cx.cx.stand_in_holdings(cx.index);
         for o in cx.cx.stand_ins.of(cx.index) {
             let other = &cx.cx.inputs.target_others[o];
             if Kind::of(other) != Some(Kind::Contact) || contacts::removed_in_cloud(other) {
@@ -32,7 +33,7 @@ impl super::Rule for Rule {
                 &META,
                 format!(
                     "{}; it is dir-synced: remove it on-premises and exclude the person from GAL sync",
-                    cx.cx.stand_in_message(cx.index, o)
+                    cx.cx.stand_in_message(o, holdings.of(o))
                 ),
                 "exclude the person from GAL sync, remove the contact on-premises (stamping/contacts.csv), sync, export again",
             ));

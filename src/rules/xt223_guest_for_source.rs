@@ -23,6 +23,7 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
+        let holdings = cx.cx.stand_in_holdings(cx.index);
         for o in cx.cx.stand_ins.of(cx.index) {
             if Kind::of(&cx.cx.inputs.target_others[o]) != Some(Kind::Guest) {
                 continue;
@@ -31,7 +32,7 @@ impl super::Rule for Rule {
                 &META,
                 format!(
                     "{}: remove it, or convert it to an internal user and map it",
-                    cx.cx.stand_in_message(cx.index, o)
+                    cx.cx.stand_in_message(o, holdings.of(o))
                 ),
                 "remove the guest in Entra ID, or convert it to an internal user and map this mailbox to it",
             ));

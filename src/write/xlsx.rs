@@ -518,6 +518,7 @@ fn mailbox_row(data: &Data<'_>, i: usize, row: u32, styles: &[Option<u32>], out:
     let size = |b: Option<u64>| b.map_or(Cell::Empty, |b| Cell::Number(gb(b)));
     let stats = s.stats.as_ref();
     let contacts = data.contacts.describe(report, i);
+    let contacts = text(&contacts);
     let cells: [Cell<'_>; 16] = std::array::from_fn(|c| match c {
         0..12 => cell(&texts[c]),
         12 => size(stats.and_then(|st| st.total_item_size)),

@@ -423,3 +423,41 @@ fn a_target_export_with_a_header_and_no_rows_is_a_loud_warning() {
         summary.text
     );
 }
+
+#[test]
+fn a_mailbox_with_twenty_thousand_x500s_and_as_many_contacts_holding_them_stays_linear() {
+    let dir = Dir::new("x500-contacts");
+    let n = 20_000;
+    let dn = |i: usize| format!("/o=Contoso/ou=Src/cn=Recipients/cn=u{i}");
+    let list: Vec<String> = (0..n).map(|i| format!("X500:{}", dn(i))).collect();
+    let source = format!(
+        "{HEAD}ann@contoso.com,\"SMTP:ann@contoso.com;{}\",9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,/o=ExchangeLabs/ou=X/cn=Recipients/cn=ann,Ann\r\n",
+        list.join(";")
+    );
+    // The MailUser has only the LegacyExchangeDN's x500.
+    let target = "PrimarySmtpAddress,EmailAddresses,ExchangeGuid,ExternalEmailAddress\r\nann@northwindtraders.com,\"SMTP:ann@northwindtraders.com;x500:/o=ExchangeLabs/ou=X/cn=Recipients/cn=ann\",9b9387fe-e1b1-4695-97bd-b0a0bebe7ce2,SMTP:ann@contoso.onmicrosoft.com\r\n";
+    // One GAL-sync contact copied every x500; twenty thousand more hold one each.
+    let mut others = String::from(
+        "PrimarySmtpAddress,ExternalEmailAddress,EmailAddresses,RecipientTypeDetails,IsDirSynced\r\n",
+    );
+    others.push_str(&format!(
+        "ann@contoso.com,SMTP:ann@contoso.com,\"SMTP:ann@contoso.com;{}\",MailContact,False\r\n",
+        list.join(";")
+    ));
+    for i in 0..n {
+        others.push_str(&format!(
+            "c{i}@fabrikam.com,,\"SMTP:c{i}@fabrikam.com;X500:{}\",MailContact,False\r\n",
+            dn(i)
+        ));
+    }
+    let s = dir.write("source.csv", source);
+    let t = dir.write("target.csv", target);
+    let out = dir.join("out");
+    let mut a = args(&s, &t, &out);
+    a.target_other_recipients = vec![dir.write("others.csv", others)];
+    plan(&a);
+    // Every contact stands for ann and is converted: removed first, and the x500s it held
+    // are ann's, stamped once each.
+    assert_eq!(rows(&out.join("stamping/contacts.csv")).len(), n + 1);
+    assert_eq!(rows(&out.join("stamping/x500.csv")).len(), n);
+}

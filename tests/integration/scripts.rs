@@ -729,8 +729,10 @@ fn apply_stamping_removes_the_contacts_first_and_holds_back_a_mailuser_whose_con
             "-Result 'AlreadyDone' -Detail 'no such contact: removed by an earlier run, by hand or on-premises'",
             // Found by its LegacyExchangeDN when its address changed, the value quoted.
             "Get-MailContact -Filter \"LegacyExchangeDN -eq '$(ConvertTo-FilterValue $c.LegacyExchangeDN)'\"",
-            // A dir-synced contact still there holds its MailUser back; one that is gone does not.
-            "is dir-synced and still there",
+            // A contact planned for removal that is dir-synced now holds its MailUser back; one
+            // planned as dir-synced (it holds nothing stamped) does not.
+            "if ($c.Action -eq 'Remove') {",
+            "is dir-synced now and still there",
             // Just removed: a refused proxy is retried, on that error only.
             "catch { if (-not (Test-RetryAfterContact $_ $contactRemoved.ContainsKey($key) $attempt)) { throw }; Start-Sleep -Seconds 15 }",
             // Its groups, after the stamping; a member already there is done.

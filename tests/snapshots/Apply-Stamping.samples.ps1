@@ -25,7 +25,8 @@ contact's LegacyExchangeDN as an x500 (x500.csv; onprem-ad.csv for a dir-synced 
 on-premises stamping must wait until this script has removed the contact), so replies to old
 mail sent to the contact still arrive. A MailUser whose contact is still there is not stamped in
 this run and must not be licensed. Dir-synced contacts (Action RemoveOnPremises) cannot be
-removed here: remove them in on-premises AD; once they are gone, this script goes on. Exclude
+removed here: remove them in on-premises AD (they are reported as Skipped until then; one that
+holds what a MailUser needs keeps that mailbox Blocked in the plan, so no row here). Exclude
 these people from whatever GAL sync made the contacts, on-premises or in the cloud, or it makes
 them again. Last, each MailUser joins the groups its contact was a member of
 (stamping\group-members.csv, made when the plan was given the groups' members); a member
@@ -161,7 +162,12 @@ try {
                 throw "its LegacyExchangeDN is $dn, not the export's $($c.LegacyExchangeDN): not the contact the plan saw; left alone; export the target again and plan again"
             }
             if ("$(Get-Prop $contact 'IsDirSynced')" -eq 'True') {
-                $contactLeft[$mailUserKey] = "its contact $($c.Identity) is dir-synced and still there: remove it in on-premises AD, exclude the person from GAL sync, sync, then run this script again"
+                # Planned as dir-synced: it holds nothing this plan stamps (else the mailbox is
+                # Blocked and has no rows here), so its MailUser goes on. A contact planned for
+                # removal that is dir-synced now may hold what is stamped: its MailUser waits.
+                if ($c.Action -eq 'Remove') {
+                    $contactLeft[$mailUserKey] = "its contact $($c.Identity) is dir-synced now and still there: remove it in on-premises AD, exclude the person from GAL sync, sync, then run this script again"
+                }
                 Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'Skipped' -Detail 'dir-synced: Exchange Online cannot remove it; remove it in on-premises AD and exclude the person from GAL sync' -More $contactMore
                 continue
             }
