@@ -133,24 +133,32 @@ pub struct Stamping {
 pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
     let mut out = Stamping::default();
     for &i in &report.order {
-        let target = cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]);
+        // Most mailboxes have no stand-in: asked first, it spares them reading their rows.
+        let stand_ins = cx.stand_ins.of(i).next().is_some();
         // A Ready mailbox is stamped only to convert a contact that stands for it (XT221).
         let stamped = match report.statuses[i] {
             Status::NeedsStamping => true,
             Status::Ready => {
-                cx.stamps(i)
+                stand_ins
                     && cx
                         .stand_ins
                         .of(i)
                         .any(|o| contacts::removed_in_cloud(&cx.inputs.target_others[o]))
+                    && cx.stamps(i)
             }
             Status::Blocked => false,
         };
-        let mailuser = match target {
-            Some(t) => stable_identity(t),
-            None => cx.planned[i].primary.as_deref().unwrap_or_default(),
-        };
-        contact_rows(cx, i, stamped, mailuser, &mut out);
+        if !stamped && !stand_ins {
+            continue;
+        }
+        let target = cx.joined.matches[i].target.map(|t| &cx.inputs.targets[t]);
+        if stand_ins {
+            let mailuser = match target {
+                Some(t) => stable_identity(t),
+                None => cx.planned[i].primary.as_deref().unwrap_or_default(),
+            };
+            contact_rows(cx, i, stamped, mailuser, &mut out);
+        }
         if !stamped {
             continue;
         }
