@@ -12,7 +12,7 @@ use crate::identity::{self, Planned};
 use crate::index::{FastMap, FastSet, KeyIndex, RowIndex, key};
 use crate::input::values::{ProxyKind, ProxySet, domain_of};
 use crate::join::{Joined, Match};
-use crate::model::{Inputs, SourceMailbox, TargetRecipient};
+use crate::model::{Inputs, OtherRecipient, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
 use crate::space::{AddressSpace, Namespace, Recipient, Wanted};
 
@@ -681,6 +681,17 @@ pub struct MailboxCx<'a> {
     pub source: &'a SourceMailbox,
     pub target: Option<&'a TargetRecipient>,
     pub m: &'a Match,
+}
+
+impl MailboxCx<'_> {
+    /// Each contact or guest that stands for this mailbox (its row, the recipient) with what
+    /// of the mailbox's stamping it holds: what the four stand-in rules look at.
+    pub fn for_each_stand_in(&self, mut f: impl FnMut(usize, &OtherRecipient, &[Collision<'_>])) {
+        let holdings = self.cx.stand_in_holdings(self.index);
+        for o in self.cx.stand_ins.of(self.index) {
+            f(o, &self.cx.inputs.target_others[o], holdings.of(o));
+        }
+    }
 }
 
 impl MailboxCx<'_> {

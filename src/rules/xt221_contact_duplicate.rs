@@ -23,22 +23,18 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let holdings = cx.cx.stand_in_holdings(cx.index);
-        for o in cx.cx.stand_ins.of(cx.index) {
-            if !contacts::removed_in_cloud(&cx.cx.inputs.target_others[o])
-                || !cx.cx.stamps(cx.index)
-                || !holdings.of(o).is_empty()
-            {
-                continue;
+        cx.for_each_stand_in(|o, other, holds| {
+            if !contacts::removed_in_cloud(other) || !holds.is_empty() || !cx.cx.stamps(cx.index) {
+                return;
             }
             out.push(cx.finding(
                 &META,
                 format!(
-                    "{} stands for this person beside the MailUser: stamping/contacts.csv removes it and carries its LegacyExchangeDN",
-                    cx.cx.describe(crate::space::Recipient::Other(o)),
+                    "{} beside the MailUser: stamping/contacts.csv removes it and carries its LegacyExchangeDN",
+                    cx.cx.stand_in_message(o, holds),
                 ),
                 "let Apply-Stamping.ps1 convert it (stamping/contacts.csv)",
             ));
-        }
+        });
     }
 }

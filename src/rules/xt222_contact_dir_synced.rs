@@ -23,20 +23,18 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let holdings = cx.cx.stand_in_holdings(cx.index);
-        for o in cx.cx.stand_ins.of(cx.index) {
-            let other = &cx.cx.inputs.target_others[o];
+        cx.for_each_stand_in(|o, other, holds| {
             if Kind::of(other) != Some(Kind::Contact) || contacts::removed_in_cloud(other) {
-                continue;
+                return;
             }
             out.push(cx.finding(
                 &META,
                 format!(
                     "{}; it is dir-synced: remove it on-premises and exclude the person from GAL sync",
-                    cx.cx.stand_in_message(o, holdings.of(o))
+                    cx.cx.stand_in_message(o, holds)
                 ),
                 "exclude the person from GAL sync, remove the contact on-premises (stamping/contacts.csv), sync, export again",
             ));
-        }
+        });
     }
 }

@@ -23,19 +23,18 @@ impl super::Rule for Rule {
     }
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
-        let holdings = cx.cx.stand_in_holdings(cx.index);
-        for o in cx.cx.stand_ins.of(cx.index) {
-            if Kind::of(&cx.cx.inputs.target_others[o]) != Some(Kind::Guest) {
-                continue;
+        cx.for_each_stand_in(|o, other, holds| {
+            if Kind::of(other) != Some(Kind::Guest) {
+                return;
             }
             out.push(cx.finding(
                 &META,
                 format!(
                     "{}: remove it, or convert it to an internal user and map it",
-                    cx.cx.stand_in_message(o, holdings.of(o))
+                    cx.cx.stand_in_message(o, holds)
                 ),
                 "remove the guest in Entra ID, or convert it to an internal user and map this mailbox to it",
             ));
-        }
+        });
     }
 }
