@@ -2,11 +2,9 @@
 //! Ready. Derived from the data (the target as it must be, against the target as it is), not
 //! from finding codes, so the rows and the checks cannot drift apart.
 
-use std::collections::HashMap;
-
 use crate::contacts;
 use crate::identity;
-use crate::index::key;
+use crate::index::{KeyIndex, key};
 use crate::input::values::{ProxyKind, address_key, domain_of};
 use crate::model::{SourceMailbox, TargetRecipient};
 use crate::report::Report;
@@ -212,37 +210,33 @@ fn group_rows(cx: &Context<'_>, contacts: &[ContactRow]) -> Vec<GroupRow> {
     let Some(members) = &cx.inputs.group_members else {
         return Vec::new();
     };
-    let by_address: HashMap<String, usize> = contacts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.action == ContactAction::Remove && !c.mailuser.is_empty())
-        .map(|(k, c)| {
-            (
-                key(cx.inputs.target_others[c.other].primary_smtp()).into_owned(),
-                k,
-            )
-        })
-        // A contact without an address is in no membership row (nor is a member without one).
-        .filter(|(address, _)| !address.is_empty())
-        .collect();
+    // Blank addresses are not indexed: a contact without one is in no membership row, nor
+    // is a member without one.
+    let mut by_address = KeyIndex::with_capacity(contacts.len());
+    for (k, c) in contacts.iter().enumerate() {
+        if c.action == ContactAction::Remove && !c.mailuser.is_empty() {
+            by_address.add(cx.inputs.target_others[c.other].primary_smtp(), k);
+        }
+    }
     let mut rows: Vec<(usize, GroupRow)> = members
         .iter()
-        .filter_map(|m| {
-            let &k = by_address.get(key(&m.member).as_ref())?;
-            let c = &contacts[k];
-            Some((
-                k,
-                GroupRow {
-                    source: c.source,
-                    group: m.group.clone(),
-                    mailuser: c.mailuser.clone(),
-                    contact: c.other,
-                },
-            ))
+        .flat_map(|m| {
+            by_address.get(&m.member).iter().map(move |&k| {
+                let c = &contacts[k as usize];
+                (
+                    k as usize,
+                    GroupRow {
+                        source: c.source,
+                        group: m.group.clone(),
+                        mailuser: c.mailuser.clone(),
+                        contact: c.other,
+                    },
+                )
+            })
         })
         .collect();
     rows.sort_by_cached_key(|(k, r)| (*k, key(&r.group).into_owned()));
-    rows.dedup_by(|a, b| a.0 == b.0 && a.1.group.eq_ignore_ascii_case(&b.1.group));
+    rows.dedup_by(|a, b| a.0 == b.0 && key(&a.1.group) == key(&b.1.group));
     rows.into_iter().map(|(_, r)| r).collect()
 }
 

@@ -269,11 +269,7 @@ impl<'a> Context<'a> {
         }
         let mut out = Vec::new();
         for &(prefix, value) in self.proxies_to_add(source) {
-            let kind = match identity::carried_kind(prefix) {
-                ProxyKind::X400 => Namespace::X400,
-                _ => Namespace::X500,
-            };
-            if kind != ns {
+            if Namespace::of_proxy(identity::carried_kind(prefix)) != Some(ns) {
                 continue;
             }
             for holder in self.holders(source, ns, value, which) {
