@@ -69,6 +69,10 @@ pub struct PlanArgs {
     /// MailUser that replaces a converted contact is added to the contact's groups.
     #[arg(long = "target-group-members", value_name = "FILE")]
     pub target_group_members: Option<PathBuf>,
+    /// Export of what the target's recipients name in ForwardingAddress, delivery restrictions
+    /// and moderation: the MailUser that replaces a converted contact is put back there.
+    #[arg(long = "target-references", value_name = "FILE")]
+    pub target_references: Option<PathBuf>,
     /// TargetDeliveryDomain of the migration batches [default: the accepted *.onmicrosoft.com
     /// domain that is not *.mail.onmicrosoft.com].
     #[arg(long, value_name = "DOMAIN")]

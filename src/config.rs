@@ -24,6 +24,7 @@ pub struct InputPaths {
     pub mapping: Option<PathBuf>,
     pub accepted_domains: Option<PathBuf>,
     pub group_members: Option<PathBuf>,
+    pub references: Option<PathBuf>,
     /// Every `--target-other-recipients` file, in the order given.
     pub target_other_recipients: Vec<PathBuf>,
 }
@@ -42,6 +43,7 @@ impl InputPaths {
                     &self.mapping,
                     &self.accepted_domains,
                     &self.group_members,
+                    &self.references,
                 ]
                 .into_iter()
                 .filter_map(|p| p.as_deref()),
@@ -213,6 +215,7 @@ struct FileConfig {
     accepted_domains: Option<PathBuf>,
     target_other_recipients: Option<OneOrMany>,
     target_group_members: Option<PathBuf>,
+    target_references: Option<PathBuf>,
     delivery_domain: Option<String>,
     primary_domain: Option<String>,
     large_mailbox_gb: Option<f64>,
@@ -278,6 +281,7 @@ impl Config {
             mapping: pick(&args.mapping, &file.mapping),
             accepted_domains: pick(&args.accepted_domains, &file.accepted_domains),
             group_members: pick(&args.target_group_members, &file.target_group_members),
+            references: pick(&args.target_references, &file.target_references),
             // Repeated flags replace the file's list whole, like --accepted-domain.
             target_other_recipients: if args.target_other_recipients.is_empty() {
                 file.target_other_recipients

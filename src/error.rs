@@ -88,6 +88,19 @@ pub enum Error {
     #[error("{location}: invalid Export-Clixml file: {detail}")]
     Clixml { location: Location, detail: String },
 
+    /// A value the plan acts on that no cmdlet takes (not a finding: the scripts would fail).
+    #[error(
+        "{location}: {value:?} {problem}\n  expected: {expected}\n  re-export with:\n{}",
+        indent(kind.recipe())
+    )]
+    InvalidValue {
+        location: Box<Location>,
+        kind: InputKind,
+        value: String,
+        problem: &'static str,
+        expected: String,
+    },
+
     #[error("{}: {detail}", path.display())]
     Input { path: PathBuf, detail: String },
 

@@ -367,6 +367,9 @@ impl Files<'_> {
         staging.write("stamping/group-members.csv", |w| {
             write::csv::group_members(report, stamping, w)
         })?;
+        staging.write("stamping/references.csv", |w| {
+            write::csv::references(report, stamping, w)
+        })?;
         staging.write("stamping/onprem-ad.csv", |w| {
             write::csv::onprem_ad(report, stamping, w)
         })?;

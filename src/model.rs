@@ -582,6 +582,170 @@ pub struct GroupMemberRow {
     pub member: String,
 }
 
+/// A property through which one target recipient names another (`--target-references`): what a
+/// removed contact is dropped from, so the MailUser that replaces it is put back. Only those a
+/// mail contact can be in (a contact cannot be a GrantSendOnBehalfTo delegate or a ManagedBy
+/// owner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefProperty {
+    ForwardingAddress,
+    /// Individual senders (a contact is one); the SendersOrMembers property holds them too.
+    AcceptMessagesOnlyFrom,
+    RejectMessagesFrom,
+    ModeratedBy,
+    BypassModerationFromSendersOrMembers,
+}
+
+impl RefProperty {
+    pub const ALL: [RefProperty; 5] = [
+        RefProperty::ForwardingAddress,
+        RefProperty::AcceptMessagesOnlyFrom,
+        RefProperty::RejectMessagesFrom,
+        RefProperty::ModeratedBy,
+        RefProperty::BypassModerationFromSendersOrMembers,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefProperty::ForwardingAddress => "ForwardingAddress",
+            RefProperty::AcceptMessagesOnlyFrom => "AcceptMessagesOnlyFrom",
+            RefProperty::RejectMessagesFrom => "RejectMessagesFrom",
+            RefProperty::ModeratedBy => "ModeratedBy",
+            RefProperty::BypassModerationFromSendersOrMembers => {
+                "BypassModerationFromSendersOrMembers"
+            }
+        }
+    }
+
+    /// The property named `name` (any case). The SendersOrMembers lists hold a contact in their
+    /// individual-sender part, AcceptMessagesOnlyFrom or RejectMessagesFrom.
+    pub fn parse(name: &str) -> Option<RefProperty> {
+        let found = RefProperty::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(name));
+        found.or_else(|| match name.to_ascii_lowercase().as_str() {
+            "acceptmessagesonlyfromsendersormembers" => Some(RefProperty::AcceptMessagesOnlyFrom),
+            "rejectmessagesfromsendersormembers" => Some(RefProperty::RejectMessagesFrom),
+            _ => None,
+        })
+    }
+}
+
+/// How a Set- cmdlet puts a recipient back in a property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// The parameter takes one recipient: it is set (ForwardingAddress).
+    Replace,
+    /// The parameter takes `@{Add=...}`, which leaves the other entries alone.
+    Add,
+    /// The parameter only overwrites: the list is read and written back with the recipient.
+    Rewrite,
+    /// No Set- parameter changes it in Exchange Online: done by hand (the admin center).
+    ByHand,
+}
+
+impl Edit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edit::Replace => "Replace",
+            Edit::Add => "Add",
+            Edit::Rewrite => "Rewrite",
+            Edit::ByHand => "ByHand",
+        }
+    }
+}
+
+/// The kind of recipient that holds a reference, which decides the cmdlets that read and change
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HolderKind {
+    Mailbox,
+    MailUser,
+    MailContact,
+    DistributionGroup,
+    DynamicDistributionGroup,
+    UnifiedGroup,
+    MailPublicFolder,
+}
+
+impl HolderKind {
+    /// The kind of a RecipientTypeDetails value, `None` for one no cmdlet here changes.
+    pub fn of(recipient_type_details: &str) -> Option<HolderKind> {
+        let t = recipient_type_details.to_ascii_lowercase();
+        Some(match t.as_str() {
+            "groupmailbox" => HolderKind::UnifiedGroup,
+            "dynamicdistributiongroup" => HolderKind::DynamicDistributionGroup,
+            "publicfolder" => HolderKind::MailPublicFolder,
+            "mailuniversaldistributiongroup"
+            | "mailuniversalsecuritygroup"
+            | "mailnonuniversalgroup"
+            | "roomlist" => HolderKind::DistributionGroup,
+            _ if t.ends_with("mailuser") => HolderKind::MailUser,
+            _ if t.ends_with("contact") => HolderKind::MailContact,
+            _ if t.ends_with("mailbox") && !t.starts_with("remote") => HolderKind::Mailbox,
+            _ => return None,
+        })
+    }
+
+    /// The noun of its Get- and Set- cmdlets.
+    pub fn noun(self) -> &'static str {
+        match self {
+            HolderKind::Mailbox => "Mailbox",
+            HolderKind::MailUser => "MailUser",
+            HolderKind::MailContact => "MailContact",
+            HolderKind::DistributionGroup => "DistributionGroup",
+            HolderKind::DynamicDistributionGroup => "DynamicDistributionGroup",
+            HolderKind::UnifiedGroup => "UnifiedGroup",
+            HolderKind::MailPublicFolder => "MailPublicFolder",
+        }
+    }
+
+    /// The Set- parameter that puts a recipient back in `property`, and how. From Microsoft's
+    /// reference for Exchange Online: only Set-Mailbox and Set-MailPublicFolder take
+    /// ForwardingAddress; the SendersOrMembers parameters overwrite (their pages send an
+    /// addition to AcceptMessagesOnlyFrom and RejectMessagesFrom, which Set-UnifiedGroup lacks);
+    /// Set-UnifiedGroup documents no `@{Add=}` for ModeratedBy and has no
+    /// BypassModerationFromSendersOrMembers.
+    pub fn edit(self, property: RefProperty) -> (&'static str, Edit) {
+        use RefProperty as P;
+        let unified = self == HolderKind::UnifiedGroup;
+        match property {
+            P::ForwardingAddress => {
+                let edit = match self {
+                    HolderKind::Mailbox | HolderKind::MailPublicFolder => Edit::Replace,
+                    _ => Edit::ByHand,
+                };
+                (property.as_str(), edit)
+            }
+            P::AcceptMessagesOnlyFrom if unified => {
+                ("AcceptMessagesOnlyFromSendersOrMembers", Edit::Rewrite)
+            }
+            P::RejectMessagesFrom if unified => {
+                ("RejectMessagesFromSendersOrMembers", Edit::Rewrite)
+            }
+            P::ModeratedBy if unified => (property.as_str(), Edit::Rewrite),
+            P::BypassModerationFromSendersOrMembers if unified => (property.as_str(), Edit::ByHand),
+            _ => (property.as_str(), Edit::Add),
+        }
+    }
+}
+
+/// One reference a target recipient holds to another (`--target-references`).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub line: u64,
+    /// The holder's identity, as its Get-/Set- cmdlets take it (the recipe writes its GUID).
+    pub holder: String,
+    /// Its Name, for people reading the plan.
+    pub holder_name: String,
+    /// Its RecipientTypeDetails, as exported.
+    pub holder_type: String,
+    pub kind: HolderKind,
+    pub property: RefProperty,
+    /// The recipient named: its address, Name or LegacyExchangeDN.
+    pub value: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct MappingRow {
     pub line: u64,
@@ -607,6 +771,9 @@ pub struct Inputs {
     pub mapping: Option<Vec<MappingRow>>,
     /// The target's group memberships (`--target-group-members`).
     pub group_members: Option<Vec<GroupMemberRow>>,
+    /// What target recipients name in their forwarding, delivery restrictions and moderation
+    /// (`--target-references`).
+    pub references: Option<Vec<Reference>>,
     pub files: Vec<FileInfo>,
     pub notices: Vec<Notice>,
 }
@@ -655,6 +822,58 @@ mod tests {
         assert_eq!(
             (empty.get(0), empty.get(1), empty.proxies().count()),
             ("", "", 0)
+        );
+    }
+
+    #[test]
+    fn a_reference_is_put_back_with_the_parameter_exchange_online_takes() {
+        use HolderKind as K;
+        use RefProperty as P;
+        assert_eq!(
+            P::parse("acceptMessagesOnlyFromSendersOrMembers"),
+            Some(P::AcceptMessagesOnlyFrom)
+        );
+        assert_eq!(
+            P::parse("RejectMessagesFromSendersOrMembers"),
+            Some(P::RejectMessagesFrom)
+        );
+        assert_eq!(P::parse("ModeratedBy"), Some(P::ModeratedBy));
+        assert_eq!(P::parse("GrantSendOnBehalfTo"), None);
+        let kinds = [
+            ("SharedMailbox", K::Mailbox),
+            ("GuestMailUser", K::MailUser),
+            ("MailContact", K::MailContact),
+            ("RoomList", K::DistributionGroup),
+            ("MailUniversalSecurityGroup", K::DistributionGroup),
+            ("GroupMailbox", K::UnifiedGroup),
+            ("PublicFolder", K::MailPublicFolder),
+        ];
+        for (rtd, kind) in kinds {
+            assert_eq!(HolderKind::of(rtd), Some(kind), "{rtd}");
+        }
+        assert_eq!(HolderKind::of("RemoteUserMailbox"), None);
+        assert_eq!(
+            K::Mailbox.edit(P::ForwardingAddress),
+            ("ForwardingAddress", Edit::Replace)
+        );
+        assert_eq!(K::MailUser.edit(P::ForwardingAddress).1, Edit::ByHand);
+        assert_eq!(
+            K::DistributionGroup.edit(P::AcceptMessagesOnlyFrom),
+            ("AcceptMessagesOnlyFrom", Edit::Add)
+        );
+        assert_eq!(
+            K::UnifiedGroup.edit(P::AcceptMessagesOnlyFrom),
+            ("AcceptMessagesOnlyFromSendersOrMembers", Edit::Rewrite)
+        );
+        assert_eq!(
+            K::UnifiedGroup.edit(P::ModeratedBy),
+            ("ModeratedBy", Edit::Rewrite)
+        );
+        assert_eq!(
+            K::UnifiedGroup
+                .edit(P::BypassModerationFromSendersOrMembers)
+                .1,
+            Edit::ByHand
         );
     }
 }

@@ -75,6 +75,13 @@ pub const OTHER_HEADER: [&str; 9] = [
     "IsDirSynced",
 ];
 const MEMBERS_HEADER: [&str; 4] = ["Group", "Member", "Name", "RecipientTypeDetails"];
+pub const REFERENCES_HEADER: [&str; 5] = [
+    "Identity",
+    "Name",
+    "RecipientTypeDetails",
+    "Property",
+    "Value",
+];
 const STATS_HEADER: [&str; 5] = [
     "MailboxGuid",
     "DisplayName",
@@ -224,6 +231,9 @@ pub struct Tenants {
     pub others: Vec<Vec<String>>,
     /// Memberships of the target's groups.
     pub members: Vec<Vec<String>>,
+    /// Where the target's recipients name a contact (forwarding, delivery restrictions,
+    /// moderation).
+    pub references: Vec<Vec<String>>,
     pub domains: Vec<Vec<String>>,
     pub key: Vec<Vec<String>>,
 }
@@ -234,7 +244,7 @@ type FileSpec<'a> = (&'a str, Shape, &'a [&'a str], &'a [Vec<String>]);
 /// Writes the sample tenants and their xtenant.toml into `dir`.
 pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
     let t = generate(opts);
-    let files: [FileSpec<'_>; 10] = [
+    let files: [FileSpec<'_>; 11] = [
         (
             "source-mailboxes.csv",
             Shape::WINPS_UNICODE,
@@ -279,6 +289,12 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
             &t.members,
         ),
         (
+            "target-references.csv",
+            Shape::PS7,
+            &REFERENCES_HEADER,
+            &t.references,
+        ),
+        (
             "target-accepted-domains.csv",
             Shape::PS7,
             &DOMAIN_HEADER,
@@ -305,6 +321,7 @@ scope-members = \"scope-members.csv\"
 target-recipients = \"target-recipients.csv\"
 target-other-recipients = \"target-other-recipients.csv\"
 target-group-members = \"target-group-members.csv\"
+target-references = \"target-references.csv\"
 accepted-domains = \"target-accepted-domains.csv\"
 
 [waves]
@@ -651,6 +668,8 @@ pub fn generate(opts: &Options) -> Tenants {
     let mut used = std::collections::HashMap::new();
     let mut plants = Vec::with_capacity(opts.users);
     let mut others_rng = Rng(opts.seed ^ 0x6a15_c0de_0000_0016);
+    // References have a stream of their own too: adding them changed nothing else.
+    let mut refs_rng = Rng(opts.seed ^ 0x7e5f_c0de_0000_0016);
 
     while people.len() < opts.users {
         let plant = Plant::draw(&mut rng);
@@ -723,6 +742,7 @@ pub fn generate(opts: &Options) -> Tenants {
         };
         targets_for(p, plant, second, partner, &mut rng, &mut t.target);
         stand_in_for(p, stand_in, opts.other_recipients, &mut others_rng, &mut t);
+        references_to(p, stand_in, opts.other_recipients, &mut refs_rng, &mut t);
     }
     background_others(opts.other_recipients, &mut others_rng, &mut t.others);
     permissions(&people, &mut rng, &mut t);
@@ -1369,7 +1389,7 @@ fn stand_in_for(p: &Person, stand_in: StandIn, groups: usize, rng: &mut Rng, t: 
     {
         for _ in 0..1 + rng.below(2) {
             t.members.push(vec![
-                format!("grp{:05}@{TGT}", rng.below(groups)),
+                format!("grp{:05}@{TGT}", distribution_group(rng.below(groups))),
                 row[3].clone(),
                 row[0].clone(),
                 "MailContact".into(),
@@ -1379,16 +1399,67 @@ fn stand_in_for(p: &Person, stand_in: StandIn, groups: usize, rng: &mut Rng, t: 
     t.others.push(row);
 }
 
+/// The distribution or security group nearest to `background_others`' `i` (groups are of
+/// `GROUP_KINDS` in turn): only those have members to add.
+fn distribution_group(i: usize) -> usize {
+    if i % GROUP_KINDS.len() < 2 {
+        i
+    } else {
+        i - i % GROUP_KINDS.len()
+    }
+}
+
+const GROUP_KINDS: [&str; 5] = [
+    "MailUniversalDistributionGroup",
+    "MailUniversalSecurityGroup",
+    "GroupMailbox",
+    "DynamicDistributionGroup",
+    "PublicFolder",
+];
+
+/// A contact that stands for `p` is named by one of `background_others`' recipients now and
+/// then: in a group's accepted senders, a Microsoft 365 group's moderators or bypass list, a
+/// dynamic group's rejected senders, or as a public folder's forwarding address.
+fn references_to(p: &Person, stand_in: StandIn, groups: usize, rng: &mut Rng, t: &mut Tenants) {
+    let contact = matches!(
+        stand_in,
+        StandIn::Duplicate | StandIn::Converted | StandIn::DirSynced
+    );
+    if !contact || groups < GROUP_KINDS.len() || !rng.chance(40) {
+        return;
+    }
+    let (kind, property) = match rng.below(5) {
+        0 => (0, "AcceptMessagesOnlyFrom"),
+        1 => (2, "ModeratedBy"),
+        2 => (2, "BypassModerationFromSendersOrMembers"),
+        3 => (3, "RejectMessagesFrom"),
+        _ => (4, "ForwardingAddress"),
+    };
+    let i = rng.below(groups / GROUP_KINDS.len()) * GROUP_KINDS.len() + kind;
+    let holder = group_guid(i);
+    // A forwarding address is one recipient: a folder that forwards already keeps it.
+    let forwards = |r: &Vec<String>| r[0] == holder && r[3] == "ForwardingAddress";
+    if i >= groups || (property == "ForwardingAddress" && t.references.iter().any(forwards)) {
+        return;
+    }
+    t.references.push(vec![
+        holder,
+        format!("Group {i:05}"),
+        GROUP_KINDS[kind].into(),
+        property.into(),
+        p.primary.clone(),
+    ]);
+}
+
+/// The GUID the sample gives `background_others`' `i`: made from the number, so the same
+/// group always has the same one.
+fn group_guid(i: usize) -> String {
+    format!("6a150000-0000-4000-8000-{i:012x}")
+}
+
 /// Groups, public folders and dynamic groups that stand for nobody and hold nothing stamping
 /// adds: the address space a real target has.
 fn background_others(n: usize, rng: &mut Rng, out: &mut Vec<Vec<String>>) {
-    const KINDS: [&str; 5] = [
-        "MailUniversalDistributionGroup",
-        "MailUniversalSecurityGroup",
-        "GroupMailbox",
-        "DynamicDistributionGroup",
-        "PublicFolder",
-    ];
     for i in 0..n {
         let alias = format!("grp{i:05}");
         let address = format!("{alias}@{TGT}");
@@ -1400,7 +1471,7 @@ fn background_others(n: usize, rng: &mut Rng, out: &mut Vec<Vec<String>>) {
             String::new(),
             format!("SMTP:{address};smtp:{alias}@{TGT_INITIAL}"),
             target_dn(rng, &alias),
-            KINDS[i % KINDS.len()].into(),
+            GROUP_KINDS[i % GROUP_KINDS.len()].into(),
             if i % 7 == 0 { "True" } else { "False" }.into(),
         ]);
     }

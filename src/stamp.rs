@@ -6,7 +6,7 @@ use crate::contacts;
 use crate::identity;
 use crate::index::{KeyIndex, key};
 use crate::input::values::{ProxyKind, address_key, domain_of};
-use crate::model::{SourceMailbox, TargetRecipient};
+use crate::model::{Edit, Reference, SourceMailbox, TargetRecipient};
 use crate::report::Report;
 use crate::rules::{Context, Status};
 
@@ -117,6 +117,23 @@ pub struct GroupRow {
     pub contact: usize,
 }
 
+/// One row of stamping/references.csv: a recipient that names a removed contact in its
+/// forwarding, delivery restrictions or moderation, where the MailUser that replaces the contact
+/// is put back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRow {
+    pub source: usize,
+    /// Its row in `Inputs::references`.
+    pub reference: usize,
+    /// The Set- parameter, and how it is changed (`HolderKind::edit`).
+    pub parameter: &'static str,
+    pub edit: Edit,
+    /// The MailUser's identity, as in mailusers.csv.
+    pub mailuser: String,
+    /// The contact's row in `Inputs::target_others`.
+    pub contact: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct Stamping {
     pub mailusers: Vec<MailUserRow>,
@@ -124,6 +141,7 @@ pub struct Stamping {
     pub onprem: Vec<AdRow>,
     pub contacts: Vec<ContactRow>,
     pub groups: Vec<GroupRow>,
+    pub references: Vec<ReferenceRow>,
 }
 
 /// The stamping for every NeedsStamping mailbox, in the report's output order, and the
@@ -173,7 +191,9 @@ pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
             }
         }
     }
-    out.groups = group_rows(cx, &out.contacts);
+    let removed = removed_contacts(cx, &out.contacts);
+    out.groups = group_rows(cx, &out.contacts, &removed);
+    out.references = reference_rows(cx, &out.contacts, &removed);
     out
 }
 
@@ -204,27 +224,43 @@ fn carried(
         .partition(|p| p.starts_with("smtp:"))
 }
 
+/// The contacts that the scripts remove in Exchange Online and that have a MailUser to take
+/// their place, by what an export may name them with: primary address, Name, LegacyExchangeDN.
+/// Blank keys are not indexed.
+fn removed_contacts<'c>(cx: &Context<'c>, contacts: &[ContactRow]) -> KeyIndex<'c> {
+    let mut by_key = KeyIndex::with_capacity(contacts.len() * 3);
+    for (k, c) in contacts.iter().enumerate() {
+        if c.action == ContactAction::Remove && !c.mailuser.is_empty() {
+            let o = &cx.inputs.target_others[c.other];
+            for id in [o.primary_smtp(), o.name(), o.legacy_dn()] {
+                by_key.add(id, k);
+            }
+        }
+    }
+    by_key
+}
+
+/// The contacts.csv rows `name` finds, each once, in order.
+fn named(removed: &KeyIndex<'_>, name: &str) -> Vec<usize> {
+    let mut found: Vec<usize> = removed.get(name).iter().map(|&k| k as usize).collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 /// The groups each contact removed in Exchange Online was a member of (when the memberships
 /// were exported), in contacts.csv's order: its MailUser joins them.
-fn group_rows(cx: &Context<'_>, contacts: &[ContactRow]) -> Vec<GroupRow> {
+fn group_rows(cx: &Context<'_>, contacts: &[ContactRow], removed: &KeyIndex<'_>) -> Vec<GroupRow> {
     let Some(members) = &cx.inputs.group_members else {
         return Vec::new();
     };
-    // Blank addresses are not indexed: a contact without one is in no membership row, nor
-    // is a member without one.
-    let mut by_address = KeyIndex::with_capacity(contacts.len());
-    for (k, c) in contacts.iter().enumerate() {
-        if c.action == ContactAction::Remove && !c.mailuser.is_empty() {
-            by_address.add(cx.inputs.target_others[c.other].primary_smtp(), k);
-        }
-    }
     let mut rows: Vec<(usize, GroupRow)> = members
         .iter()
         .flat_map(|m| {
-            by_address.get(&m.member).iter().map(move |&k| {
-                let c = &contacts[k as usize];
+            named(removed, &m.member).into_iter().map(move |k| {
+                let c = &contacts[k];
                 (
-                    k as usize,
+                    k,
                     GroupRow {
                         source: c.source,
                         group: m.group.clone(),
@@ -237,6 +273,47 @@ fn group_rows(cx: &Context<'_>, contacts: &[ContactRow]) -> Vec<GroupRow> {
         .collect();
     rows.sort_by_cached_key(|(k, r)| (*k, key(&r.group).into_owned()));
     rows.dedup_by(|a, b| a.0 == b.0 && key(&a.1.group) == key(&b.1.group));
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Where each contact removed in Exchange Online is named in another recipient's forwarding,
+/// delivery restrictions or moderation (when those were exported), in contacts.csv's order:
+/// its MailUser is put back there. A recipient named twice in one property (an export of both
+/// AcceptMessagesOnlyFrom and its SendersOrMembers list) is one row.
+fn reference_rows(
+    cx: &Context<'_>,
+    contacts: &[ContactRow],
+    removed: &KeyIndex<'_>,
+) -> Vec<ReferenceRow> {
+    let Some(references) = &cx.inputs.references else {
+        return Vec::new();
+    };
+    let mut rows: Vec<(usize, ReferenceRow)> = references
+        .iter()
+        .enumerate()
+        .flat_map(|(r, reference)| {
+            let (parameter, edit) = reference.kind.edit(reference.property);
+            named(removed, &reference.value).into_iter().map(move |k| {
+                let c = &contacts[k];
+                (
+                    k,
+                    ReferenceRow {
+                        source: c.source,
+                        reference: r,
+                        parameter,
+                        edit,
+                        mailuser: c.mailuser.clone(),
+                        contact: c.other,
+                    },
+                )
+            })
+        })
+        .collect();
+    let order = |k: usize, r: &Reference| (k, key(&r.holder).into_owned(), r.property);
+    rows.sort_by_cached_key(|(k, row)| order(*k, &references[row.reference]));
+    rows.dedup_by(|a, b| {
+        order(a.0, &references[a.1.reference]) == order(b.0, &references[b.1.reference])
+    });
     rows.into_iter().map(|(_, r)| r).collect()
 }
 

@@ -26,6 +26,7 @@ pub mod mapping;
 pub mod members;
 pub mod others;
 pub mod permissions;
+pub mod references;
 pub mod scope;
 pub mod source;
 pub mod statistics;
@@ -53,12 +54,13 @@ pub enum InputKind {
     TargetRecipients,
     TargetOtherRecipients,
     GroupMembers,
+    References,
     AcceptedDomains,
     Mapping,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 10] = [
+    pub const ALL: [InputKind; 11] = [
         InputKind::SourceMailboxes,
         InputKind::SourceStatistics,
         InputKind::MailboxPermissions,
@@ -67,6 +69,7 @@ impl InputKind {
         InputKind::TargetRecipients,
         InputKind::TargetOtherRecipients,
         InputKind::GroupMembers,
+        InputKind::References,
         InputKind::AcceptedDomains,
         InputKind::Mapping,
     ];
@@ -82,6 +85,7 @@ impl InputKind {
             InputKind::TargetRecipients => "target-recipients",
             InputKind::TargetOtherRecipients => "target-other-recipients",
             InputKind::GroupMembers => "target-group-members",
+            InputKind::References => "target-references",
             InputKind::AcceptedDomains => "accepted-domains",
             InputKind::Mapping => "mapping",
         }
@@ -110,6 +114,9 @@ impl InputKind {
             InputKind::GroupMembers => {
                 "an export of the target's group memberships (Get-DistributionGroupMember)"
             }
+            InputKind::References => {
+                "an export of what the target's recipients name in forwarding, delivery restrictions and moderation (Identity, RecipientTypeDetails, Property, Value)"
+            }
             InputKind::AcceptedDomains => "an accepted domain export (Get-AcceptedDomain)",
             InputKind::Mapping => "a mapping file (SourceIdentity,TargetIdentity)",
         }
@@ -125,6 +132,7 @@ impl InputKind {
             InputKind::TargetRecipients => target::COLUMNS,
             InputKind::TargetOtherRecipients => others::COLUMNS,
             InputKind::GroupMembers => members::COLUMNS,
+            InputKind::References => references::COLUMNS,
             InputKind::AcceptedDomains => domains::COLUMNS,
             InputKind::Mapping => mapping::COLUMNS,
         }
@@ -141,6 +149,7 @@ impl InputKind {
             InputKind::TargetRecipients => RECIPE_TARGET_RECIPIENTS,
             InputKind::TargetOtherRecipients => RECIPE_TARGET_OTHER_RECIPIENTS,
             InputKind::GroupMembers => RECIPE_GROUP_MEMBERS,
+            InputKind::References => RECIPE_REFERENCES,
             InputKind::AcceptedDomains => RECIPE_ACCEPTED_DOMAINS,
             InputKind::Mapping => RECIPE_MAPPING,
         }
@@ -273,7 +282,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
     let (mut sources, mut targets) = (Ok(None), Ok(None));
     let (mut stats, mut mbx_perms, mut rcpt_perms) = (Ok(None), Ok(None), Ok(None));
     let (mut scope, mut domains, mut mapping) = (Ok(None), Ok(None), Ok(None));
-    let mut members = Ok(None);
+    let (mut members, mut references) = (Ok(None), Ok(None));
     let mut others: Vec<Result<Loaded<Vec<OtherRecipient>>>> = (0..p.target_other_recipients.len())
         .map(|_| Ok(Default::default()))
         .collect();
@@ -292,6 +301,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
         s.spawn(|_| domains = opt(p.accepted_domains.as_deref(), domains::load));
         s.spawn(|_| mapping = opt(p.mapping.as_deref(), mapping::load));
         s.spawn(|_| members = opt(p.group_members.as_deref(), members::load));
+        s.spawn(|_| references = opt(p.references.as_deref(), references::load));
         for (k, (slot, path)) in others
             .iter_mut()
             .zip(&p.target_other_recipients)
@@ -337,6 +347,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
         accepted_domains: absorb(domains, &mut files, &mut notices)?,
         mapping: absorb(mapping, &mut files, &mut notices)?,
         group_members: absorb(members, &mut files, &mut notices)?,
+        references: absorb(references, &mut files, &mut notices)?,
         files,
         notices,
     })
@@ -391,6 +402,7 @@ pub fn load_one(kind: InputKind, path: &Path) -> Result<usize> {
         InputKind::AcceptedDomains => domains::load(path)?.0.len(),
         InputKind::Mapping => mapping::load(path)?.0.len(),
         InputKind::GroupMembers => members::load(path)?.0.len(),
+        InputKind::References => references::load(path)?.0.len(),
     })
 }
 
@@ -517,6 +529,40 @@ Get-DistributionGroup -ResultSize Unlimited | ForEach-Object {
   Get-DistributionGroupMember -Identity $g.ExchangeObjectId.ToString() -ResultSize Unlimited |
     Select-Object @{n='Group';e={$g.PrimarySmtpAddress}},@{n='Member';e={$_.PrimarySmtpAddress}},Name,RecipientTypeDetails
 } | Export-Csv -Path target-group-members.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_REFERENCES: &str = r#"# Target tenant. Where a mail contact is named in another recipient's ForwardingAddress, delivery
+# restrictions or moderation: a converted GAL-sync contact is dropped from these when it is
+# removed, and its MailUser is put back. Values come as GUIDs or names: each is looked up among
+# the contacts and written as the contact's address; references to anything else are left out.
+$contacts = @{}
+Get-MailContact -ResultSize Unlimited | ForEach-Object {
+  foreach ($k in $_.Guid, $_.ExchangeObjectId, $_.ExternalDirectoryObjectId, $_.Name, $_.Identity, $_.DistinguishedName, $_.PrimarySmtpAddress) {
+    if ("$k") { $contacts["$k"] = "$($_.PrimarySmtpAddress)" }
+  }
+}
+$props = 'ForwardingAddress','AcceptMessagesOnlyFrom','AcceptMessagesOnlyFromSendersOrMembers','RejectMessagesFrom',
+  'RejectMessagesFromSendersOrMembers','ModeratedBy','BypassModerationFromSendersOrMembers'
+@(
+  Get-Mailbox -ResultSize Unlimited
+  Get-MailUser -ResultSize Unlimited
+  Get-MailContact -ResultSize Unlimited
+  Get-DistributionGroup -ResultSize Unlimited
+  Get-DynamicDistributionGroup -ResultSize Unlimited
+  Get-UnifiedGroup -ResultSize Unlimited
+  Get-MailPublicFolder -ResultSize Unlimited
+) | ForEach-Object {
+  $r = $_
+  foreach ($p in $props) {
+    if (-not $r.PSObject.Properties[$p]) { continue }
+    foreach ($v in @($r.$p)) {
+      if ($null -ne $v -and $contacts.ContainsKey("$v")) {
+        $id = @($r.ExchangeObjectId, $r.Guid) | Where-Object { "$_" } | Select-Object -First 1
+        [pscustomobject]@{ Identity = "$id"; Name = $r.Name; RecipientTypeDetails = $r.RecipientTypeDetails
+          Property = $p; Value = $contacts["$v"] }
+      }
+    }
+  }
+} | Export-Csv -Path target-references.csv -NoTypeInformation -Encoding UTF8"#;
 
 pub const RECIPE_ACCEPTED_DOMAINS: &str = r#"# Target tenant.
 Get-AcceptedDomain | Select-Object DomainName,DomainType,Default |

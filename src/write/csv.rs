@@ -216,6 +216,50 @@ pub fn group_members(
     out.flush()
 }
 
+pub const REFERENCES_HEADER: [&str; 10] = [
+    "Identity",
+    "Name",
+    "RecipientTypeDetails",
+    "Cmdlet",
+    "Parameter",
+    "Edit",
+    "Property",
+    "MailUser",
+    "RemovedContact",
+    "SourcePrimarySmtpAddress",
+];
+
+/// stamping/references.csv: where a removed contact was named in another recipient's
+/// forwarding, delivery restrictions or moderation, and the Set- parameter that puts the
+/// MailUser that replaces it back (scripts/Apply-Stamping.ps1, last).
+pub fn references(
+    report: &Report<'_>,
+    stamping: &Stamping,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut out = import_csv_writer(w)?;
+    out.write_record(REFERENCES_HEADER)?;
+    let Some(references) = &report.inputs.references else {
+        return out.flush();
+    };
+    for r in &stamping.references {
+        let reference = &references[r.reference];
+        out.write_record([
+            reference.holder.as_str(),
+            &reference.holder_name,
+            &reference.holder_type,
+            &format!("Set-{}", reference.kind.noun()),
+            r.parameter,
+            r.edit.as_str(),
+            reference.property.as_str(),
+            &r.mailuser,
+            report.inputs.target_others[r.contact].label(),
+            report.inputs.sources[r.source].label(),
+        ])?;
+    }
+    out.flush()
+}
+
 pub const PERMISSIONS_HEADER: [&str; 9] = [
     "Permission",
     "Mailbox",

@@ -88,6 +88,7 @@ pub fn script(name: &str, data: &ScriptData<'_>, w: &mut dyn Write) -> std::io::
         ("!PROXY_ROWS!", stamping.proxies.len().to_string()),
         ("!CONTACT_ROWS!", stamping.contacts.len().to_string()),
         ("!GROUP_ROWS!", stamping.groups.len().to_string()),
+        ("!REFERENCE_ROWS!", stamping.references.len().to_string()),
         ("!AD_ROWS!", stamping.onprem.len().to_string()),
         ("!AD_USERS!", ad_users.len().to_string()),
         ("!RESTAMP_ROWS!", restamp.to_string()),

@@ -516,3 +516,103 @@ fn the_other_recipients_file_is_read_in_every_shape_and_refused_like_the_others(
         "{e}"
     );
 }
+
+/// Plans the 300-user tenants with their other recipients and `references` as the
+/// --target-references file; stamping/references.csv, or the error.
+fn plan_with_references(dir: &Dir, tag: &str, references: Vec<u8>) -> Result<Vec<u8>, String> {
+    let t = tenants();
+    let s = dir.write(
+        &format!("{tag}-source.csv"),
+        Shape::PS7.render(&SOURCE_HEADER, &t.source),
+    );
+    let tg = dir.write(
+        &format!("{tag}-target.csv"),
+        Shape::PS7.render(&TARGET_HEADER, &t.target),
+    );
+    let o = dir.write(
+        &format!("{tag}-others.csv"),
+        Shape::PS7.render(&sample::OTHER_HEADER, &t.others),
+    );
+    let r = dir.write(&format!("{tag}-references.csv"), references);
+    let out = dir.join(&format!("{tag}-out"));
+    let mut a = args(&s, &tg, &out);
+    a.target_other_recipients = vec![o];
+    a.target_references = Some(r);
+    let config = xtenant::config::Config::from_args(&a).unwrap();
+    match xtenant::plan(&config) {
+        Ok(_) => Ok(std::fs::read(out.join("stamping/references.csv")).unwrap()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[test]
+fn the_references_file_is_read_in_every_shape_and_a_property_no_cmdlet_takes_is_refused() {
+    let dir = Dir::new("references-shapes");
+    let t = tenants();
+    let header = &sample::REFERENCES_HEADER;
+    let shapes = [
+        ("ps7", Shape::PS7.render(header, &t.references)),
+        ("winps", Shape::WINPS_UNICODE.render(header, &t.references)),
+        (
+            "semicolon",
+            Shape::CULTURE_SEMICOLON.render(header, &t.references),
+        ),
+        ("reshaped", reshaped(header, &t.references)),
+        ("clixml", clixml(header, &t.references)),
+    ];
+    let mut first: Option<Vec<u8>> = None;
+    for (tag, bytes) in shapes {
+        let written = plan_with_references(&dir, tag, bytes).unwrap();
+        match &first {
+            None => first = Some(written),
+            Some(f) => assert!(f == &written, "{tag} gives other rows"),
+        }
+    }
+    let first = String::from_utf8(first.unwrap()).unwrap();
+    assert!(first.lines().count() > 3, "references are found: {first}");
+
+    let e = plan_with_references(
+        &dir,
+        "missing",
+        b"Identity,Property\r\nx,ModeratedBy\r\n".to_vec(),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains(
+            "missing-references.csv: this is not an export of what the target's recipients name"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("missing column(s) \"RecipientTypeDetails\", \"Value\""),
+        "{e}"
+    );
+    assert!(e.contains("Get-MailContact -ResultSize Unlimited"), "{e}");
+
+    // GrantSendOnBehalfTo cannot name a contact; a typo is not silently a reference lost.
+    let e = plan_with_references(
+        &dir,
+        "property",
+        b"Identity,RecipientTypeDetails,Property,Value\r\ng1,GroupMailbox,ModeratedBy,a@contoso.com\r\ng2,MailUniversalDistributionGroup,GrantSendOnBehalfTo,b@contoso.com\r\n".to_vec(),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("property-references.csv:3, column 3 (Property): \"GrantSendOnBehalfTo\" is not a property xtenant puts a MailUser back in"),
+        "{e}"
+    );
+    assert!(
+        e.contains("expected: one of ForwardingAddress, AcceptMessagesOnlyFrom, RejectMessagesFrom, ModeratedBy, BypassModerationFromSendersOrMembers"),
+        "{e}"
+    );
+    let e = plan_with_references(
+        &dir,
+        "kind",
+        b"Identity,RecipientTypeDetails,Property,Value\r\ng1,RemoteUserMailbox,ForwardingAddress,a@contoso.com\r\n".to_vec(),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("kind-references.csv:2, column 2 (RecipientTypeDetails): \"RemoteUserMailbox\" is not a kind of recipient"),
+        "{e}"
+    );
+    assert!(e.contains("re-export with:"), "{e}");
+}

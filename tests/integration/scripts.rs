@@ -749,6 +749,48 @@ fn apply_stamping_removes_the_contacts_first_and_holds_back_a_mailuser_whose_con
 }
 
 #[test]
+fn apply_stamping_puts_the_mailuser_back_where_its_contact_was_named_without_overwriting() {
+    let dir = Dir::new("scripts-references");
+    let scripts = sample_scripts(&dir);
+    let s = &scripts["Apply-Stamping.ps1"];
+    let at = |t: &str| {
+        s.raw
+            .find(t)
+            .unwrap_or_else(|| panic!("{} lacks {t:?}", s.name))
+    };
+    // Last: after the groups, so the MailUser exists and holds its addresses.
+    assert!(at("foreach ($g in $groupRows)") < at("foreach ($r in $referenceRows)"));
+    // By hand before any lookup: no Set- parameter exists for it.
+    assert!(
+        at("if ($r.Edit -eq 'ByHand') {") < at("$holder = Find-Object \"Get-$noun\" $r.Identity")
+    );
+    has(
+        s,
+        &[
+            // A second run: the MailUser already named there is done.
+            "if (@($current | Where-Object { Test-Carries $mailUser $_ }).Count -gt 0) {",
+            "-Result 'AlreadyDone' -Detail \"$($r.MailUser) is there\"",
+            // Lists are added to, other entries untouched.
+            "$change[$r.Parameter] = @{ Add = $mailUserId }",
+            // A forwarding set to a recipient that exists is not overwritten.
+            "$now = Find-Object 'Get-Recipient' $current[0]",
+            "changed since the export; left alone",
+            // A Microsoft 365 group's list is written back whole, without dangling entries.
+            "$keep = @($current | Where-Object { $null -ne (Find-Object 'Get-Recipient' $_) })",
+            "$change[$r.Parameter] = @($keep + $mailUserId)",
+            // Each cmdlet named in full; a distribution group as an admin who is not its owner.
+            "'Set-DistributionGroup' { Set-DistributionGroup -Identity (Get-ObjectId $holder) @change -BypassSecurityGroupManagerCheck -ErrorAction Stop }",
+            "'Set-UnifiedGroup' { Set-UnifiedGroup -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }",
+            "'Set-MailPublicFolder' { Set-MailPublicFolder -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }",
+            "default { throw \"unknown Cmdlet '$($r.Cmdlet)': was references.csv edited?\" }",
+            "'Get-UnifiedGroup' { $found = @(Get-UnifiedGroup -Identity $Identity -ErrorAction Stop) }",
+            // A MailUser this run would create under -WhatIf is not an error.
+            "if ($null -eq $mailUser -and $WhatIfPreference) {",
+        ],
+    );
+}
+
+#[test]
 fn onprem_stamping_writes_guids_as_octets_and_says_a_sync_must_follow() {
     let dir = Dir::new("scripts-onprem");
     let scripts = sample_scripts(&dir);

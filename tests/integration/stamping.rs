@@ -443,6 +443,13 @@ fn round_trip(tenant: &Path, dir: &Dir) {
         &targets.refused[..targets.refused.len().min(5)]
     );
     every_batch_address_names_one_stamped_target(&before_dir, &targets);
+    let edits = nothing_is_lost_with_the_contacts(tenant, &before_dir);
+    for edit in ["Replace", "Add", "Rewrite", "ByHand"] {
+        assert!(
+            edits.get(edit).is_some_and(|n| *n > 0),
+            "no {edit} row: {edits:?}"
+        );
+    }
     let stamped = dir.join("target-stamped.csv");
     let stamped_others = dir.join("target-others-stamped.csv");
     targets.write(&stamped, &stamped_others);
@@ -470,6 +477,122 @@ fn round_trip(tenant: &Path, dir: &Dir) {
         "stamping caused new findings: {:?}",
         &new[..new.len().min(5)]
     );
+}
+
+/// The rows of an export as `xtenant sample` writes it (PowerShell 7: no BOM).
+fn export_rows(path: &Path) -> Vec<Object> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// How Exchange Online's Set- cmdlets put a recipient back in a property, written here from
+/// Microsoft's reference and not from xtenant's table: (parameter, edit) or `None` (no Set-
+/// parameter: by hand).
+fn set_parameter(cmdlet: &str, property: &str) -> Option<(&'static str, &'static str)> {
+    let unified = cmdlet == "Set-UnifiedGroup";
+    match property {
+        "ForwardingAddress" => ["Set-Mailbox", "Set-MailPublicFolder"]
+            .contains(&cmdlet)
+            .then_some(("ForwardingAddress", "Replace")),
+        "AcceptMessagesOnlyFrom" if unified => {
+            Some(("AcceptMessagesOnlyFromSendersOrMembers", "Rewrite"))
+        }
+        "RejectMessagesFrom" if unified => Some(("RejectMessagesFromSendersOrMembers", "Rewrite")),
+        "ModeratedBy" if unified => Some(("ModeratedBy", "Rewrite")),
+        "BypassModerationFromSendersOrMembers" if unified => None,
+        "AcceptMessagesOnlyFrom" => Some(("AcceptMessagesOnlyFrom", "Add")),
+        "RejectMessagesFrom" => Some(("RejectMessagesFrom", "Add")),
+        "ModeratedBy" => Some(("ModeratedBy", "Add")),
+        "BypassModerationFromSendersOrMembers" => {
+            Some(("BypassModerationFromSendersOrMembers", "Add"))
+        }
+        other => panic!("the sample names {other}"),
+    }
+}
+
+/// What a removed contact leaves behind: every group it was a member of and every recipient
+/// that named it (forwarding, delivery restrictions, moderation) gets its MailUser back through
+/// group-members.csv and references.csv, with the parameter Exchange Online takes for it, or a
+/// ByHand row where no Set- parameter does; nothing else is listed. Returns the rows per Edit.
+fn nothing_is_lost_with_the_contacts(tenant: &Path, plan: &Path) -> BTreeMap<String, usize> {
+    let mailuser_of: HashMap<String, String> = rows(&plan.join("stamping/contacts.csv"))
+        .into_iter()
+        .filter(|r| r["Action"] == "Remove")
+        .map(|r| (r["Identity"].to_lowercase(), r["MailUserIdentity"].clone()))
+        .collect();
+    let expected: BTreeSet<(String, String)> =
+        export_rows(&tenant.join("target-group-members.csv"))
+            .into_iter()
+            .filter_map(|m| {
+                Some((
+                    m["Group"].clone(),
+                    mailuser_of.get(&m["Member"].to_lowercase())?.clone(),
+                ))
+            })
+            .collect();
+    let written: BTreeSet<(String, String)> = rows(&plan.join("stamping/group-members.csv"))
+        .into_iter()
+        .map(|g| (g["Group"].clone(), g["Member"].clone()))
+        .collect();
+    assert_eq!(written, expected, "group-members.csv");
+    assert!(!written.is_empty());
+
+    let cmdlet_of = |rtd: &str| match rtd {
+        "MailUniversalDistributionGroup" | "MailUniversalSecurityGroup" => "Set-DistributionGroup",
+        "GroupMailbox" => "Set-UnifiedGroup",
+        "DynamicDistributionGroup" => "Set-DynamicDistributionGroup",
+        "PublicFolder" => "Set-MailPublicFolder",
+        other => panic!("the sample has a {other} holder"),
+    };
+    let expected: BTreeSet<Vec<String>> = export_rows(&tenant.join("target-references.csv"))
+        .into_iter()
+        .filter_map(|r| {
+            let mailuser = mailuser_of.get(&r["Value"].to_lowercase())?;
+            let cmdlet = cmdlet_of(&r["RecipientTypeDetails"]);
+            let (parameter, edit) = set_parameter(cmdlet, &r["Property"])
+                .unwrap_or((r["Property"].as_str().to_owned().leak(), "ByHand"));
+            Some(vec![
+                r["Identity"].clone(),
+                cmdlet.into(),
+                parameter.into(),
+                edit.into(),
+                mailuser.clone(),
+            ])
+        })
+        .collect();
+    let written: Vec<Vec<String>> = rows(&plan.join("stamping/references.csv"))
+        .into_iter()
+        .map(|r| {
+            ["Identity", "Cmdlet", "Parameter", "Edit", "MailUser"]
+                .iter()
+                .map(|c| r[*c].clone())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        written.len(),
+        expected.len(),
+        "references.csv has a row twice"
+    );
+    assert_eq!(
+        written.into_iter().collect::<BTreeSet<_>>(),
+        expected,
+        "references.csv"
+    );
+    let mut edits = BTreeMap::new();
+    for r in &expected {
+        *edits.entry(r[3].clone()).or_default() += 1;
+    }
+    edits
 }
 
 #[test]

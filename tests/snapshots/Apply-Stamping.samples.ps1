@@ -6,8 +6,9 @@ addresses and x500/X400 proxies on every target MailUser.
 
 .DESCRIPTION
 Written by xtenant for the plan in this folder: 342 MailUser rows (stamping\mailusers.csv),
-396 proxy rows (stamping\x500.csv), 162 contact rows (stamping\contacts.csv) and
-234 group memberships (stamping\group-members.csv).
+396 proxy rows (stamping\x500.csv), 162 contact rows (stamping\contacts.csv),
+234 group memberships (stamping\group-members.csv) and 57 references
+(stamping\references.csv).
 Run it in Exchange Online PowerShell connected to the target tenant (Connect-ExchangeOnline); it
 finds ..\stamping\ next to itself.
 
@@ -28,10 +29,19 @@ this run and must not be licensed. Dir-synced contacts (Action RemoveOnPremises)
 removed here: remove them in on-premises AD (they are reported as Skipped until then; one that
 holds what a MailUser needs keeps that mailbox Blocked in the plan, so no row here). Exclude
 these people from whatever GAL sync made the contacts, on-premises or in the cloud, or it makes
-them again. Last, each MailUser joins the groups its contact was a member of
+them again. Then each MailUser joins the groups its contact was a member of
 (stamping\group-members.csv, made when the plan was given the groups' members); a member
-already there is AlreadyDone. Mailboxes that forwarded to a contact (ForwardingAddress) lose
-that forwarding: xtenant does not see it in the exports, so check it before you run this.
+already there is AlreadyDone. Last, each MailUser is put back where its contact was named by
+another recipient (stamping\references.csv, made when the plan was given --target-references):
+ForwardingAddress (Set-Mailbox, Set-MailPublicFolder), AcceptMessagesOnlyFrom,
+RejectMessagesFrom, ModeratedBy and BypassModerationFromSendersOrMembers, each added with
+@{Add=...} so the other entries stay. A Microsoft 365 group's lists take no @{Add=...}: the list
+is read and written back whole with the MailUser (entries that no longer exist, such as the
+removed contact, are left out). Edit ByHand rows have no Set- parameter in Exchange Online
+(forwarding on a group or mail user, bypass on a Microsoft 365 group): they are reported as
+Skipped, to be done in the admin center. A forwarding that points at a recipient that exists
+is not overwritten: it changed since the export. Without these two files, groups and
+forwarding lose the removed contacts silently: export them (the README's recipes).
 
 Running it again is safe and finishes what an earlier run left undone: each object is read first
 and only what still differs is changed. A MailUser that an earlier run created, but whose
@@ -67,7 +77,7 @@ and does not keep the x500s out. Plan again on a fresh export after this script:
 stamped must be Ready.
 
 .PARAMETER StampingFolder
-The folder holding contacts.csv, mailusers.csv, x500.csv and group-members.csv.
+The folder holding contacts.csv, mailusers.csv, x500.csv, group-members.csv and references.csv.
 
 .PARAMETER LogFolder
 Where the transcript and the results go.
@@ -108,6 +118,7 @@ $PlannedMailUserRows = 342
 $PlannedProxyRows = 396
 $PlannedContactRows = 162
 $PlannedGroupRows = 234
+$PlannedReferenceRows = 57
 $EmptyGuid = '00000000-0000-0000-0000-000000000000'
 
 $StampingFolder = Resolve-Folder $StampingFolder
@@ -125,6 +136,10 @@ try {
     $groupRows = @(Import-PlanCsv (Join-Path $StampingFolder 'group-members.csv'))
     if ($groupRows.Count -ne $PlannedGroupRows) {
         Write-Warning "group-members.csv has $($groupRows.Count) rows; xtenant wrote $PlannedGroupRows. Was it edited?"
+    }
+    $referenceRows = @(Import-PlanCsv (Join-Path $StampingFolder 'references.csv'))
+    if ($referenceRows.Count -ne $PlannedReferenceRows) {
+        Write-Warning "references.csv has $($referenceRows.Count) rows; xtenant wrote $PlannedReferenceRows. Was it edited?"
     }
     $contactRows = @(Import-PlanCsv (Join-Path $StampingFolder 'contacts.csv'))
     if ($contactRows.Count -ne $PlannedContactRows) {
@@ -472,6 +487,87 @@ try {
             }
         } catch {
             Add-Result -Object $g.Member -Action $what -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
+        }
+    }
+
+    # 5. Where the removed contacts were named by other recipients (forwarding, delivery
+    # restrictions, moderation): their MailUsers are put back there.
+    foreach ($r in $referenceRows) {
+        $key = "$($r.MailUser)".ToLowerInvariant()
+        $what = "$($r.Cmdlet) -$($r.Parameter)"
+        $more = [ordered]@{ Step = ''; DoNotLicense = $false }
+        if ($contactLeft.ContainsKey($key)) {
+            Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More $more
+            continue
+        }
+        if ($r.Edit -eq 'ByHand') {
+            Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "by hand: $($r.Cmdlet) has no parameter that changes $($r.Property) in Exchange Online; put $($r.MailUser) in place of $($r.RemovedContact) in the admin center" -More $more
+            continue
+        }
+        $step = 'Get-MailUser'
+        try {
+            if (@('Replace', 'Add', 'Rewrite') -notcontains $r.Edit) {
+                throw "unknown Edit '$($r.Edit)' (Replace, Add, Rewrite or ByHand): was references.csv edited?"
+            }
+            $mailUser = Find-Object 'Get-MailUser' $r.MailUser
+            if ($null -eq $mailUser -and $WhatIfPreference) {
+                # Created by this run without -WhatIf only.
+                Add-Result -Object $r.Identity -Action $what -Result (Get-NotMade) -More $more
+                continue
+            }
+            if ($null -eq $mailUser) { throw "no MailUser $($r.MailUser) in this tenant: see its row above" }
+            $noun = "$($r.Cmdlet)" -replace '^Set-', ''
+            $step = "Get-$noun"
+            $holder = Find-Object "Get-$noun" $r.Identity
+            if ($null -eq $holder) { throw "no $noun $($r.Identity) ($($r.Name)) in this tenant: removed since the export?" }
+            $current = @(@(Get-Prop $holder $r.Parameter) | Where-Object { "$_" } | ForEach-Object { "$_" })
+            if (@($current | Where-Object { Test-Carries $mailUser $_ }).Count -gt 0) {
+                Add-Result -Object $r.Identity -Action $what -Result 'AlreadyDone' -Detail "$($r.MailUser) is there" -More $more
+                continue
+            }
+            $mailUserId = Get-ObjectId $mailUser
+            $change = @{}
+            $note = "in place of the contact $($r.RemovedContact)"
+            if ($r.Edit -eq 'Replace') {
+                if ($current.Count -gt 0) {
+                    # The removed contact's link may linger for a moment; anything that still
+                    # exists was set since the export.
+                    $step = 'Get-Recipient'
+                    $now = Find-Object 'Get-Recipient' $current[0]
+                    if ($null -ne $now) {
+                        Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "$($r.Parameter) is $($current[0]) now, not the removed contact: changed since the export; left alone" -More $more
+                        continue
+                    }
+                }
+                $change[$r.Parameter] = $mailUserId
+            } elseif ($r.Edit -eq 'Add') {
+                $change[$r.Parameter] = @{ Add = $mailUserId }
+            } else {
+                # The whole list, as it is now, plus the MailUser; an entry that no longer
+                # resolves (the removed contact) would make the call fail.
+                $step = 'Get-Recipient'
+                $keep = @($current | Where-Object { $null -ne (Find-Object 'Get-Recipient' $_) })
+                if ($keep.Count -lt $current.Count) { $note += "; $($current.Count - $keep.Count) entry(ies) that no longer exist left out" }
+                $change[$r.Parameter] = @($keep + $mailUserId)
+            }
+            $step = $r.Cmdlet
+            if ($PSCmdlet.ShouldProcess($r.Identity, "$($r.Cmdlet) -$($r.Parameter): add $($r.MailUser) ($($r.Edit))")) {
+                switch ($r.Cmdlet) {
+                    'Set-Mailbox' { Set-Mailbox -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-MailUser' { Set-MailUser -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-MailContact' { Set-MailContact -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-DistributionGroup' { Set-DistributionGroup -Identity (Get-ObjectId $holder) @change -BypassSecurityGroupManagerCheck -ErrorAction Stop }
+                    'Set-DynamicDistributionGroup' { Set-DynamicDistributionGroup -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-UnifiedGroup' { Set-UnifiedGroup -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-MailPublicFolder' { Set-MailPublicFolder -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    default { throw "unknown Cmdlet '$($r.Cmdlet)': was references.csv edited?" }
+                }
+                Add-Result -Object $r.Identity -Action $what -Result 'Done' -Detail $note -More $more
+            } else {
+                Add-Result -Object $r.Identity -Action $what -Result (Get-NotMade) -More $more
+            }
+        } catch {
+            Add-Result -Object $r.Identity -Action $what -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
         }
     }
 

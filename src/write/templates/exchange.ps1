@@ -32,6 +32,11 @@ function Find-Object([string] $Cmdlet, [string] $Identity) {
             'Get-MailContact' { $found = @(Get-MailContact -Identity $Identity -ErrorAction Stop) }
             'Get-Recipient' { $found = @(Get-Recipient -Identity $Identity -ErrorAction Stop) }
             'Get-RemoteMailbox' { $found = @(Get-RemoteMailbox -Identity $Identity -ErrorAction Stop) }
+            'Get-Mailbox' { $found = @(Get-Mailbox -Identity $Identity -ErrorAction Stop) }
+            'Get-DistributionGroup' { $found = @(Get-DistributionGroup -Identity $Identity -ErrorAction Stop) }
+            'Get-DynamicDistributionGroup' { $found = @(Get-DynamicDistributionGroup -Identity $Identity -ErrorAction Stop) }
+            'Get-UnifiedGroup' { $found = @(Get-UnifiedGroup -Identity $Identity -ErrorAction Stop) }
+            'Get-MailPublicFolder' { $found = @(Get-MailPublicFolder -Identity $Identity -ErrorAction Stop) }
             default { throw "Find-Object: $Cmdlet is not a lookup this script knows" }
         }
     } catch {
