@@ -432,8 +432,15 @@ fn the_canonical_column_wins_over_an_alias() {
     );
 }
 
-/// Plans the 300-user tenants with `others` as their one --target-other-recipients file.
-fn plan_with_others(dir: &Dir, tag: &str, others: Vec<u8>) -> Result<Vec<u8>, String> {
+/// Plans the 300-user tenants with `others` as their one --target-other-recipients file (and
+/// `references` as --target-references); `file` of the plan, or the error.
+fn plan_with(
+    dir: &Dir,
+    tag: &str,
+    others: Vec<u8>,
+    references: Option<Vec<u8>>,
+    file: &str,
+) -> Result<Vec<u8>, String> {
     let t = tenants();
     let s = dir.write(
         &format!("{tag}-source.csv"),
@@ -443,15 +450,31 @@ fn plan_with_others(dir: &Dir, tag: &str, others: Vec<u8>) -> Result<Vec<u8>, St
         &format!("{tag}-target.csv"),
         Shape::PS7.render(&TARGET_HEADER, &t.target),
     );
-    let o = dir.write(&format!("{tag}-others.csv"), others);
     let out = dir.join(&format!("{tag}-out"));
     let mut a = args(&s, &tg, &out);
-    a.target_other_recipients = vec![o];
+    a.target_other_recipients = vec![dir.write(&format!("{tag}-others.csv"), others)];
+    a.target_references = references.map(|r| dir.write(&format!("{tag}-references.csv"), r));
     let config = xtenant::config::Config::from_args(&a).unwrap();
     match xtenant::plan(&config) {
-        Ok(_) => Ok(std::fs::read(out.join("findings.csv")).unwrap()),
+        Ok(_) => Ok(std::fs::read(out.join(file)).unwrap()),
         Err(e) => Err(e.to_string()),
     }
+}
+
+fn plan_with_others(dir: &Dir, tag: &str, others: Vec<u8>) -> Result<Vec<u8>, String> {
+    plan_with(dir, tag, others, None, "findings.csv")
+}
+
+/// stamping/references.csv of the 300-user tenants, their other recipients and `references`.
+fn plan_with_references(dir: &Dir, tag: &str, references: Vec<u8>) -> Result<Vec<u8>, String> {
+    let others = Shape::PS7.render(&sample::OTHER_HEADER, &tenants().others);
+    plan_with(
+        dir,
+        tag,
+        others,
+        Some(references),
+        "stamping/references.csv",
+    )
 }
 
 #[test]
@@ -515,34 +538,6 @@ fn the_other_recipients_file_is_read_in_every_shape_and_refused_like_the_others(
         ),
         "{e}"
     );
-}
-
-/// Plans the 300-user tenants with their other recipients and `references` as the
-/// --target-references file; stamping/references.csv, or the error.
-fn plan_with_references(dir: &Dir, tag: &str, references: Vec<u8>) -> Result<Vec<u8>, String> {
-    let t = tenants();
-    let s = dir.write(
-        &format!("{tag}-source.csv"),
-        Shape::PS7.render(&SOURCE_HEADER, &t.source),
-    );
-    let tg = dir.write(
-        &format!("{tag}-target.csv"),
-        Shape::PS7.render(&TARGET_HEADER, &t.target),
-    );
-    let o = dir.write(
-        &format!("{tag}-others.csv"),
-        Shape::PS7.render(&sample::OTHER_HEADER, &t.others),
-    );
-    let r = dir.write(&format!("{tag}-references.csv"), references);
-    let out = dir.join(&format!("{tag}-out"));
-    let mut a = args(&s, &tg, &out);
-    a.target_other_recipients = vec![o];
-    a.target_references = Some(r);
-    let config = xtenant::config::Config::from_args(&a).unwrap();
-    match xtenant::plan(&config) {
-        Ok(_) => Ok(std::fs::read(out.join("stamping/references.csv")).unwrap()),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 #[test]

@@ -547,6 +547,13 @@ fn the_structure_checker_catches_what_it_is_for() {
     assert_eq!(check(&quoted), Vec::<String>::new());
 }
 
+/// Where the script holds `text` (it must).
+fn position(s: &Script, text: &str) -> usize {
+    s.raw
+        .find(text)
+        .unwrap_or_else(|| panic!("{} lacks {text:?}", s.name))
+}
+
 /// The script holds each of `texts`.
 fn has(s: &Script, texts: &[&str]) {
     for t in texts {
@@ -711,11 +718,7 @@ fn apply_stamping_removes_the_contacts_first_and_holds_back_a_mailuser_whose_con
     let dir = Dir::new("scripts-contacts");
     let scripts = sample_scripts(&dir);
     let s = &scripts["Apply-Stamping.ps1"];
-    let at = |t: &str| {
-        s.raw
-            .find(t)
-            .unwrap_or_else(|| panic!("{} lacks {t:?}", s.name))
-    };
+    let at = |t: &str| position(s, t);
     // Contacts first: the stamping of the MailUsers comes after.
     assert!(
         at(
@@ -753,11 +756,7 @@ fn apply_stamping_puts_the_mailuser_back_where_its_contact_was_named_without_ove
     let dir = Dir::new("scripts-references");
     let scripts = sample_scripts(&dir);
     let s = &scripts["Apply-Stamping.ps1"];
-    let at = |t: &str| {
-        s.raw
-            .find(t)
-            .unwrap_or_else(|| panic!("{} lacks {t:?}", s.name))
-    };
+    let at = |t: &str| position(s, t);
     // Last: after the groups, so the MailUser exists and holds its addresses.
     assert!(at("foreach ($g in $groupRows)") < at("foreach ($r in $referenceRows)"));
     // By hand before any lookup: no Set- parameter exists for it.

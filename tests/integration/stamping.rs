@@ -12,7 +12,7 @@ use xtenant::config::Config;
 use xtenant::input::table::read_raw;
 use xtenant::sample::{OTHER_HEADER, Shape, TARGET_HEADER};
 
-use crate::util::{Dir, rows, samples, tenant_args};
+use crate::util::{Dir, export_rows, rows, samples, tenant_args};
 
 type Object = BTreeMap<String, String>;
 
@@ -479,21 +479,6 @@ fn round_trip(tenant: &Path, dir: &Dir) {
     );
 }
 
-/// The rows of an export as `xtenant sample` writes it (PowerShell 7: no BOM).
-fn export_rows(path: &Path) -> Vec<Object> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// How Exchange Online's Set- cmdlets put a recipient back in a property, written here from
 /// Microsoft's reference and not from xtenant's table: (parameter, edit) or `None` (no Set-
 /// parameter: by hand).
@@ -558,12 +543,14 @@ fn nothing_is_lost_with_the_contacts(tenant: &Path, plan: &Path) -> BTreeMap<Str
         .filter_map(|r| {
             let mailuser = mailuser_of.get(&r["Value"].to_lowercase())?;
             let cmdlet = cmdlet_of(&r["RecipientTypeDetails"]);
-            let (parameter, edit) = set_parameter(cmdlet, &r["Property"])
-                .unwrap_or((r["Property"].as_str().to_owned().leak(), "ByHand"));
+            let (parameter, edit) = match set_parameter(cmdlet, &r["Property"]) {
+                Some((parameter, edit)) => (parameter.to_string(), edit),
+                None => (r["Property"].clone(), "ByHand"),
+            };
             Some(vec![
                 r["Identity"].clone(),
                 cmdlet.into(),
-                parameter.into(),
+                parameter,
                 edit.into(),
                 mailuser.clone(),
             ])

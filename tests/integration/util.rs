@@ -88,6 +88,16 @@ pub fn plan_err(args: &PlanArgs) -> String {
 pub fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();
     let text = text.strip_prefix('\u{feff}').expect("xtenant writes a BOM");
+    csv_rows(text)
+}
+
+/// An export `xtenant sample` wrote in PowerShell 7's shape (UTF-8, no BOM), as header-keyed
+/// rows.
+pub fn export_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    csv_rows(&std::fs::read_to_string(path).unwrap())
+}
+
+fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let headers = r.headers().unwrap().clone();
     r.records()
