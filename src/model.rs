@@ -640,8 +640,10 @@ pub enum Edit {
     Add,
     /// The parameter only overwrites: the list is read and written back with the recipient.
     Rewrite,
-    /// No Set- parameter changes it in Exchange Online: done by hand (the admin center).
+    /// No Set- parameter changes it in Exchange Online.
     ByHand,
+    /// The holder is synchronised from on-premises AD: Exchange Online refuses the change.
+    OnPremises,
 }
 
 impl Edit {
@@ -651,6 +653,7 @@ impl Edit {
             Edit::Add => "Add",
             Edit::Rewrite => "Rewrite",
             Edit::ByHand => "ByHand",
+            Edit::OnPremises => "OnPremises",
         }
     }
 }
@@ -738,6 +741,8 @@ pub struct Reference {
     pub holder: String,
     /// Its Name, for people reading the plan.
     pub holder_name: String,
+    /// Synchronised from on-premises AD: changed there, not in Exchange Online.
+    pub holder_dir_synced: bool,
     /// Its RecipientTypeDetails, as exported.
     pub holder_type: String,
     pub kind: HolderKind,

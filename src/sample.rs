@@ -75,10 +75,11 @@ pub const OTHER_HEADER: [&str; 9] = [
     "IsDirSynced",
 ];
 const MEMBERS_HEADER: [&str; 4] = ["Group", "Member", "Name", "RecipientTypeDetails"];
-pub const REFERENCES_HEADER: [&str; 5] = [
+pub const REFERENCES_HEADER: [&str; 6] = [
     "Identity",
     "Name",
     "RecipientTypeDetails",
+    "IsDirSynced",
     "Property",
     "Value",
 ];
@@ -1446,9 +1447,15 @@ fn references_to(p: &Person, stand_in: StandIn, groups: usize, rng: &mut Rng, t:
         holder,
         format!("Group {i:05}"),
         GROUP_KINDS[kind].into(),
+        dir_synced(i).into(),
         property.into(),
         p.primary.clone(),
     ]);
+}
+
+/// Whether `background_others`' `i` is synchronised from on-premises AD.
+fn dir_synced(i: usize) -> &'static str {
+    if i.is_multiple_of(7) { "True" } else { "False" }
 }
 
 /// The GUID the sample gives `background_others`' `i`: made from the number, so the same
@@ -1472,7 +1479,7 @@ fn background_others(n: usize, rng: &mut Rng, out: &mut Vec<Vec<String>>) {
             format!("SMTP:{address};smtp:{alias}@{TGT_INITIAL}"),
             target_dn(rng, &alias),
             GROUP_KINDS[i % GROUP_KINDS.len()].into(),
-            if i % 7 == 0 { "True" } else { "False" }.into(),
+            dir_synced(i).into(),
         ]);
     }
 }

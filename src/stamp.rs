@@ -6,7 +6,7 @@ use crate::contacts;
 use crate::identity;
 use crate::index::{KeyIndex, key};
 use crate::input::values::{ProxyKind, address_key, domain_of};
-use crate::model::{Edit, Reference, SourceMailbox, TargetRecipient};
+use crate::model::{Edit, HolderKind, Reference, SourceMailbox, TargetRecipient};
 use crate::report::Report;
 use crate::rules::{Context, Status};
 
@@ -279,7 +279,9 @@ fn group_rows(cx: &Context<'_>, contacts: &[ContactRow], removed: &KeyIndex<'_>)
 /// Where each contact removed in Exchange Online is named in another recipient's forwarding,
 /// delivery restrictions or moderation (when those were exported), in contacts.csv's order:
 /// its MailUser is put back there. A recipient named twice in one property (an export of both
-/// AcceptMessagesOnlyFrom and its SendersOrMembers list) is one row.
+/// AcceptMessagesOnlyFrom and its SendersOrMembers list) is one row; a holder synchronised from
+/// on-premises is changed there (`Edit::OnPremises`); a holder that is itself a removed contact
+/// is gone.
 fn reference_rows(
     cx: &Context<'_>,
     contacts: &[ContactRow],
@@ -291,8 +293,18 @@ fn reference_rows(
     let mut rows: Vec<(usize, ReferenceRow)> = references
         .iter()
         .enumerate()
+        // A contact removed here names nobody afterwards.
+        .filter(|(_, reference)| {
+            reference.kind != HolderKind::MailContact
+                || [&reference.holder, &reference.holder_name]
+                    .iter()
+                    .all(|id| removed.get(id).is_empty())
+        })
         .flat_map(|(r, reference)| {
-            let (parameter, edit) = reference.kind.edit(reference.property);
+            let (parameter, edit) = match reference.kind.edit(reference.property) {
+                (parameter, _) if reference.holder_dir_synced => (parameter, Edit::OnPremises),
+                planned => planned,
+            };
             named(removed, &reference.value).into_iter().map(move |k| {
                 let c = &contacts[k];
                 (

@@ -540,25 +540,30 @@ Get-MailContact -ResultSize Unlimited | ForEach-Object {
     if ("$k") { $contacts["$k"] = "$($_.PrimarySmtpAddress)" }
   }
 }
+# Exchange filters the holders: only those with a forwarding, a restriction or moderation come
+# back, and they are written as they come (streamed, not held in memory).
+$named = 'AcceptMessagesOnlyFrom -ne $null -or RejectMessagesFrom -ne $null -or ModerationEnabled -eq $true'
+$forwards = "ForwardingAddress -ne `$null -or $named"
 $props = 'ForwardingAddress','AcceptMessagesOnlyFrom','AcceptMessagesOnlyFromSendersOrMembers','RejectMessagesFrom',
   'RejectMessagesFromSendersOrMembers','ModeratedBy','BypassModerationFromSendersOrMembers'
-@(
-  Get-Mailbox -ResultSize Unlimited
-  Get-MailUser -ResultSize Unlimited
-  Get-MailContact -ResultSize Unlimited
-  Get-DistributionGroup -ResultSize Unlimited
-  Get-DynamicDistributionGroup -ResultSize Unlimited
-  Get-UnifiedGroup -ResultSize Unlimited
-  Get-MailPublicFolder -ResultSize Unlimited
-) | ForEach-Object {
+$empty = [guid]::Empty.ToString()
+& {
+  Get-Mailbox -ResultSize Unlimited -Filter $forwards
+  Get-MailUser -ResultSize Unlimited -Filter $forwards
+  Get-MailContact -ResultSize Unlimited -Filter $named
+  Get-DistributionGroup -ResultSize Unlimited -Filter $named
+  Get-DynamicDistributionGroup -ResultSize Unlimited -Filter $named
+  Get-UnifiedGroup -ResultSize Unlimited -Filter $named
+  Get-MailPublicFolder -ResultSize Unlimited -Filter $forwards
+} | ForEach-Object {
   $r = $_
+  $id = @($r.ExchangeObjectId, $r.Guid) | Where-Object { "$_" -and "$_" -ne $empty } | Select-Object -First 1
   foreach ($p in $props) {
     if (-not $r.PSObject.Properties[$p]) { continue }
     foreach ($v in @($r.$p)) {
       if ($null -ne $v -and $contacts.ContainsKey("$v")) {
-        $id = @($r.ExchangeObjectId, $r.Guid) | Where-Object { "$_" } | Select-Object -First 1
         [pscustomobject]@{ Identity = "$id"; Name = $r.Name; RecipientTypeDetails = $r.RecipientTypeDetails
-          Property = $p; Value = $contacts["$v"] }
+          IsDirSynced = $r.IsDirSynced; Property = $p; Value = $contacts["$v"] }
       }
     }
   }

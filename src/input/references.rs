@@ -15,6 +15,8 @@ columns! {
     Property = ColSpec::req("Property"),
     Value = ColSpec::req("Value").aka(&["Recipient", "ReferencedRecipient"]),
     Name = ColSpec::opt("Name").aka(&["DisplayName", "HolderName"]),
+    IsDirSynced = ColSpec::opt("IsDirSynced")
+        .without("a holder synchronised from on-premises is not told apart: its change fails in Exchange Online instead of being planned on-premises"),
 }
 
 /// Reads the references. A property or holder type xtenant does not know stops the run: the
@@ -49,10 +51,14 @@ pub fn load(path: &Path) -> Result<Loaded<Vec<Reference>>> {
                 ),
             });
         };
+        // A value that is not True/False reads as not synchronised: the script then tries the
+        // change and reports Exchange Online's refusal.
+        let holder_dir_synced = row.flag(C::IsDirSynced, &mut Vec::new()) == Some(true);
         Ok(Reference {
             line: row.line(),
             holder: row.string(C::Identity),
             holder_name: row.string(C::Name),
+            holder_dir_synced,
             holder_type,
             kind,
             property,

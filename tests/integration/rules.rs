@@ -57,6 +57,9 @@ struct Fixture {
     others: Vec<Row>,
     /// (group, member) (`--target-group-members`).
     members: Vec<(&'static str, &'static str)>,
+    /// Rows of `--target-references` (Identity,Name,RecipientTypeDetails,IsDirSynced,Property,
+    /// Value).
+    references: Vec<&'static str>,
     scope: Option<Vec<String>>,
     mapping: Option<Vec<(String, String)>>,
     /// (source alias, TotalItemSize GB, TotalDeletedItemSize GB)
@@ -211,6 +214,15 @@ impl Fixture {
             a.target_group_members = Some(dir.write(
                 "members.csv",
                 format!("Group,Member\r\n{}\r\n", body.join("\r\n")),
+            ));
+        }
+        if !self.references.is_empty() {
+            a.target_references = Some(dir.write(
+                "references.csv",
+                format!(
+                    "Identity,Name,RecipientTypeDetails,IsDirSynced,Property,Value\r\n{}\r\n",
+                    self.references.join("\r\n")
+                ),
             ));
         }
         if let Some(scope) = &self.scope {
@@ -1109,6 +1121,67 @@ fn converted_contacts_are_listed_and_hand_their_dn_and_addresses_to_the_mailuser
             ),
             ("sales@northwindtraders.com".to_string(), mailuser, contact),
         ]
+    );
+}
+
+#[test]
+fn where_a_converted_contact_was_named_its_mailuser_is_put_back_with_the_cmdlet_that_can() {
+    let case = CASES.iter().find(|(code, _)| *code == "XT220").unwrap().1;
+    let (mut f, _) = case();
+    let fire_dn = "/o=ExchangeLabs/cn=Recipients/cn=contact-fire";
+    f.references = vec![
+        // By address, any case, under both names of the accepted-senders list: one row.
+        "g1,Sales,MailUniversalDistributionGroup,False,AcceptMessagesOnlyFromSendersOrMembers,fire.contact@northwindtraders.com",
+        "g1,Sales,MailUniversalDistributionGroup,False,AcceptMessagesOnlyFrom,FIRE.CONTACT@northwindtraders.com",
+        // A Microsoft 365 group's moderators: rewritten whole.
+        "g2,Project,GroupMailbox,False,ModeratedBy,fire.contact@northwindtraders.com",
+        // By LegacyExchangeDN: a mailbox forwarding to the contact.
+        "m1,Ann,UserMailbox,False,ForwardingAddress,/o=ExchangeLabs/cn=Recipients/cn=contact-fire",
+        // By Name: a mail user's forwarding, which no Set- cmdlet changes.
+        "m2,Bob,MailUser,False,ForwardingAddress,fire2",
+        // A group synchronised from on-premises AD.
+        "g3,Board,MailUniversalSecurityGroup,True,RejectMessagesFrom,calm@contoso.com",
+        // A removed contact as holder: gone with its restrictions.
+        "c1,calm@contoso.com,MailContact,False,AcceptMessagesOnlyFrom,fire.contact@northwindtraders.com",
+        // calm2's contact is dir-synced (removed on-premises), calm3's stays, fabrikam's is no
+        // contact of ours: none of these is put back.
+        "g4,All,MailUniversalDistributionGroup,False,AcceptMessagesOnlyFrom,calm2@contoso.com",
+        "g4,All,MailUniversalDistributionGroup,False,AcceptMessagesOnlyFrom,calm3@contoso.com",
+        "g4,All,MailUniversalDistributionGroup,False,ModeratedBy,someone@fabrikam.com",
+    ];
+    assert!(f.references[3].ends_with(fire_dn));
+    let dir = Dir::new("references");
+    let out = f.plan_in(&dir);
+    let got: Vec<String> = rows(&out.join("stamping/references.csv"))
+        .into_iter()
+        .map(|r| {
+            [
+                "Identity",
+                "Cmdlet",
+                "Parameter",
+                "Edit",
+                "Property",
+                "MailUser",
+                "RemovedContact",
+            ]
+            .iter()
+            .map(|c| r[*c].as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+        })
+        .collect();
+    let fire = "fire@northwindtraders.com fire.contact@northwindtraders.com";
+    let calm = "calm@northwindtraders.com calm@contoso.com";
+    assert_eq!(
+        got,
+        [
+            format!("g3 Set-DistributionGroup RejectMessagesFrom OnPremises RejectMessagesFrom {calm}"),
+            "m2 Set-MailUser ForwardingAddress ByHand ForwardingAddress fire2@northwindtraders.com fire2@contoso.com".to_string(),
+            format!("g1 Set-DistributionGroup AcceptMessagesOnlyFrom Add AcceptMessagesOnlyFrom {fire}"),
+            format!("g2 Set-UnifiedGroup ModeratedBy Rewrite ModeratedBy {fire}"),
+            format!("m1 Set-Mailbox ForwardingAddress Replace ForwardingAddress {fire}"),
+        ],
+        "in contacts.csv's order, then by holder"
     );
 }
 

@@ -757,11 +757,15 @@ fn apply_stamping_puts_the_mailuser_back_where_its_contact_was_named_without_ove
     let scripts = sample_scripts(&dir);
     let s = &scripts["Apply-Stamping.ps1"];
     let at = |t: &str| position(s, t);
-    // Last: after the groups, so the MailUser exists and holds its addresses.
-    assert!(at("foreach ($g in $groupRows)") < at("foreach ($r in $referenceRows)"));
-    // By hand before any lookup: no Set- parameter exists for it.
+    // Right after the contacts go, for the MailUsers that exist; at the end for the new ones.
+    let first = at("    Restore-Named $false");
+    assert!(at("Remove-MailContact -Identity (Get-ObjectId $contact)") < first);
+    assert!(first < at("foreach ($row in $mailUsers)"));
+    assert!(at("foreach ($identity in $proxyTargets)") < at("    Restore-Named $true"));
+    // By hand before any lookup: no Set- parameter exists for it; reported once, at the end.
     assert!(
-        at("if ($r.Edit -eq 'ByHand') {") < at("$holder = Find-Object \"Get-$noun\" $r.Identity")
+        at("if ($r.Edit -eq 'ByHand' -or $r.Edit -eq 'OnPremises') {")
+            < at("$holder = Find-Object \"Get-$noun\" $r.Identity")
     );
     has(
         s,
@@ -771,11 +775,18 @@ fn apply_stamping_puts_the_mailuser_back_where_its_contact_was_named_without_ove
             "-Result 'AlreadyDone' -Detail \"$($r.MailUser) is there\"",
             // Lists are added to, other entries untouched.
             "$change[$r.Parameter] = @{ Add = $mailUserId }",
-            // A forwarding set to a recipient that exists is not overwritten.
+            // A forwarding set to a recipient that exists, or a ForwardingSmtpAddress (which a
+            // ForwardingAddress overrides), is not overwritten.
             "$now = Find-Object 'Get-Recipient' $current[0]",
+            "$smtp = \"$(Get-Prop $holder 'ForwardingSmtpAddress')\"",
+            // Handled once: the first pass leaves a MailUser not created yet to the last.
+            "if ($restored.ContainsKey(\"r$i\")) { continue }",
+            "if ($null -eq $mailUser -and -not $Final) { continue }",
+            // What failed is said at the end, with what to keep.
+            "a plan made after the contacts are gone cannot list them",
             "changed since the export; left alone",
             // A Microsoft 365 group's list is written back whole, without dangling entries.
-            "$keep = @($current | Where-Object { $null -ne (Find-Object 'Get-Recipient' $_) })",
+            "if ($null -ne $found) { $keep += (Get-ObjectId $found) }",
             "$change[$r.Parameter] = @($keep + $mailUserId)",
             // Each cmdlet named in full; a distribution group as an admin who is not its owner.
             "'Set-DistributionGroup' { Set-DistributionGroup -Identity (Get-ObjectId $holder) @change -BypassSecurityGroupManagerCheck -ErrorAction Stop }",

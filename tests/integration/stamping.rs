@@ -444,7 +444,7 @@ fn round_trip(tenant: &Path, dir: &Dir) {
     );
     every_batch_address_names_one_stamped_target(&before_dir, &targets);
     let edits = nothing_is_lost_with_the_contacts(tenant, &before_dir);
-    for edit in ["Replace", "Add", "Rewrite", "ByHand"] {
+    for edit in ["Replace", "Add", "Rewrite", "ByHand", "OnPremises"] {
         assert!(
             edits.get(edit).is_some_and(|n| *n > 0),
             "no {edit} row: {edits:?}"
@@ -544,7 +544,11 @@ fn nothing_is_lost_with_the_contacts(tenant: &Path, plan: &Path) -> BTreeMap<Str
             let mailuser = mailuser_of.get(&r["Value"].to_lowercase())?;
             let cmdlet = cmdlet_of(&r["RecipientTypeDetails"]);
             let (parameter, edit) = match set_parameter(cmdlet, &r["Property"]) {
+                Some((parameter, _)) if r["IsDirSynced"] == "True" => {
+                    (parameter.to_string(), "OnPremises")
+                }
                 Some((parameter, edit)) => (parameter.to_string(), edit),
+                None if r["IsDirSynced"] == "True" => (r["Property"].clone(), "OnPremises"),
                 None => (r["Property"].clone(), "ByHand"),
             };
             Some(vec![

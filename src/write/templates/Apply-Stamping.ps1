@@ -29,19 +29,29 @@ this run and must not be licensed. Dir-synced contacts (Action RemoveOnPremises)
 removed here: remove them in on-premises AD (they are reported as Skipped until then; one that
 holds what a MailUser needs keeps that mailbox Blocked in the plan, so no row here). Exclude
 these people from whatever GAL sync made the contacts, on-premises or in the cloud, or it makes
-them again. Then each MailUser joins the groups its contact was a member of
-(stamping\group-members.csv, made when the plan was given the groups' members); a member
-already there is AlreadyDone. Last, each MailUser is put back where its contact was named by
-another recipient (stamping\references.csv, made when the plan was given --target-references):
-ForwardingAddress (Set-Mailbox, Set-MailPublicFolder), AcceptMessagesOnlyFrom,
+them again.
+
+A removed contact is dropped from every group it was in and from every recipient that named it;
+each MailUser takes its contact's places, right after the contacts go for MailUsers that exist
+already, at the end for those this run creates. Its groups (stamping\group-members.csv, made
+when the plan was given the groups' members): a member already there is AlreadyDone. The
+recipients that named it (stamping\references.csv, made when the plan was given
+--target-references): ForwardingAddress (Set-Mailbox, Set-MailPublicFolder), AcceptMessagesOnlyFrom,
 RejectMessagesFrom, ModeratedBy and BypassModerationFromSendersOrMembers, each added with
 @{Add=...} so the other entries stay. A Microsoft 365 group's lists take no @{Add=...}: the list
-is read and written back whole with the MailUser (entries that no longer exist, such as the
-removed contact, are left out). Edit ByHand rows have no Set- parameter in Exchange Online
-(forwarding on a group or mail user, bypass on a Microsoft 365 group): they are reported as
-Skipped, to be done in the admin center. A forwarding that points at a recipient that exists
-is not overwritten: it changed since the export. Without these two files, groups and
-forwarding lose the removed contacts silently: export them (the README's recipes).
+is read and written back whole, by GUID, with the MailUser (entries that no longer exist, such
+as the removed contact, are left out). A forwarding is not overwritten when it points at a
+recipient that exists or a ForwardingSmtpAddress was set: it changed since the export. Rows
+with Edit ByHand (no cmdlet changes them in Exchange Online: forwarding on a group or mail user,
+bypass on a Microsoft 365 group) or OnPremises (the holder is synchronised from on-premises AD)
+are reported as Skipped "by hand": make them in the admin center if it offers the setting, or
+on-premises, or tell the owner the entry is gone. Until the person's mailbox moves, their mail
+still comes from the source address, which the MailUser does not hold (not in a target
+domain): these lists match the MailUser, so such mail is not recognised as theirs (an
+AcceptMessagesOnlyFrom group refuses it). Without these two files, groups and forwarding lose
+the removed contacts silently: export them (the README's recipes). Keep stamping\ until every
+group and reference row is Done: once the contacts are gone, no new export or plan can list
+them.
 
 Running it again is safe and finishes what an earlier run left undone: each object is read first
 and only what still differs is changed. A MailUser that an earlier run created, but whose
@@ -73,8 +83,8 @@ on-premises Exchange"; Microsoft's cross-tenant article and validation script se
 in Exchange Online. The primary address is read back after it is set, and set with
 -WindowsEmailAddress (which sets a cloud recipient's primary address) if it did not take. X400
 proxies are added in a call of their own: not needed for the move, one that is refused is noted
-and does not keep the x500s out. Plan again on a fresh export after this script: every mailbox it
-stamped must be Ready.
+and does not keep the x500s out. Plan again on a fresh export after this script, into a new
+folder: every mailbox it stamped must be Ready.
 
 .PARAMETER StampingFolder
 The folder holding contacts.csv, mailusers.csv, x500.csv, group-members.csv and references.csv.
@@ -110,6 +120,155 @@ function New-RandomPassword {
 # moment. On that error only, three times at most.
 function Test-RetryAfterContact($ErrorRecord, [bool] $ContactRemoved, [int] $Attempt) {
     return $ContactRemoved -and $Attempt -lt 4 -and "$($ErrorRecord.Exception.Message)" -match 'already being used'
+}
+
+# Puts each MailUser back where its removed contact was: the groups it was a member of
+# (group-members.csv) and the recipients that named it (references.csv). Twice: right after the
+# contacts go, for the MailUsers that exist already, so a group that accepted mail only from a
+# contact is without it for minutes, not for the whole run; then at the end ($Final), for those
+# this run created. Each row is handled once; before the end, one whose MailUser does not exist
+# yet waits.
+function Restore-Named([bool] $Final) {
+    for ($i = 0; $i -lt $groupRows.Count; $i++) {
+        if ($restored.ContainsKey("g$i")) { continue }
+        $g = $groupRows[$i]
+        $key = "$($g.Member)".ToLowerInvariant()
+        $what = "Add-DistributionGroupMember $($g.Group)"
+        $more = [ordered]@{ Step = ''; DoNotLicense = $false }
+        if ($contactLeft.ContainsKey($key)) {
+            if ($Final) { Add-Result -Object $g.Member -Action $what -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More $more }
+            continue
+        }
+        $step = 'Get-MailUser'
+        try {
+            $object = Find-Object 'Get-MailUser' $g.Member
+            if ($null -eq $object -and -not $Final) { continue }
+            $restored["g$i"] = $true
+            if ($null -eq $object -and $WhatIfPreference) {
+                # Created by this run without -WhatIf only.
+                Add-Result -Object $g.Member -Action $what -Result (Get-NotMade) -More $more
+                continue
+            }
+            if ($null -eq $object) { throw "no MailUser $($g.Member) in this tenant: see its row above" }
+            $step = 'Add-DistributionGroupMember'
+            if ($PSCmdlet.ShouldProcess($g.Group, "Add-DistributionGroupMember -Member $($g.Member)")) {
+                try {
+                    Add-DistributionGroupMember -Identity $g.Group -Member (Get-ObjectId $object) -BypassSecurityGroupManagerCheck -Confirm:$false -ErrorAction Stop
+                    Add-Result -Object $g.Member -Action $what -Result 'Done' -Detail "in place of the contact $($g.RemovedContact)" -More $more
+                } catch {
+                    if ("$($_.Exception.Message) $($_.FullyQualifiedErrorId)" -notmatch 'already a member|MemberAlreadyExists') { throw }
+                    Add-Result -Object $g.Member -Action $what -Result 'AlreadyDone' -Detail 'already a member' -More $more
+                }
+            } else {
+                Add-Result -Object $g.Member -Action $what -Result (Get-NotMade) -More $more
+            }
+        } catch {
+            $restored["g$i"] = $true
+            $script:NotRestored++
+            Add-Result -Object $g.Member -Action $what -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
+        }
+    }
+
+    for ($i = 0; $i -lt $referenceRows.Count; $i++) {
+        if ($restored.ContainsKey("r$i")) { continue }
+        $r = $referenceRows[$i]
+        $key = "$($r.MailUser)".ToLowerInvariant()
+        $what = "$($r.Cmdlet) -$($r.Parameter)"
+        $more = [ordered]@{ Step = ''; DoNotLicense = $false }
+        if ($contactLeft.ContainsKey($key)) {
+            if ($Final) { Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More $more }
+            continue
+        }
+        if ($r.Edit -eq 'ByHand' -or $r.Edit -eq 'OnPremises') {
+            if ($Final) {
+                $script:ByHand++
+                $why = "no cmdlet changes $($r.Property) on a $($r.RecipientTypeDetails) in Exchange Online"
+                if ($r.Edit -eq 'OnPremises') { $why = "$($r.Name) is synchronised from on-premises AD: change it there" }
+                Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "by hand: $why; put $($r.MailUser) in $($r.Property) of $($r.Name) in place of the removed contact $($r.RemovedContact)" -More $more
+            }
+            continue
+        }
+        $step = 'Get-MailUser'
+        try {
+            if (@('Replace', 'Add', 'Rewrite') -notcontains $r.Edit) {
+                throw "unknown Edit '$($r.Edit)' (Replace, Add, Rewrite, ByHand or OnPremises): was references.csv edited?"
+            }
+            $mailUser = Find-Object 'Get-MailUser' $r.MailUser
+            if ($null -eq $mailUser -and -not $Final) { continue }
+            $restored["r$i"] = $true
+            if ($null -eq $mailUser -and $WhatIfPreference) {
+                # Created by this run without -WhatIf only.
+                Add-Result -Object $r.Identity -Action $what -Result (Get-NotMade) -More $more
+                continue
+            }
+            if ($null -eq $mailUser) { throw "no MailUser $($r.MailUser) in this tenant: see its row above" }
+            $noun = "$($r.Cmdlet)" -replace '^Set-', ''
+            $step = "Get-$noun"
+            $holder = Find-Object "Get-$noun" $r.Identity
+            if ($null -eq $holder) { throw "no $noun $($r.Identity) ($($r.Name)) in this tenant: removed since the export?" }
+            $current = @(@(Get-Prop $holder $r.Parameter) | Where-Object { "$_" } | ForEach-Object { "$_" })
+            if (@($current | Where-Object { Test-Carries $mailUser $_ }).Count -gt 0) {
+                Add-Result -Object $r.Identity -Action $what -Result 'AlreadyDone' -Detail "$($r.MailUser) is there" -More $more
+                continue
+            }
+            $mailUserId = Get-ObjectId $mailUser
+            $change = @{}
+            $note = "in place of the contact $($r.RemovedContact)"
+            if ($r.Edit -eq 'Replace') {
+                # Set since the export: a forwarding to a recipient that exists, or a
+                # ForwardingSmtpAddress, which a ForwardingAddress would override.
+                $smtp = "$(Get-Prop $holder 'ForwardingSmtpAddress')"
+                if ($smtp) {
+                    Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "ForwardingSmtpAddress is $smtp now, set since the export (ForwardingAddress would override it); left alone" -More $more
+                    continue
+                }
+                if ($current.Count -gt 0) {
+                    # The removed contact's link may linger for a moment.
+                    $step = 'Get-Recipient'
+                    $now = Find-Object 'Get-Recipient' $current[0]
+                    if ($null -ne $now) {
+                        Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "$($r.Parameter) is $($current[0]) now, not the removed contact: changed since the export; left alone" -More $more
+                        continue
+                    }
+                }
+                $change[$r.Parameter] = $mailUserId
+            } elseif ($r.Edit -eq 'Add') {
+                $change[$r.Parameter] = @{ Add = $mailUserId }
+            } else {
+                # The whole list as it is now, by GUID (a name may be ambiguous), plus the
+                # MailUser; an entry that no longer resolves (the removed contact) would make
+                # the call fail.
+                $step = 'Get-Recipient'
+                $keep = @()
+                foreach ($entry in $current) {
+                    $found = Find-Object 'Get-Recipient' $entry
+                    if ($null -ne $found) { $keep += (Get-ObjectId $found) }
+                }
+                if ($keep.Count -lt $current.Count) { $note += "; $($current.Count - $keep.Count) entry(ies) that no longer exist left out" }
+                $change[$r.Parameter] = @($keep + $mailUserId)
+            }
+            $step = $r.Cmdlet
+            if ($PSCmdlet.ShouldProcess($r.Identity, "$($r.Cmdlet) -$($r.Parameter): add $($r.MailUser) ($($r.Edit))")) {
+                switch ($r.Cmdlet) {
+                    'Set-Mailbox' { Set-Mailbox -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-MailUser' { Set-MailUser -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-MailContact' { Set-MailContact -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-DistributionGroup' { Set-DistributionGroup -Identity (Get-ObjectId $holder) @change -BypassSecurityGroupManagerCheck -ErrorAction Stop }
+                    'Set-DynamicDistributionGroup' { Set-DynamicDistributionGroup -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-UnifiedGroup' { Set-UnifiedGroup -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    'Set-MailPublicFolder' { Set-MailPublicFolder -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
+                    default { throw "unknown Cmdlet '$($r.Cmdlet)': was references.csv edited?" }
+                }
+                Add-Result -Object $r.Identity -Action $what -Result 'Done' -Detail $note -More $more
+            } else {
+                Add-Result -Object $r.Identity -Action $what -Result (Get-NotMade) -More $more
+            }
+        } catch {
+            $restored["r$i"] = $true
+            $script:NotRestored++
+            Add-Result -Object $r.Identity -Action $what -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
+        }
+    }
 }
 
 # Written by xtenant when the plan was made.
@@ -205,6 +364,13 @@ try {
             Add-Result -Object $c.Identity -Action 'Remove-MailContact' -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
         }
     }
+
+    # The MailUsers that exist already take their contacts' places in groups, forwarding,
+    # delivery restrictions and moderation at once.
+    $restored = @{}
+    $script:NotRestored = 0
+    $script:ByHand = 0
+    Restore-Named $false
 
     # The x500 and X400 proxies of each target. X400 values contain ';': the file holds one proxy
     # per row for that reason, and they are never split here.
@@ -456,121 +622,16 @@ try {
         }
     }
 
-    # 4. The groups the removed contacts were members of: their MailUsers join them.
-    foreach ($g in $groupRows) {
-        $key = "$($g.Member)".ToLowerInvariant()
-        $what = "Add-DistributionGroupMember $($g.Group)"
-        if ($contactLeft.ContainsKey($key)) {
-            Add-Result -Object $g.Member -Action $what -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More ([ordered]@{ Step = ''; DoNotLicense = $false })
-            continue
-        }
-        $step = 'Get-MailUser'
-        try {
-            $object = Find-Object 'Get-MailUser' $g.Member
-            if ($null -eq $object -and $WhatIfPreference) {
-                # Created by this run without -WhatIf only.
-                Add-Result -Object $g.Member -Action $what -Result (Get-NotMade) -More ([ordered]@{ Step = ''; DoNotLicense = $false })
-                continue
-            }
-            if ($null -eq $object) { throw "no MailUser $($g.Member) in this tenant: see its row above" }
-            $step = 'Add-DistributionGroupMember'
-            if ($PSCmdlet.ShouldProcess($g.Group, "Add-DistributionGroupMember -Member $($g.Member)")) {
-                try {
-                    Add-DistributionGroupMember -Identity $g.Group -Member (Get-ObjectId $object) -BypassSecurityGroupManagerCheck -Confirm:$false -ErrorAction Stop
-                    Add-Result -Object $g.Member -Action $what -Result 'Done' -Detail "in place of the contact $($g.RemovedContact)" -More ([ordered]@{ Step = ''; DoNotLicense = $false })
-                } catch {
-                    if ("$($_.Exception.Message) $($_.FullyQualifiedErrorId)" -notmatch 'already a member|MemberAlreadyExists') { throw }
-                    Add-Result -Object $g.Member -Action $what -Result 'AlreadyDone' -Detail 'already a member' -More ([ordered]@{ Step = ''; DoNotLicense = $false })
-                }
-            } else {
-                Add-Result -Object $g.Member -Action $what -Result (Get-NotMade) -More ([ordered]@{ Step = ''; DoNotLicense = $false })
-            }
-        } catch {
-            Add-Result -Object $g.Member -Action $what -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
-        }
-    }
+    # 4. The MailUsers this run created take their contacts' places too (the others did right
+    # after the contacts went).
+    Restore-Named $true
 
-    # 5. Where the removed contacts were named by other recipients (forwarding, delivery
-    # restrictions, moderation): their MailUsers are put back there.
-    foreach ($r in $referenceRows) {
-        $key = "$($r.MailUser)".ToLowerInvariant()
-        $what = "$($r.Cmdlet) -$($r.Parameter)"
-        $more = [ordered]@{ Step = ''; DoNotLicense = $false }
-        if ($contactLeft.ContainsKey($key)) {
-            Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "not stamped: $($contactLeft[$key])" -More $more
-            continue
-        }
-        if ($r.Edit -eq 'ByHand') {
-            Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "by hand: $($r.Cmdlet) has no parameter that changes $($r.Property) in Exchange Online; put $($r.MailUser) in place of $($r.RemovedContact) in the admin center" -More $more
-            continue
-        }
-        $step = 'Get-MailUser'
-        try {
-            if (@('Replace', 'Add', 'Rewrite') -notcontains $r.Edit) {
-                throw "unknown Edit '$($r.Edit)' (Replace, Add, Rewrite or ByHand): was references.csv edited?"
-            }
-            $mailUser = Find-Object 'Get-MailUser' $r.MailUser
-            if ($null -eq $mailUser -and $WhatIfPreference) {
-                # Created by this run without -WhatIf only.
-                Add-Result -Object $r.Identity -Action $what -Result (Get-NotMade) -More $more
-                continue
-            }
-            if ($null -eq $mailUser) { throw "no MailUser $($r.MailUser) in this tenant: see its row above" }
-            $noun = "$($r.Cmdlet)" -replace '^Set-', ''
-            $step = "Get-$noun"
-            $holder = Find-Object "Get-$noun" $r.Identity
-            if ($null -eq $holder) { throw "no $noun $($r.Identity) ($($r.Name)) in this tenant: removed since the export?" }
-            $current = @(@(Get-Prop $holder $r.Parameter) | Where-Object { "$_" } | ForEach-Object { "$_" })
-            if (@($current | Where-Object { Test-Carries $mailUser $_ }).Count -gt 0) {
-                Add-Result -Object $r.Identity -Action $what -Result 'AlreadyDone' -Detail "$($r.MailUser) is there" -More $more
-                continue
-            }
-            $mailUserId = Get-ObjectId $mailUser
-            $change = @{}
-            $note = "in place of the contact $($r.RemovedContact)"
-            if ($r.Edit -eq 'Replace') {
-                if ($current.Count -gt 0) {
-                    # The removed contact's link may linger for a moment; anything that still
-                    # exists was set since the export.
-                    $step = 'Get-Recipient'
-                    $now = Find-Object 'Get-Recipient' $current[0]
-                    if ($null -ne $now) {
-                        Add-Result -Object $r.Identity -Action $what -Result 'Skipped' -Detail "$($r.Parameter) is $($current[0]) now, not the removed contact: changed since the export; left alone" -More $more
-                        continue
-                    }
-                }
-                $change[$r.Parameter] = $mailUserId
-            } elseif ($r.Edit -eq 'Add') {
-                $change[$r.Parameter] = @{ Add = $mailUserId }
-            } else {
-                # The whole list, as it is now, plus the MailUser; an entry that no longer
-                # resolves (the removed contact) would make the call fail.
-                $step = 'Get-Recipient'
-                $keep = @($current | Where-Object { $null -ne (Find-Object 'Get-Recipient' $_) })
-                if ($keep.Count -lt $current.Count) { $note += "; $($current.Count - $keep.Count) entry(ies) that no longer exist left out" }
-                $change[$r.Parameter] = @($keep + $mailUserId)
-            }
-            $step = $r.Cmdlet
-            if ($PSCmdlet.ShouldProcess($r.Identity, "$($r.Cmdlet) -$($r.Parameter): add $($r.MailUser) ($($r.Edit))")) {
-                switch ($r.Cmdlet) {
-                    'Set-Mailbox' { Set-Mailbox -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
-                    'Set-MailUser' { Set-MailUser -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
-                    'Set-MailContact' { Set-MailContact -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
-                    'Set-DistributionGroup' { Set-DistributionGroup -Identity (Get-ObjectId $holder) @change -BypassSecurityGroupManagerCheck -ErrorAction Stop }
-                    'Set-DynamicDistributionGroup' { Set-DynamicDistributionGroup -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
-                    'Set-UnifiedGroup' { Set-UnifiedGroup -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
-                    'Set-MailPublicFolder' { Set-MailPublicFolder -Identity (Get-ObjectId $holder) @change -ErrorAction Stop }
-                    default { throw "unknown Cmdlet '$($r.Cmdlet)': was references.csv edited?" }
-                }
-                Add-Result -Object $r.Identity -Action $what -Result 'Done' -Detail $note -More $more
-            } else {
-                Add-Result -Object $r.Identity -Action $what -Result (Get-NotMade) -More $more
-            }
-        } catch {
-            Add-Result -Object $r.Identity -Action $what -Result 'Failed' -Detail $_.Exception.Message -More ([ordered]@{ Step = $step; DoNotLicense = $false })
-        }
+    if ($script:NotRestored -gt 0 -and -not $WhatIfPreference) {
+        Write-Warning "$($script:NotRestored) group membership(s) or reference(s) were not restored (Failed in the results). Keep stamping\group-members.csv and references.csv: a plan made after the contacts are gone cannot list them. Run this script again once the failures are fixed."
     }
-
+    if ($script:ByHand -gt 0 -and -not $WhatIfPreference) {
+        Write-Warning "$($script:ByHand) reference(s) must be restored by hand: the Skipped rows 'by hand' in the results (Edit ByHand or OnPremises in references.csv)."
+    }
     $notStamped = @($script:Results | Where-Object { $_.DoNotLicense }).Count
     if ($notStamped -gt 0 -and -not $WhatIfPreference) {
         Write-Warning "$notStamped user(s) must not be licensed yet: DoNotLicense = True in the results. Run this script again once the failures are fixed."

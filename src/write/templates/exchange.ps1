@@ -30,7 +30,9 @@ function Find-Object([string] $Cmdlet, [string] $Identity) {
         switch ($Cmdlet) {
             'Get-MailUser' { $found = @(Get-MailUser -Identity $Identity -ErrorAction Stop) }
             'Get-MailContact' { $found = @(Get-MailContact -Identity $Identity -ErrorAction Stop) }
-            'Get-Recipient' { $found = @(Get-Recipient -Identity $Identity -ErrorAction Stop) }
+            # The reference warns that an identity that matches nothing may return every
+            # recipient: a few are enough to tell.
+            'Get-Recipient' { $found = @(Get-Recipient -Identity $Identity -ResultSize 10 -ErrorAction Stop) }
             'Get-RemoteMailbox' { $found = @(Get-RemoteMailbox -Identity $Identity -ErrorAction Stop) }
             'Get-Mailbox' { $found = @(Get-Mailbox -Identity $Identity -ErrorAction Stop) }
             'Get-DistributionGroup' { $found = @(Get-DistributionGroup -Identity $Identity -ErrorAction Stop) }
