@@ -73,6 +73,46 @@ pub struct PlanArgs {
     /// and moderation: the MailUser that replaces a converted contact is put back there.
     #[arg(long = "target-references", value_name = "FILE")]
     pub target_references: Option<PathBuf>,
+    /// Get-OrganizationRelationship export of the source tenant.
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub source_org_relationships: Option<PathBuf>,
+    /// Get-OrganizationRelationship export of the target tenant.
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub target_org_relationships: Option<PathBuf>,
+    /// Get-MigrationEndpoint export of the target tenant.
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub migration_endpoints: Option<PathBuf>,
+    /// Get-MigrationConfig export of the target tenant.
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub migration_config: Option<PathBuf>,
+    /// The source's scope group itself (Get-Recipient).
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub scope_group: Option<PathBuf>,
+    /// Get-AcceptedDomain export of the source tenant.
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub source_accepted_domains: Option<PathBuf>,
+    /// The migration app in the target (Get-MgApplication, flattened).
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub migration_app: Option<PathBuf>,
+    /// The migration app's service principal in the source (Get-MgServicePrincipal).
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub source_service_principals: Option<PathBuf>,
+    /// Get-Mailbox -SoftDeletedMailbox export of the source tenant.
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub source_soft_deleted: Option<PathBuf>,
+    /// Soft-deleted mailboxes and mail users of the target tenant.
+    #[arg(long, value_name = "FILE", help_heading = "Tenant setup")]
+    pub target_soft_deleted: Option<PathBuf>,
+    /// The source tenant's ID (a GUID).
+    #[arg(long, value_name = "GUID", help_heading = "Tenant setup")]
+    pub source_tenant_id: Option<String>,
+    /// The target tenant's ID (a GUID).
+    #[arg(long, value_name = "GUID", help_heading = "Tenant setup")]
+    pub target_tenant_id: Option<String>,
+    /// Exchange Online's host for the migration endpoint's RemoteServer [default:
+    /// outlook.office.com; another cloud's, e.g. outlook.office365.us].
+    #[arg(long, value_name = "HOST", help_heading = "Tenant setup")]
+    pub remote_server: Option<String>,
     /// TargetDeliveryDomain of the migration batches [default: the accepted *.onmicrosoft.com
     /// domain that is not *.mail.onmicrosoft.com].
     #[arg(long, value_name = "DOMAIN")]

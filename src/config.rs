@@ -27,7 +27,52 @@ pub struct InputPaths {
     pub references: Option<PathBuf>,
     /// Every `--target-other-recipients` file, in the order given.
     pub target_other_recipients: Vec<PathBuf>,
+    pub setup: SetupPaths,
 }
+
+/// The exports of the two tenants' setup, each optional.
+#[derive(Debug, Clone, Default)]
+pub struct SetupPaths {
+    pub source_relationships: Option<PathBuf>,
+    pub target_relationships: Option<PathBuf>,
+    pub endpoints: Option<PathBuf>,
+    pub migration_config: Option<PathBuf>,
+    pub scope_group: Option<PathBuf>,
+    pub source_domains: Option<PathBuf>,
+    pub migration_app: Option<PathBuf>,
+    pub source_principals: Option<PathBuf>,
+    pub source_soft_deleted: Option<PathBuf>,
+    pub target_soft_deleted: Option<PathBuf>,
+}
+
+impl SetupPaths {
+    fn all(&self) -> [&Option<PathBuf>; 10] {
+        [
+            &self.source_relationships,
+            &self.target_relationships,
+            &self.endpoints,
+            &self.migration_config,
+            &self.scope_group,
+            &self.source_domains,
+            &self.migration_app,
+            &self.source_principals,
+            &self.source_soft_deleted,
+            &self.target_soft_deleted,
+        ]
+    }
+}
+
+/// What the setup checks compare the exports with.
+#[derive(Debug, Clone)]
+pub struct SetupSettings {
+    pub source_tenant_id: Option<uuid::Uuid>,
+    pub target_tenant_id: Option<uuid::Uuid>,
+    /// The Exchange Online host a cross-tenant endpoint's RemoteServer names in this cloud.
+    pub remote_server: String,
+}
+
+/// Exchange Online's host in the commercial cloud (the article's endpoint).
+pub const DEFAULT_REMOTE_SERVER: &str = "outlook.office.com";
 
 impl InputPaths {
     pub fn all(&self) -> impl Iterator<Item = &Path> {
@@ -49,6 +94,7 @@ impl InputPaths {
                 .filter_map(|p| p.as_deref()),
             )
             .chain(self.target_other_recipients.iter().map(PathBuf::as_path))
+            .chain(self.setup.all().into_iter().filter_map(|p| p.as_deref()))
     }
 }
 
@@ -66,6 +112,7 @@ pub struct Config {
     /// The address of new MailUsers; `None`: the source local part at the primary domain.
     pub address_template: Option<AddressTemplate>,
     pub waves: WaveSettings,
+    pub setup: SetupSettings,
     /// A previous plan (its folder or plan.json) whose placements are kept.
     pub previous_plan: Option<PathBuf>,
     pub fail_on: Option<Severity>,
@@ -216,6 +263,19 @@ struct FileConfig {
     target_other_recipients: Option<OneOrMany>,
     target_group_members: Option<PathBuf>,
     target_references: Option<PathBuf>,
+    source_org_relationships: Option<PathBuf>,
+    target_org_relationships: Option<PathBuf>,
+    migration_endpoints: Option<PathBuf>,
+    migration_config: Option<PathBuf>,
+    scope_group: Option<PathBuf>,
+    source_accepted_domains: Option<PathBuf>,
+    migration_app: Option<PathBuf>,
+    source_service_principals: Option<PathBuf>,
+    source_soft_deleted: Option<PathBuf>,
+    target_soft_deleted: Option<PathBuf>,
+    source_tenant_id: Option<String>,
+    target_tenant_id: Option<String>,
+    remote_server: Option<String>,
     delivery_domain: Option<String>,
     primary_domain: Option<String>,
     large_mailbox_gb: Option<f64>,
@@ -291,6 +351,58 @@ impl Config {
             } else {
                 args.target_other_recipients.clone()
             },
+            setup: SetupPaths {
+                source_relationships: pick(
+                    &args.source_org_relationships,
+                    &file.source_org_relationships,
+                ),
+                target_relationships: pick(
+                    &args.target_org_relationships,
+                    &file.target_org_relationships,
+                ),
+                endpoints: pick(&args.migration_endpoints, &file.migration_endpoints),
+                migration_config: pick(&args.migration_config, &file.migration_config),
+                scope_group: pick(&args.scope_group, &file.scope_group),
+                source_domains: pick(&args.source_accepted_domains, &file.source_accepted_domains),
+                migration_app: pick(&args.migration_app, &file.migration_app),
+                source_principals: pick(
+                    &args.source_service_principals,
+                    &file.source_service_principals,
+                ),
+                source_soft_deleted: pick(&args.source_soft_deleted, &file.source_soft_deleted),
+                target_soft_deleted: pick(&args.target_soft_deleted, &file.target_soft_deleted),
+            },
+        };
+        let tenant_id = |flag: &Option<String>, from_file: &Option<String>, key: &str| {
+            flag.as_ref()
+                .or(from_file.as_ref())
+                .map(|t| {
+                    uuid::Uuid::parse_str(t.trim())
+                        .ok()
+                        .filter(|g| !g.is_nil())
+                        .ok_or_else(|| {
+                            bad(
+                                key,
+                                flag.is_some(),
+                                format!("{t:?}: not a tenant ID (a GUID: (Get-ConnectionInformation).TenantID after Connect-ExchangeOnline)"),
+                            )
+                        })
+                })
+                .transpose()
+        };
+        let setup = SetupSettings {
+            source_tenant_id: tenant_id(
+                &args.source_tenant_id,
+                &file.source_tenant_id,
+                "source-tenant-id",
+            )?,
+            target_tenant_id: tenant_id(
+                &args.target_tenant_id,
+                &file.target_tenant_id,
+                "target-tenant-id",
+            )?,
+            remote_server: opt_host(&args.remote_server, &file.remote_server, &bad)?
+                .unwrap_or_else(|| DEFAULT_REMOTE_SERVER.to_string()),
         };
         let out = required(&args.out, &file.out, "out")?;
         let accepted_domain = if args.accepted_domain.is_empty() {
@@ -346,6 +458,7 @@ impl Config {
         let waves = wave_settings(args, &file.waves, &bad)?;
         Ok(Config {
             waves,
+            setup,
             previous_plan: pick(&args.previous_plan, &file.previous_plan),
             inputs,
             out,
@@ -461,6 +574,26 @@ fn wave_settings(
         concurrency: positive("concurrency", None, file.concurrency)?.unwrap_or(d.concurrency),
         hub_degree: file.hub_degree.unwrap_or(d.hub_degree),
     })
+}
+
+/// `--remote-server`: a host name (outlook.office.com, outlook.office365.us, ...).
+fn opt_host(
+    flag: &Option<String>,
+    from_file: &Option<String>,
+    bad: &dyn Fn(&str, bool, String) -> Error,
+) -> Result<Option<String>> {
+    flag.as_ref()
+        .or(from_file.as_ref())
+        .map(|h| {
+            domain(h).ok_or_else(|| {
+                bad(
+                    "remote-server",
+                    flag.is_some(),
+                    format!("{h:?}: not a host name, e.g. outlook.office.com"),
+                )
+            })
+        })
+        .transpose()
 }
 
 fn read_file(path: &Path) -> Result<FileConfig> {

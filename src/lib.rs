@@ -200,6 +200,16 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
     let mut planned = std::mem::take(&mut wave_plan.findings);
     planned.par_extend(plan::link_findings(&cx, &broken));
+    // The setup checks that need the plan: the app's secret against the last cut-over, the
+    // batch count against the tenant's limit.
+    let last_cutover = wave_plan.waves.iter().filter_map(|w| w.cutover).max();
+    planned.extend(rules::xt008_migration_app::check_plan(&cx, last_cutover));
+    let batches = wave_plan.waves.iter().map(|w| w.batches.len());
+    planned.extend(rules::xt010_batches_over_limit::check_plan(
+        &cx,
+        batches.clone().sum(),
+        batches.max().unwrap_or(0),
+    ));
     let mut report = report;
     report.extend(&cx, planned);
     let addresses = plan::target_addresses(&cx);

@@ -554,6 +554,8 @@ pub struct ScopeMember {
     pub line: u64,
     /// Every identity the export gave (name, alias, address, object id), for matching.
     pub texts: Texts<SCOPE_TEXTS>,
+    /// A group among the members is nested (XT006).
+    pub recipient_type_details: String,
 }
 
 impl ScopeMember {
@@ -758,6 +760,142 @@ pub struct MappingRow {
     pub target: String,
 }
 
+/// One organization relationship (Get-OrganizationRelationship), of either tenant.
+#[derive(Debug, Clone, Default)]
+pub struct OrgRelationship {
+    pub line: u64,
+    /// Its Identity (Name when there is none): what Set-OrganizationRelationship takes.
+    pub identity: String,
+    /// The partner's tenant ID and domains.
+    pub domain_names: Vec<String>,
+    pub enabled: Option<bool>,
+    pub mailbox_move_enabled: Option<bool>,
+    /// As exported: `Inbound`, `RemoteOutbound`, `Inbound, RemoteOutbound`, `None`.
+    pub capability: String,
+    pub oauth_application_id: Option<Uuid>,
+    pub published_scopes: Vec<String>,
+}
+
+impl OrgRelationship {
+    /// Whether MailboxMoveCapability holds `flag` (a flags value is exported as a list).
+    pub fn allows(&self, flag: &str) -> bool {
+        self.capabilities().any(|c| c.eq_ignore_ascii_case(flag))
+    }
+
+    pub fn capabilities(&self) -> impl Iterator<Item = &str> {
+        self.capability
+            .split([',', ';', ' '])
+            .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("None"))
+    }
+
+    /// Whether it is the relationship with the tenant `id`.
+    pub fn names_tenant(&self, id: Uuid) -> bool {
+        self.domain_names
+            .iter()
+            .any(|d| Uuid::parse_str(d.trim()).is_ok_and(|g| g == id))
+    }
+}
+
+/// One migration endpoint (Get-MigrationEndpoint) of the target.
+#[derive(Debug, Clone, Default)]
+pub struct MigrationEndpoint {
+    pub line: u64,
+    pub identity: String,
+    pub endpoint_type: String,
+    pub remote_server: String,
+    pub remote_tenant: String,
+    pub application_id: Option<Uuid>,
+    pub max_concurrent_migrations: Option<u64>,
+}
+
+/// The scope group itself (Get-Recipient in the source).
+#[derive(Debug, Clone, Default)]
+pub struct ScopeGroup {
+    pub line: u64,
+    pub name: String,
+    pub recipient_type_details: String,
+    /// Every identity exported (Name, Alias, address, DN, GUIDs): what
+    /// MailboxMovePublishedScopes may show it as.
+    pub ids: Vec<String>,
+}
+
+impl ScopeGroup {
+    /// Whether `id` (an entry of MailboxMovePublishedScopes) names this group.
+    pub fn is_named_by(&self, id: &str) -> bool {
+        let id = id.trim();
+        !id.is_empty() && self.ids.iter().any(|v| v.eq_ignore_ascii_case(id))
+    }
+
+    /// A mail-enabled security group: the only kind a scope works with.
+    pub fn is_security_group(&self) -> bool {
+        self.recipient_type_details
+            .eq_ignore_ascii_case("MailUniversalSecurityGroup")
+    }
+}
+
+/// The target's migration settings (Get-MigrationConfig).
+#[derive(Debug, Clone, Default)]
+pub struct MigrationConfig {
+    pub line: u64,
+    pub max_number_of_batches: Option<u64>,
+    pub max_concurrent_migrations: Option<u64>,
+}
+
+/// The migration app as registered in the target (Get-MgApplication).
+#[derive(Debug, Clone, Default)]
+pub struct MigrationApp {
+    pub line: u64,
+    pub app_id: Option<Uuid>,
+    pub display_name: String,
+    pub sign_in_audience: String,
+    pub redirect_uris: Vec<String>,
+    /// Application permissions, as `<resource app id or name>:<permission>`.
+    pub permissions: Vec<String>,
+    /// When each client secret ends.
+    pub secret_ends: Vec<crate::date::Date>,
+}
+
+/// A service principal of the source (Get-MgServicePrincipal): the migration app's shows the
+/// source admin's consent.
+#[derive(Debug, Clone, Default)]
+pub struct ServicePrincipal {
+    pub line: u64,
+    pub app_id: Option<Uuid>,
+    pub owner_tenant: Option<Uuid>,
+    pub display_name: String,
+    /// The application permissions granted to it, by name (`Mailbox.Migration`).
+    pub granted: Vec<String>,
+}
+
+/// A soft-deleted mailbox or mail user (Get-Mailbox -SoftDeletedMailbox, Get-MailUser
+/// -SoftDeletedMailUser).
+#[derive(Debug, Clone, Default)]
+pub struct SoftDeleted {
+    pub line: u64,
+    pub name: String,
+    pub recipient_type_details: String,
+    pub exchange_guid: Option<Uuid>,
+    pub primary_smtp: String,
+    pub upn: String,
+    /// SMTP addresses (bare), the primary among them.
+    pub smtp: Vec<String>,
+}
+
+/// The exports of the two tenants' setup (issue: organisation readiness), each optional.
+#[derive(Debug, Default)]
+pub struct SetupInputs {
+    pub source_relationships: Option<Vec<OrgRelationship>>,
+    pub target_relationships: Option<Vec<OrgRelationship>>,
+    pub endpoints: Option<Vec<MigrationEndpoint>>,
+    pub scope_group: Option<Vec<ScopeGroup>>,
+    pub migration_config: Option<Vec<MigrationConfig>>,
+    pub source_domains: Option<Vec<AcceptedDomain>>,
+    pub migration_app: Option<Vec<MigrationApp>>,
+    pub source_principals: Option<Vec<ServicePrincipal>>,
+    pub source_soft_deleted: Option<Vec<SoftDeleted>>,
+    pub target_soft_deleted: Option<Vec<SoftDeleted>>,
+}
+
 /// Everything read from the inputs.
 #[derive(Debug, Default)]
 pub struct Inputs {
@@ -779,6 +917,8 @@ pub struct Inputs {
     /// What target recipients name in their forwarding, delivery restrictions and moderation
     /// (`--target-references`).
     pub references: Option<Vec<Reference>>,
+    /// The two tenants' setup.
+    pub setup: SetupInputs,
     pub files: Vec<FileInfo>,
     pub notices: Vec<Notice>,
 }

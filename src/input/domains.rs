@@ -14,9 +14,19 @@ columns! {
     Default = ColSpec::opt("Default"),
 }
 
-/// Reads the domains; a row whose name cannot be a domain is left out and named in a notice.
+/// Reads the target's domains; a row whose name cannot be a domain is left out and named in a
+/// notice.
 pub fn load(path: &Path) -> Result<Loaded<Vec<AcceptedDomain>>> {
-    let (rows, files, mut notices) = read_rows(path, InputKind::AcceptedDomains, |row| {
+    load_as(path, InputKind::AcceptedDomains)
+}
+
+/// Reads the source's domains (`--source-accepted-domains`), as `load`.
+pub fn load_source(path: &Path) -> Result<Loaded<Vec<AcceptedDomain>>> {
+    load_as(path, InputKind::SourceAcceptedDomains)
+}
+
+fn load_as(path: &Path, kind: InputKind) -> Result<Loaded<Vec<AcceptedDomain>>> {
+    let (rows, files, mut notices) = read_rows(path, kind, |row| {
         let mut ignored = Vec::new();
         let raw = row.string(C::DomainName);
         let domain = AcceptedDomain {

@@ -28,6 +28,7 @@ pub mod others;
 pub mod permissions;
 pub mod references;
 pub mod scope;
+pub mod setup;
 pub mod source;
 pub mod statistics;
 pub mod table;
@@ -57,10 +58,20 @@ pub enum InputKind {
     References,
     AcceptedDomains,
     Mapping,
+    SourceOrgRelationships,
+    TargetOrgRelationships,
+    MigrationEndpoints,
+    MigrationConfig,
+    ScopeGroup,
+    SourceAcceptedDomains,
+    MigrationApp,
+    SourceServicePrincipals,
+    SourceSoftDeleted,
+    TargetSoftDeleted,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 11] = [
+    pub const ALL: [InputKind; 21] = [
         InputKind::SourceMailboxes,
         InputKind::SourceStatistics,
         InputKind::MailboxPermissions,
@@ -72,6 +83,16 @@ impl InputKind {
         InputKind::References,
         InputKind::AcceptedDomains,
         InputKind::Mapping,
+        InputKind::SourceOrgRelationships,
+        InputKind::TargetOrgRelationships,
+        InputKind::MigrationEndpoints,
+        InputKind::MigrationConfig,
+        InputKind::ScopeGroup,
+        InputKind::SourceAcceptedDomains,
+        InputKind::MigrationApp,
+        InputKind::SourceServicePrincipals,
+        InputKind::SourceSoftDeleted,
+        InputKind::TargetSoftDeleted,
     ];
 
     /// The flag / config key that names this file.
@@ -88,6 +109,16 @@ impl InputKind {
             InputKind::References => "target-references",
             InputKind::AcceptedDomains => "accepted-domains",
             InputKind::Mapping => "mapping",
+            InputKind::SourceOrgRelationships => "source-org-relationships",
+            InputKind::TargetOrgRelationships => "target-org-relationships",
+            InputKind::MigrationEndpoints => "migration-endpoints",
+            InputKind::MigrationConfig => "migration-config",
+            InputKind::ScopeGroup => "scope-group",
+            InputKind::SourceAcceptedDomains => "source-accepted-domains",
+            InputKind::MigrationApp => "migration-app",
+            InputKind::SourceServicePrincipals => "source-service-principals",
+            InputKind::SourceSoftDeleted => "source-soft-deleted",
+            InputKind::TargetSoftDeleted => "target-soft-deleted",
         }
     }
 
@@ -119,6 +150,30 @@ impl InputKind {
             }
             InputKind::AcceptedDomains => "an accepted domain export (Get-AcceptedDomain)",
             InputKind::Mapping => "a mapping file (SourceIdentity,TargetIdentity)",
+            InputKind::SourceOrgRelationships => {
+                "the source's organization relationships (Get-OrganizationRelationship)"
+            }
+            InputKind::TargetOrgRelationships => {
+                "the target's organization relationships (Get-OrganizationRelationship)"
+            }
+            InputKind::MigrationEndpoints => {
+                "the target's migration endpoints (Get-MigrationEndpoint)"
+            }
+            InputKind::MigrationConfig => "the target's migration settings (Get-MigrationConfig)",
+            InputKind::ScopeGroup => "the source's migration scope group (Get-Recipient)",
+            InputKind::SourceAcceptedDomains => {
+                "the source's accepted domains (Get-AcceptedDomain)"
+            }
+            InputKind::MigrationApp => "the migration app in the target (Get-MgApplication)",
+            InputKind::SourceServicePrincipals => {
+                "the migration app's service principal in the source (Get-MgServicePrincipal)"
+            }
+            InputKind::SourceSoftDeleted => {
+                "the source's soft-deleted mailboxes (Get-Mailbox -SoftDeletedMailbox)"
+            }
+            InputKind::TargetSoftDeleted => {
+                "the target's soft-deleted mailboxes and mail users (Get-Mailbox -SoftDeletedMailbox, Get-MailUser -SoftDeletedMailUser)"
+            }
         }
     }
 
@@ -135,6 +190,18 @@ impl InputKind {
             InputKind::References => references::COLUMNS,
             InputKind::AcceptedDomains => domains::COLUMNS,
             InputKind::Mapping => mapping::COLUMNS,
+            InputKind::SourceOrgRelationships | InputKind::TargetOrgRelationships => {
+                setup::relationships::COLUMNS
+            }
+            InputKind::MigrationEndpoints => setup::endpoints::COLUMNS,
+            InputKind::MigrationConfig => setup::config::COLUMNS,
+            InputKind::ScopeGroup => setup::scope_group::COLUMNS,
+            InputKind::SourceAcceptedDomains => domains::COLUMNS,
+            InputKind::MigrationApp => setup::app::COLUMNS,
+            InputKind::SourceServicePrincipals => setup::principals::COLUMNS,
+            InputKind::SourceSoftDeleted | InputKind::TargetSoftDeleted => {
+                setup::soft_deleted::COLUMNS
+            }
         }
     }
 
@@ -152,7 +219,50 @@ impl InputKind {
             InputKind::References => RECIPE_REFERENCES,
             InputKind::AcceptedDomains => RECIPE_ACCEPTED_DOMAINS,
             InputKind::Mapping => RECIPE_MAPPING,
+            InputKind::SourceOrgRelationships => RECIPE_SOURCE_ORG_RELATIONSHIPS,
+            InputKind::TargetOrgRelationships => RECIPE_TARGET_ORG_RELATIONSHIPS,
+            InputKind::MigrationEndpoints => RECIPE_MIGRATION_ENDPOINTS,
+            InputKind::MigrationConfig => RECIPE_MIGRATION_CONFIG,
+            InputKind::ScopeGroup => RECIPE_SCOPE_GROUP,
+            InputKind::SourceAcceptedDomains => RECIPE_SOURCE_ACCEPTED_DOMAINS,
+            InputKind::MigrationApp => RECIPE_MIGRATION_APP,
+            InputKind::SourceServicePrincipals => RECIPE_SOURCE_SERVICE_PRINCIPALS,
+            InputKind::SourceSoftDeleted => RECIPE_SOURCE_SOFT_DELETED,
+            InputKind::TargetSoftDeleted => RECIPE_TARGET_SOFT_DELETED,
         }
+    }
+
+    /// An export of the tenants' setup (docs/setup.md), not of their recipients.
+    pub fn is_setup(self) -> bool {
+        matches!(
+            self,
+            InputKind::SourceOrgRelationships
+                | InputKind::TargetOrgRelationships
+                | InputKind::MigrationEndpoints
+                | InputKind::MigrationConfig
+                | InputKind::ScopeGroup
+                | InputKind::SourceAcceptedDomains
+                | InputKind::MigrationApp
+                | InputKind::SourceServicePrincipals
+                | InputKind::SourceSoftDeleted
+                | InputKind::TargetSoftDeleted
+        )
+    }
+
+    /// Whether an empty file (what Export-Csv writes when the command returned nothing) is an
+    /// answer: no rows. For the main exports it is a failed export.
+    pub fn may_be_empty(self) -> bool {
+        matches!(
+            self,
+            InputKind::References
+                | InputKind::GroupMembers
+                | InputKind::SourceOrgRelationships
+                | InputKind::TargetOrgRelationships
+                | InputKind::MigrationEndpoints
+                | InputKind::SourceServicePrincipals
+                | InputKind::SourceSoftDeleted
+                | InputKind::TargetSoftDeleted
+        )
     }
 
     /// A flattened example value of a multi-valued column, for the "not flattened" error.
@@ -283,6 +393,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
     let (mut stats, mut mbx_perms, mut rcpt_perms) = (Ok(None), Ok(None), Ok(None));
     let (mut scope, mut domains, mut mapping) = (Ok(None), Ok(None), Ok(None));
     let (mut members, mut references) = (Ok(None), Ok(None));
+    let mut setup = SetupSlots::default();
     let mut others: Vec<Result<Loaded<Vec<OtherRecipient>>>> = (0..p.target_other_recipients.len())
         .map(|_| Ok(Default::default()))
         .collect();
@@ -302,6 +413,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
         s.spawn(|_| mapping = opt(p.mapping.as_deref(), mapping::load));
         s.spawn(|_| members = opt(p.group_members.as_deref(), members::load));
         s.spawn(|_| references = opt(p.references.as_deref(), references::load));
+        setup.spawn(s, &p.setup);
         for (k, (slot, path)) in others
             .iter_mut()
             .zip(&p.target_other_recipients)
@@ -348,6 +460,7 @@ pub fn load(config: &Config) -> Result<Inputs> {
         mapping: absorb(mapping, &mut files, &mut notices)?,
         group_members: absorb(members, &mut files, &mut notices)?,
         references: absorb(references, &mut files, &mut notices)?,
+        setup: setup.absorb(&mut files, &mut notices)?,
         files,
         notices,
     })
@@ -403,7 +516,110 @@ pub fn load_one(kind: InputKind, path: &Path) -> Result<usize> {
         InputKind::Mapping => mapping::load(path)?.0.len(),
         InputKind::GroupMembers => members::load(path)?.0.len(),
         InputKind::References => references::load(path)?.0.len(),
+        InputKind::SourceOrgRelationships => setup::relationships::load_source(path)?.0.len(),
+        InputKind::TargetOrgRelationships => setup::relationships::load_target(path)?.0.len(),
+        InputKind::MigrationEndpoints => setup::endpoints::load(path)?.0.len(),
+        InputKind::MigrationConfig => setup::config::load(path)?.0.len(),
+        InputKind::ScopeGroup => setup::scope_group::load(path)?.0.len(),
+        InputKind::SourceAcceptedDomains => domains::load_source(path)?.0.len(),
+        InputKind::MigrationApp => setup::app::load(path)?.0.len(),
+        InputKind::SourceServicePrincipals => setup::principals::load(path)?.0.len(),
+        InputKind::SourceSoftDeleted => setup::soft_deleted::load_source(path)?.0.len(),
+        InputKind::TargetSoftDeleted => setup::soft_deleted::load_target(path)?.0.len(),
     })
+}
+
+/// The setup exports, each read in a task of its own like the other inputs.
+struct SetupSlots {
+    source_relationships: Result<Option<Loaded<Vec<crate::model::OrgRelationship>>>>,
+    target_relationships: Result<Option<Loaded<Vec<crate::model::OrgRelationship>>>>,
+    endpoints: Result<Option<Loaded<Vec<crate::model::MigrationEndpoint>>>>,
+    scope_group: Result<Option<Loaded<Vec<crate::model::ScopeGroup>>>>,
+    migration_config: Result<Option<Loaded<Vec<crate::model::MigrationConfig>>>>,
+    source_domains: Result<Option<Loaded<Vec<crate::model::AcceptedDomain>>>>,
+    migration_app: Result<Option<Loaded<Vec<crate::model::MigrationApp>>>>,
+    source_principals: Result<Option<Loaded<Vec<crate::model::ServicePrincipal>>>>,
+    source_soft_deleted: Result<Option<Loaded<Vec<crate::model::SoftDeleted>>>>,
+    target_soft_deleted: Result<Option<Loaded<Vec<crate::model::SoftDeleted>>>>,
+}
+
+impl Default for SetupSlots {
+    fn default() -> SetupSlots {
+        SetupSlots {
+            source_relationships: Ok(None),
+            target_relationships: Ok(None),
+            endpoints: Ok(None),
+            scope_group: Ok(None),
+            migration_config: Ok(None),
+            source_domains: Ok(None),
+            migration_app: Ok(None),
+            source_principals: Ok(None),
+            source_soft_deleted: Ok(None),
+            target_soft_deleted: Ok(None),
+        }
+    }
+}
+
+impl SetupSlots {
+    fn spawn<'s>(&'s mut self, s: &rayon::Scope<'s>, p: &'s crate::config::SetupPaths) {
+        use setup::*;
+        let SetupSlots {
+            source_relationships,
+            target_relationships,
+            endpoints: eps,
+            scope_group: sg,
+            migration_config: mc,
+            source_domains,
+            migration_app,
+            source_principals,
+            source_soft_deleted,
+            target_soft_deleted,
+        } = self;
+        s.spawn(|_| {
+            *source_relationships = opt(
+                p.source_relationships.as_deref(),
+                relationships::load_source,
+            )
+        });
+        s.spawn(|_| {
+            *target_relationships = opt(
+                p.target_relationships.as_deref(),
+                relationships::load_target,
+            )
+        });
+        s.spawn(|_| *eps = opt(p.endpoints.as_deref(), endpoints::load));
+        s.spawn(|_| *sg = opt(p.scope_group.as_deref(), scope_group::load));
+        s.spawn(|_| *mc = opt(p.migration_config.as_deref(), config::load));
+        s.spawn(|_| *source_domains = opt(p.source_domains.as_deref(), domains::load_source));
+        s.spawn(|_| *migration_app = opt(p.migration_app.as_deref(), app::load));
+        s.spawn(|_| *source_principals = opt(p.source_principals.as_deref(), principals::load));
+        s.spawn(|_| {
+            *source_soft_deleted = opt(p.source_soft_deleted.as_deref(), soft_deleted::load_source)
+        });
+        s.spawn(|_| {
+            *target_soft_deleted = opt(p.target_soft_deleted.as_deref(), soft_deleted::load_target)
+        });
+    }
+
+    /// Errors in a fixed order, as for the other inputs.
+    fn absorb(
+        self,
+        files: &mut Vec<FileInfo>,
+        notices: &mut Vec<Notice>,
+    ) -> Result<crate::model::SetupInputs> {
+        Ok(crate::model::SetupInputs {
+            source_relationships: absorb(self.source_relationships, files, notices)?,
+            target_relationships: absorb(self.target_relationships, files, notices)?,
+            endpoints: absorb(self.endpoints, files, notices)?,
+            scope_group: absorb(self.scope_group, files, notices)?,
+            migration_config: absorb(self.migration_config, files, notices)?,
+            source_domains: absorb(self.source_domains, files, notices)?,
+            migration_app: absorb(self.migration_app, files, notices)?,
+            source_principals: absorb(self.source_principals, files, notices)?,
+            source_soft_deleted: absorb(self.source_soft_deleted, files, notices)?,
+            target_soft_deleted: absorb(self.target_soft_deleted, files, notices)?,
+        })
+    }
 }
 
 fn opt<T>(path: Option<&Path>, f: fn(&Path) -> Result<Loaded<T>>) -> Result<Option<Loaded<T>>> {
@@ -568,6 +784,87 @@ $empty = [guid]::Empty.ToString()
     }
   }
 } | Export-Csv -Path target-references.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_SOURCE_ORG_RELATIONSHIPS: &str = r#"# Source tenant (Connect-ExchangeOnline). Its organization relationships, and its tenant ID for
+# --source-tenant-id (Get-MgOrganization's Id is the same).
+Get-OrganizationRelationship |
+  Select-Object Identity,@{n='DomainNames';e={$_.DomainNames -join ';'}},Enabled,MailboxMoveEnabled,
+    @{n='MailboxMoveCapability';e={"$($_.MailboxMoveCapability)"}},OAuthApplicationId,
+    @{n='MailboxMovePublishedScopes';e={$_.MailboxMovePublishedScopes -join ';'}} |
+  Export-Csv -Path source-org-relationships.csv -NoTypeInformation -Encoding UTF8
+(Get-ConnectionInformation).TenantID"#;
+
+pub const RECIPE_TARGET_ORG_RELATIONSHIPS: &str = r#"# Target tenant (Connect-ExchangeOnline). Its organization relationships, and its tenant ID for
+# --target-tenant-id.
+Get-OrganizationRelationship |
+  Select-Object Identity,@{n='DomainNames';e={$_.DomainNames -join ';'}},Enabled,MailboxMoveEnabled,
+    @{n='MailboxMoveCapability';e={"$($_.MailboxMoveCapability)"}},OAuthApplicationId,
+    @{n='MailboxMovePublishedScopes';e={$_.MailboxMovePublishedScopes -join ';'}} |
+  Export-Csv -Path target-org-relationships.csv -NoTypeInformation -Encoding UTF8
+(Get-ConnectionInformation).TenantID"#;
+
+pub const RECIPE_MIGRATION_ENDPOINTS: &str = r#"# Target tenant.
+Get-MigrationEndpoint |
+  Select-Object Identity,EndpointType,RemoteServer,RemoteTenant,ApplicationId,MaxConcurrentMigrations |
+  Export-Csv -Path migration-endpoints.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_MIGRATION_CONFIG: &str = r#"# Target tenant.
+Get-MigrationConfig | Select-Object MaxNumberOfBatches,MaxConcurrentMigrations |
+  Export-Csv -Path migration-config.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_SCOPE_GROUP: &str = r#"# Source tenant. The group the source relationship's MailboxMovePublishedScopes names (its kind
+# matters: only a mail-enabled security group works).
+Get-Recipient -Identity 'T2T-Migration-Scope' |
+  Select-Object Name,Alias,PrimarySmtpAddress,RecipientTypeDetails,Identity,DistinguishedName,ExternalDirectoryObjectId,Guid |
+  Export-Csv -Path scope-group.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_SOURCE_ACCEPTED_DOMAINS: &str = r#"# Source tenant.
+Get-AcceptedDomain | Select-Object DomainName,DomainType,Default |
+  Export-Csv -Path source-accepted-domains.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_MIGRATION_APP: &str = r#"# Target tenant, Microsoft Graph (Connect-MgGraph -Scopes Application.Read.All). The migration app:
+# who may sign in, its redirect URI, its application permissions by name, when its secrets end.
+$appId = '<the migration app''s Application (client) ID>'
+$app = Get-MgApplication -Filter "appId eq '$appId'"
+$permissions = foreach ($r in $app.RequiredResourceAccess) {
+  $resource = Get-MgServicePrincipal -Filter "appId eq '$($r.ResourceAppId)'"
+  foreach ($a in @($r.ResourceAccess | Where-Object { $_.Type -eq 'Role' })) {
+    "$($r.ResourceAppId):$(($resource.AppRoles | Where-Object { $_.Id -eq $a.Id }).Value)"
+  }
+}
+[pscustomobject]@{
+  AppId = $app.AppId; DisplayName = $app.DisplayName; SignInAudience = $app.SignInAudience
+  RedirectUris = $app.Web.RedirectUris -join ';'; Permissions = $permissions -join ';'
+  SecretEnds = ($app.PasswordCredentials | ForEach-Object { $_.EndDateTime.ToString('yyyy-MM-dd') }) -join ';'
+} | Export-Csv -Path migration-app.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_SOURCE_SERVICE_PRINCIPALS: &str = r#"# Source tenant, Microsoft Graph (Connect-MgGraph -Scopes Application.Read.All). The migration app's
+# service principal exists once the source admin consented; its role assignments say to what.
+# No service principal: an empty file, which xtenant reads as "not consented".
+$appId = '<the migration app''s Application (client) ID>'
+Get-MgServicePrincipal -Filter "appId eq '$appId'" | ForEach-Object {
+  $sp = $_
+  $granted = foreach ($g in Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $sp.Id -All) {
+    $resource = Get-MgServicePrincipal -ServicePrincipalId $g.ResourceId
+    ($resource.AppRoles | Where-Object { $_.Id -eq $g.AppRoleId }).Value
+  }
+  [pscustomobject]@{ AppId = $sp.AppId; AppOwnerOrganizationId = $sp.AppOwnerOrganizationId
+    DisplayName = $sp.DisplayName; Granted = $granted -join ';' }
+} | Export-Csv -Path source-service-principals.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_SOURCE_SOFT_DELETED: &str = r#"# Source tenant. Soft-deleted mailboxes (an empty file when there are none).
+Get-Mailbox -SoftDeletedMailbox -ResultSize Unlimited |
+  Select-Object Name,RecipientTypeDetails,ExchangeGuid,PrimarySmtpAddress,UserPrincipalName,
+    @{n='EmailAddresses';e={$_.EmailAddresses -join ';'}} |
+  Export-Csv -Path source-soft-deleted.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_TARGET_SOFT_DELETED: &str = r#"# Target tenant. Soft-deleted mailboxes and mail users, in one file (empty when there are none).
+$cols = 'Name','RecipientTypeDetails','ExchangeGuid','PrimarySmtpAddress','UserPrincipalName',
+  @{n='EmailAddresses';e={$_.EmailAddresses -join ';'}}
+@(
+  Get-Mailbox -SoftDeletedMailbox -ResultSize Unlimited
+  Get-MailUser -SoftDeletedMailUser -ResultSize Unlimited
+) | Select-Object $cols | Export-Csv -Path target-soft-deleted.csv -NoTypeInformation -Encoding UTF8"#;
 
 pub const RECIPE_ACCEPTED_DOMAINS: &str = r#"# Target tenant.
 Get-AcceptedDomain | Select-Object DomainName,DomainType,Default |

@@ -535,6 +535,20 @@ fn read_csv_in<T: Send>(
     chunk: usize,
     map: &(impl Fn(&Row<'_>) -> T + Sync),
 ) -> Result<(Table, Vec<T>)> {
+    // PowerShell writes an empty file when the command returned nothing: for an export where
+    // nothing is an answer (no relationship, no soft-deleted mailbox), that is no rows.
+    if kind.may_be_empty() && text.trim_start_matches('\u{feff}').trim().is_empty() {
+        let notice = Notice(format!(
+            "{}: empty: {} with no rows (PowerShell writes an empty file when the command returns nothing)",
+            path.display(),
+            kind.what()
+        ));
+        let index = vec![None; kind.columns().len()];
+        let mut notices = notices;
+        notices.push(notice);
+        let table = Table::csv(path, kind, &index, "empty file".into(), notices);
+        return Ok((table, Vec::new()));
+    }
     let mut start = start_csv(path, text, encoding, kind.what())?;
     let names = start.names.clone();
     let specs = kind.columns();

@@ -6,16 +6,17 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, SetupSettings};
 use crate::contacts::{self, StandIns};
 use crate::identity::{self, Planned};
 use crate::index::{FastMap, FastSet, KeyIndex, RowIndex, key};
 use crate::input::values::{ProxyKind, ProxySet, domain_of};
 use crate::join::{Joined, Match};
-use crate::model::{Inputs, OtherRecipient, SourceMailbox, TargetRecipient};
+use crate::model::{Inputs, OrgRelationship, OtherRecipient, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
 use crate::space::{AddressSpace, Namespace, Recipient, Wanted};
 
+use super::xt409_soft_deleted_collision::SoftIndex;
 use super::{Finding, RuleMeta};
 
 /// The target tenant's domains, from the flags and the Get-AcceptedDomain export.
@@ -90,6 +91,10 @@ pub struct Context<'a> {
     /// Per source mailbox, the X500/X400 proxies stamping adds to its target
     /// (`identity::proxies_to_add`), computed once: four checks and the stamping ask.
     to_add: Vec<Vec<(&'static str, &'a str)>>,
+    /// The tenant IDs and cloud host the setup checks compare the exports with.
+    pub setup: SetupSettings,
+    /// The soft-deleted objects of the source and of the target, when exported (XT409).
+    pub soft_deleted: (Option<SoftIndex<'a>>, Option<SoftIndex<'a>>),
 }
 
 /// Which holders of a value stamping adds a look-up counts.
@@ -225,6 +230,19 @@ impl<'a> Context<'a> {
             planned,
             planned_count,
             to_add,
+            setup: config.setup.clone(),
+            soft_deleted: (
+                inputs
+                    .setup
+                    .source_soft_deleted
+                    .as_deref()
+                    .map(SoftIndex::new),
+                inputs
+                    .setup
+                    .target_soft_deleted
+                    .as_deref()
+                    .map(SoftIndex::new),
+            ),
         }
     }
 
@@ -547,6 +565,49 @@ impl<'a> Context<'a> {
         self.domains.accepted.is_empty().then_some(
             "no accepted domains were given (--accepted-domains FILE or --accepted-domain)",
         )
+    }
+
+    /// The source's relationship with the target tenant (the first, when the export has several).
+    pub fn source_relationship(&self) -> Option<&'a OrgRelationship> {
+        let id = self.setup.target_tenant_id?;
+        let rels = self.inputs.setup.source_relationships.as_ref()?;
+        rels.iter().find(|r| r.names_tenant(id))
+    }
+
+    /// The target's relationship with the source tenant.
+    pub fn target_relationship(&self) -> Option<&'a OrgRelationship> {
+        let id = self.setup.source_tenant_id?;
+        let rels = self.inputs.setup.target_relationships.as_ref()?;
+        rels.iter().find(|r| r.names_tenant(id))
+    }
+
+    /// The migration app's ID, and where it was read: the source relationship's
+    /// OAuthApplicationId (the one the move is authorised with), else the app's export.
+    pub fn migration_app_id(&self) -> Option<(uuid::Uuid, &'static str)> {
+        let from_relationship = self
+            .source_relationship()
+            .and_then(|r| r.oauth_application_id)
+            .map(|id| (id, "the source relationship's OAuthApplicationId"));
+        from_relationship.or_else(|| {
+            let apps = self.inputs.setup.migration_app.as_ref()?;
+            let id = apps.iter().find_map(|a| a.app_id)?;
+            Some((id, "the migration app's AppId"))
+        })
+    }
+
+    /// The source tenant's domains, lower-cased: its accepted domains when exported, else the
+    /// domains of the migrating mailboxes' addresses.
+    pub fn source_domains(&self) -> std::collections::BTreeSet<String> {
+        match &self.inputs.setup.source_domains {
+            Some(rows) => rows.iter().map(|d| d.name.to_ascii_lowercase()).collect(),
+            None => self
+                .inputs
+                .sources
+                .iter()
+                .flat_map(|s| s.smtp_addresses().filter_map(domain_of))
+                .map(|d| d.to_ascii_lowercase())
+                .collect(),
+        }
     }
 
     /// An org-level finding.

@@ -7,6 +7,14 @@ mod finding;
 
 mod xt001_shared_domain;
 mod xt002_target_export_matches_nothing;
+mod xt003_target_relationship;
+mod xt004_source_relationship;
+mod xt005_scope_not_security_group;
+mod xt006_scope_nested_group;
+mod xt007_migration_endpoint;
+pub mod xt008_migration_app;
+mod xt009_app_not_consented;
+pub mod xt010_batches_over_limit;
 mod xt101_target_missing;
 mod xt102_target_ambiguous;
 mod xt103_target_claimed_twice;
@@ -48,6 +56,7 @@ mod xt405_out_of_scope;
 mod xt406_large_mailbox;
 mod xt407_dumpster_over_target_quota;
 mod xt408_move_remote_host_leftover;
+mod xt409_soft_deleted_collision;
 mod xt501_delegates_split;
 mod xt502_send_on_behalf_restamp;
 mod xt503_delegate_not_migrating;
@@ -142,6 +151,14 @@ pub trait Rule: Sync {
 pub static ALL: &[&dyn Rule] = &[
     &xt001_shared_domain::Rule,
     &xt002_target_export_matches_nothing::Rule,
+    &xt003_target_relationship::Rule,
+    &xt004_source_relationship::Rule,
+    &xt005_scope_not_security_group::Rule,
+    &xt006_scope_nested_group::Rule,
+    &xt007_migration_endpoint::Rule,
+    &xt008_migration_app::Rule,
+    &xt009_app_not_consented::Rule,
+    &xt010_batches_over_limit::Rule,
     &xt101_target_missing::Rule,
     &xt102_target_ambiguous::Rule,
     &xt103_target_claimed_twice::Rule,
@@ -183,6 +200,7 @@ pub static ALL: &[&dyn Rule] = &[
     &xt406_large_mailbox::Rule,
     &xt407_dumpster_over_target_quota::Rule,
     &xt408_move_remote_host_leftover::Rule,
+    &xt409_soft_deleted_collision::Rule,
     &xt501_delegates_split::Rule,
     &xt502_send_on_behalf_restamp::Rule,
     &xt503_delegate_not_migrating::Rule,

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Blocker,
     org: true,
     summary: "a domain is accepted in the target and also used by migrating source addresses",
-    what: "A domain in the target's accepted domains also appears in SMTP addresses of the source mailboxes being migrated.",
+    what: "A domain in the target's accepted domains also appears in SMTP addresses of the source mailboxes being migrated, or in the source's own accepted domains (--source-accepted-domains).",
     why: "A domain belongs to one tenant only. Either the exports are from different points in time, or the domain is being moved: then source addresses in it cannot be copied, and mail routing for it changes for everyone at once (a cut-over, not a per-batch move).",
     fix: "Confirm which tenant owns the domain now. If the target does, remove the domain from the source mailboxes' addresses before moving; if the source does, remove it from the target's accepted domains. Re-export both tenants.",
 };
@@ -61,11 +61,28 @@ impl super::Rule for Rule {
                 *users.entry(d.into_owned()).or_default() += 1;
             }
         }
+        // Accepted in both tenants: a domain no mailbox uses is still one too many.
+        let both: Vec<String> = cx
+            .inputs
+            .setup
+            .source_domains
+            .iter()
+            .flatten()
+            .map(|d| d.name.to_ascii_lowercase())
+            .filter(|d| cx.domains.accepts(d) && !users.contains_key(d))
+            .collect();
         for (domain, n) in users {
             out.push(cx.finding(
                 &META,
                 format!("{domain} is accepted in the target and used by {n} source mailbox(es)"),
                 "decide which tenant owns the domain, remove it from the other, re-export",
+            ));
+        }
+        for domain in both {
+            out.push(cx.finding(
+                &META,
+                format!("{domain} is an accepted domain of both tenants"),
+                format!("decide which tenant owns {domain}: Remove-AcceptedDomain in the other (after moving its addresses off it), re-export"),
             ));
         }
     }

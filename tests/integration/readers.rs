@@ -611,3 +611,58 @@ fn the_references_file_is_read_in_every_shape_and_a_property_no_cmdlet_takes_is_
     );
     assert!(e.contains("re-export with:"), "{e}");
 }
+
+#[test]
+fn setup_exports_refuse_values_their_checks_cannot_read_and_an_empty_answer_is_no_rows() {
+    use xtenant::input::{InputKind, load_one};
+    let dir = Dir::new("setup-readers");
+    let e = load_one(
+        InputKind::MigrationEndpoints,
+        &dir.write(
+            "endpoints.csv",
+            "Identity,EndpointType,RemoteServer,RemoteTenant,ApplicationId\r\nContoso,ExchangeRemoteMove,outlook.office.com,contoso.onmicrosoft.com,not-a-guid\r\n",
+        ),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("endpoints.csv:2, column 5 (ApplicationId): \"not-a-guid\" cannot be read")
+            && e.contains("expected: a GUID")
+            && e.contains("Get-MigrationEndpoint |"),
+        "{e}"
+    );
+    let e = load_one(
+        InputKind::SourceOrgRelationships,
+        &dir.write(
+            "rels.csv",
+            "Identity,DomainNames,MailboxMoveEnabled,MailboxMoveCapability\r\nTo Northwind,x,Yes please,RemoteOutbound\r\n",
+        ),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("rels.csv:2, column 4 (MailboxMoveEnabled): \"Yes please\" cannot be read")
+            && e.contains("expected: True or False"),
+        "{e}"
+    );
+    // An unflattened list, as for every export.
+    let e = load_one(
+        InputKind::TargetOrgRelationships,
+        &dir.write(
+            "unflat.csv",
+            "Identity,DomainNames,MailboxMoveEnabled,MailboxMoveCapability\r\nFrom Contoso,System.Collections.Generic.List`1[System.String],True,Inbound\r\n",
+        ),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("unflat.csv:2, column 2 (DomainNames)"), "{e}");
+    // Nothing soft-deleted: Export-Csv wrote an empty file. An empty app export is a failed one.
+    assert_eq!(
+        load_one(InputKind::TargetSoftDeleted, &dir.write("soft.csv", "")).unwrap(),
+        0
+    );
+    let e = load_one(InputKind::MigrationApp, &dir.write("app.csv", "\u{feff}"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("app.csv: the file is empty"), "{e}");
+}

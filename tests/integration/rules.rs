@@ -57,6 +57,12 @@ struct Fixture {
     others: Vec<Row>,
     /// (group, member) (`--target-group-members`).
     members: Vec<(&'static str, &'static str)>,
+    /// The setup exports: (flag without `--`, file body).
+    setup: Vec<(&'static str, String)>,
+    /// (source tenant ID, target tenant ID).
+    tenants: Option<(&'static str, &'static str)>,
+    /// Groups nested in the scope group (its members file then has RecipientTypeDetails).
+    nested: Vec<&'static str>,
     /// Rows of `--target-references` (Identity,Name,RecipientTypeDetails,IsDirSynced,Property,
     /// Value).
     references: Vec<&'static str>,
@@ -226,8 +232,40 @@ impl Fixture {
             ));
         }
         if let Some(scope) = &self.scope {
-            a.scope_members =
-                Some(dir.write("scope.csv", format!("Name\r\n{}\r\n", scope.join("\r\n"))));
+            let body = if self.nested.is_empty() {
+                format!("Name\r\n{}\r\n", scope.join("\r\n"))
+            } else {
+                let rows = scope.iter().map(|m| format!("{m},UserMailbox")).chain(
+                    self.nested
+                        .iter()
+                        .map(|g| format!("{g},MailUniversalDistributionGroup")),
+                );
+                format!(
+                    "Name,RecipientTypeDetails\r\n{}\r\n",
+                    rows.collect::<Vec<_>>().join("\r\n")
+                )
+            };
+            a.scope_members = Some(dir.write("scope.csv", body));
+        }
+        for (flag, body) in &self.setup {
+            let path = Some(dir.write(&format!("{flag}.csv"), body.as_str()));
+            match *flag {
+                "source-org-relationships" => a.source_org_relationships = path,
+                "target-org-relationships" => a.target_org_relationships = path,
+                "migration-endpoints" => a.migration_endpoints = path,
+                "migration-config" => a.migration_config = path,
+                "scope-group" => a.scope_group = path,
+                "source-accepted-domains" => a.source_accepted_domains = path,
+                "migration-app" => a.migration_app = path,
+                "source-service-principals" => a.source_service_principals = path,
+                "source-soft-deleted" => a.source_soft_deleted = path,
+                "target-soft-deleted" => a.target_soft_deleted = path,
+                other => panic!("no setup flag {other}"),
+            }
+        }
+        if let Some((source, target)) = self.tenants {
+            a.source_tenant_id = Some(source.into());
+            a.target_tenant_id = Some(target.into());
         }
         if !self.perms.is_empty() {
             let body: Vec<String> = self
@@ -313,6 +351,64 @@ fn other(kind: &str, primary: &str, values: &[(&'static str, &str)]) -> Row {
     r
 }
 
+const SOURCE_TENANT: &str = "11111111-2222-4333-8444-555555555555";
+const TARGET_TENANT: &str = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+const APP: &str = "0e3b6b6c-2b6a-4d0a-9f7e-4c1d2a3b4c5d";
+
+impl Fixture {
+    /// The two tenants set up as Microsoft's article says, every setup export given.
+    fn with_setup(aliases: &[&str]) -> Fixture {
+        let mut f = Fixture::with(aliases);
+        f.tenants = Some((SOURCE_TENANT, TARGET_TENANT));
+        f.scope = Some(aliases.iter().map(|a| a.to_string()).collect());
+        let rel = "Identity,DomainNames,Enabled,MailboxMoveEnabled,MailboxMoveCapability,OAuthApplicationId,MailboxMovePublishedScopes";
+        f.setup = vec![
+            (
+                "target-org-relationships",
+                // Both directions, and a relationship with another partner.
+                format!("{rel}\r\nFrom Contoso,{SOURCE_TENANT};contoso.onmicrosoft.com,True,True,\"Inbound, RemoteOutbound\",,\r\nFabrikam,fabrikam.com,True,False,None,,\r\n"),
+            ),
+            (
+                "source-org-relationships",
+                format!("{rel}\r\nTo Northwind,{TARGET_TENANT},True,True,RemoteOutbound,{APP},T2T-Migration-Scope\r\n"),
+            ),
+            (
+                "migration-endpoints",
+                format!("Identity,EndpointType,RemoteServer,RemoteTenant,ApplicationId,MaxConcurrentMigrations\r\nOld IMAP,IMAP,imap.contoso.com,,,20\r\nContoso,ExchangeRemoteMove,outlook.office.com,contoso.onmicrosoft.com,{APP},20\r\n"),
+            ),
+            ("migration-config", "MaxNumberOfBatches,MaxConcurrentMigrations\r\n100,300\r\n".into()),
+            (
+                "scope-group",
+                "Name,RecipientTypeDetails,PrimarySmtpAddress\r\nT2T-Migration-Scope,MailUniversalSecurityGroup,t2t@contoso.com\r\n".into(),
+            ),
+            (
+                "source-accepted-domains",
+                "DomainName,DomainType,Default\r\ncontoso.com,Authoritative,True\r\ncontoso.onmicrosoft.com,Authoritative,False\r\n".into(),
+            ),
+            (
+                "migration-app",
+                format!("AppId,DisplayName,SignInAudience,RedirectUris,Permissions,SecretEnds\r\n{APP},Migration,AzureADMultipleOrgs,https://office.com,00000002-0000-0ff1-ce00-000000000000:Mailbox.Migration,2026-01-01;2099-01-01\r\n"),
+            ),
+            (
+                "source-service-principals",
+                format!("AppId,AppOwnerOrganizationId,DisplayName,Granted\r\n{APP},{TARGET_TENANT},Migration,Mailbox.Migration\r\n"),
+            ),
+            // None in the source: PowerShell writes an empty file.
+            ("source-soft-deleted", String::new()),
+            (
+                "target-soft-deleted",
+                format!("Name,RecipientTypeDetails,ExchangeGuid,PrimarySmtpAddress,UserPrincipalName,EmailAddresses\r\nold,UserMailbox,{},old@northwindtraders.com,old@northwindtraders.com,SMTP:old@northwindtraders.com\r\n", guid(77)),
+            ),
+        ];
+        f
+    }
+
+    /// The setup export `flag`, to break one thing in it.
+    fn setup_file(&mut self, flag: &str) -> &mut String {
+        &mut self.setup.iter_mut().find(|(f, _)| *f == flag).unwrap().1
+    }
+}
+
 fn fires(f: &Fixture, code: &str) -> Vec<String> {
     f.run().remove(code).unwrap_or_default()
 }
@@ -356,6 +452,60 @@ const CASES: &[Case] = &[
                 format!("{alias}x@northwindtraders.com"),
             );
         }
+        (f, vec![""])
+    }),
+    ("XT003", || {
+        // Outbound only: the target cannot pull.
+        let mut f = Fixture::with_setup(&["fire", "calm"]);
+        let rels = f.setup_file("target-org-relationships");
+        *rels = rels.replace("\"Inbound, RemoteOutbound\"", "RemoteOutbound");
+        (f, vec![""])
+    }),
+    ("XT004", || {
+        // The scope names another group than the scope group.
+        let mut f = Fixture::with_setup(&["fire", "calm"]);
+        let rels = f.setup_file("source-org-relationships");
+        *rels = rels.replace("T2T-Migration-Scope", "Sales Team");
+        (f, vec![""])
+    }),
+    ("XT005", || {
+        let mut f = Fixture::with_setup(&["fire", "calm"]);
+        let group = f.setup_file("scope-group");
+        *group = group.replace(
+            "MailUniversalSecurityGroup",
+            "MailUniversalDistributionGroup",
+        );
+        (f, vec![""])
+    }),
+    ("XT006", || {
+        let mut f = Fixture::with_setup(&["fire", "calm"]);
+        f.nested = vec!["Sales Team"];
+        (f, vec![""])
+    }),
+    ("XT007", || {
+        // Another cloud's host: the commercial cloud's endpoint is wrong.
+        let mut f = Fixture::with_setup(&["fire", "calm"]);
+        let endpoints = f.setup_file("migration-endpoints");
+        *endpoints = endpoints.replace("outlook.office.com", "outlook.office365.us");
+        (f, vec![""])
+    }),
+    ("XT008", || {
+        let mut f = Fixture::with_setup(&["fire", "calm"]);
+        let app = f.setup_file("migration-app");
+        *app = app.replace("AzureADMultipleOrgs", "AzureADMyOrg");
+        (f, vec![""])
+    }),
+    ("XT009", || {
+        // A service principal for the app, but of an app another tenant owns.
+        let mut f = Fixture::with_setup(&["fire", "calm"]);
+        let sps = f.setup_file("source-service-principals");
+        *sps = sps.replace(TARGET_TENANT, SOURCE_TENANT);
+        (f, vec![""])
+    }),
+    ("XT010", || {
+        let mut f = Fixture::with_setup(&["fire", "calm", "calm2"]);
+        *f.setup_file("migration-config") = "MaxNumberOfBatches\r\n2\r\n".into();
+        f.batch_size = Some(1);
         (f, vec![""])
     }),
     ("XT101", || {
@@ -901,6 +1051,14 @@ const CASES: &[Case] = &[
             .insert("MailboxMoveRemoteHostName", "hybrid.contoso.com".into());
         (f, vec![FIRE])
     }),
+    ("XT409", || {
+        // A soft-deleted mailbox in the target holds fire's ExchangeGuid (an earlier attempt).
+        let mut f = Fixture::with_setup(&["fire", "calm"]);
+        let fire_guid = f.source("fire")["ExchangeGuid"].clone();
+        let soft = f.setup_file("target-soft-deleted");
+        *soft = soft.replace(&guid(77), &fire_guid);
+        (f, vec![FIRE])
+    }),
     ("XT501", || {
         let mut f = Fixture::with(&["fire", "fire2", "fire3", "calm"]);
         // A chain fire <- fire2 <- fire3 is one cluster of 3; batches of 2 must cut it once.
@@ -976,6 +1134,45 @@ fn every_registered_rule_has_a_case() {
         .filter(|c| !CASES.iter().any(|(k, _)| k == c))
         .collect();
     assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
+}
+
+#[test]
+fn a_pair_of_tenants_set_up_as_microsoft_says_passes_every_setup_check() {
+    let f = Fixture::with_setup(&["ann", "bob", "carl"]);
+    assert_eq!(f.run(), BTreeMap::new());
+}
+
+#[test]
+fn setup_checks_that_need_the_plan_or_the_source_domains_fire_once_at_org_level() {
+    // The secret ends before the last cut-over; a domain both tenants accept (no mailbox uses
+    // it); a scope entry given as the group's address still names it.
+    let mut f = Fixture::with_setup(&["fire", "calm"]);
+    f.toml = Some("[waves]\nfirst-cutover = \"2027-03-06\"\ncount = 2\n");
+    let app = f.setup_file("migration-app");
+    *app = app.replace("2026-01-01;2099-01-01", "2027-03-10");
+    let domains = f.setup_file("source-accepted-domains");
+    domains.push_str("northwindtraders.onmicrosoft.com,Authoritative,False\r\n");
+    let rels = f.setup_file("source-org-relationships");
+    *rels = rels.replace("T2T-Migration-Scope", "t2t@contoso.com");
+    let dir = Dir::new("setup-after-plan");
+    let out = f.plan_in(&dir);
+    let found: Vec<(String, String)> = rows(&out.join("findings.csv"))
+        .into_iter()
+        .map(|r| (r["Code"].clone(), r["Message"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "XT001".to_string(),
+                "northwindtraders.onmicrosoft.com is an accepted domain of both tenants".to_string()
+            ),
+            (
+                "XT008".to_string(),
+                "the migration app \"Migration\" (0e3b6b6c-2b6a-4d0a-9f7e-4c1d2a3b4c5d)'s last client secret ends on 2027-03-10, on or before the last cut-over (2027-03-13): batches still syncing then stop".to_string()
+            ),
+        ]
+    );
 }
 
 #[test]
