@@ -3,7 +3,7 @@
 
 use crate::join::Joined;
 use crate::model::Inputs;
-use crate::rules::{self, Context, Finding, Severity, Status};
+use crate::rules::{self, Context, Finding, RuleMeta, Severity, Status};
 
 pub struct Report<'a> {
     pub inputs: &'a Inputs,
@@ -18,6 +18,43 @@ pub struct Report<'a> {
     pub order: Vec<usize>,
     /// Rules that could not run on these inputs, and why.
     pub skipped: Vec<String>,
+    /// Each setup check (`rules::SETUP`) and, when it did not run, why.
+    setup_skipped: Vec<(&'static RuleMeta, Option<&'static str>)>,
+}
+
+/// How one check of the tenants' setup came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupState {
+    Passed,
+    Failed,
+    /// Only warnings.
+    Warning,
+    /// Its export was not given.
+    NotChecked,
+}
+
+impl SetupState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetupState::Passed => "Passed",
+            SetupState::Failed => "Failed",
+            SetupState::Warning => "Warning",
+            SetupState::NotChecked => "Not checked",
+        }
+    }
+}
+
+/// One line of the "Organisation setup" panel.
+#[derive(Debug, Clone)]
+pub struct SetupCheck {
+    pub meta: &'static RuleMeta,
+    pub state: SetupState,
+    /// Its findings (mailboxes, for XT409).
+    pub count: usize,
+    /// The first finding's message, or why it did not run.
+    pub detail: String,
+    /// The first finding's fix; empty when it passed.
+    pub fix: String,
 }
 
 impl<'a> Report<'a> {
@@ -38,7 +75,54 @@ impl<'a> Report<'a> {
             codes,
             order,
             skipped: rules::skipped(cx),
+            setup_skipped: rules::SETUP
+                .iter()
+                .filter_map(|code| rules::by_code(code))
+                .map(|r| (r.meta(), r.skipped(cx)))
+                .collect(),
         }
+    }
+
+    /// The setup checks as they came out, in catalogue order: whether the migration can start.
+    pub fn setup(&self) -> Vec<SetupCheck> {
+        self.setup_skipped
+            .iter()
+            .map(|&(meta, skipped)| {
+                let found: Vec<&Finding> = self
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == meta.code)
+                    .collect();
+                // An org finding says it for all; a mailbox's is one example.
+                let first = found.iter().find(|f| f.source.is_none()).or(found.first());
+                let state = match (skipped, found.iter().map(|f| f.severity).min()) {
+                    (Some(_), _) => SetupState::NotChecked,
+                    (None, None) => SetupState::Passed,
+                    (None, Some(Severity::Blocker | Severity::Fix)) => SetupState::Failed,
+                    (None, Some(_)) => SetupState::Warning,
+                };
+                SetupCheck {
+                    meta,
+                    state,
+                    count: found.len(),
+                    detail: match (skipped, first) {
+                        (Some(why), _) => why.to_string(),
+                        (None, Some(f)) => f.message.to_string(),
+                        (None, None) => String::new(),
+                    },
+                    fix: first.map(|f| f.fix.to_string()).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// Org-level blockers: while one exists no move can succeed.
+    pub fn org_blockers(&self) -> usize {
+        self.findings
+            .iter()
+            .take_while(|f| f.source.is_none())
+            .filter(|f| f.severity == Severity::Blocker)
+            .count()
     }
 
     /// Adds the planner's findings (warnings and info: statuses do not change).

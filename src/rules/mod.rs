@@ -210,6 +210,12 @@ pub static ALL: &[&dyn Rule] = &[
     &xt603_target_value_invalid::Rule,
 ];
 
+/// The checks of the two tenants' setup (docs/setup.md), in the order the Summary lists them:
+/// whether the migration can start at all.
+pub const SETUP: [&str; 10] = [
+    "XT003", "XT004", "XT005", "XT006", "XT007", "XT008", "XT009", "XT010", "XT001", "XT409",
+];
+
 /// Finds a rule by code or name, case-insensitively.
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
     ALL.iter().copied().find(|r| {

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::report::Report;
+use crate::report::{Report, SetupState};
 use crate::rules::{Severity, Status};
 
 pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
@@ -21,9 +21,12 @@ pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     for n in &report.inputs.notices {
         writeln!(w, "note: {}", n.0)?;
     }
-    for s in &report.skipped {
+    // A setup check that did not run is in the setup panel, with why.
+    let setup_code = |s: &str| crate::rules::SETUP.iter().any(|c| s.starts_with(c));
+    for s in report.skipped.iter().filter(|s| !setup_code(s)) {
         writeln!(w, "note: {s}")?;
     }
+    setup(report, w)?;
     let count = |s: Status| report.count(s);
     writeln!(
         w,
@@ -33,7 +36,13 @@ pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
         count(Status::NeedsStamping),
         count(Status::Blocked)
     )?;
-    for f in report.findings.iter().filter(|f| f.source.is_none()) {
+    // Setup findings are in the panel above.
+    let in_panel = |code: &str| crate::rules::SETUP.contains(&code);
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.source.is_none() && !in_panel(f.code))
+    {
         let tag = if f.severity == Severity::Blocker {
             "ORG BLOCKER"
         } else {
@@ -52,6 +61,67 @@ pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     if !by_code.is_empty() {
         let list: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} x{n}")).collect();
         writeln!(w, "findings: {}", list.join(", "))?;
+    }
+    Ok(())
+}
+
+/// The "Organisation setup" panel: each check of the two tenants' setup, ahead of the mailbox
+/// counts, since a failed one stops every move. One line when no setup export was given.
+fn setup(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    let checks = report.setup();
+    let ran = checks
+        .iter()
+        .filter(|c| c.state != SetupState::NotChecked)
+        .count();
+    // XT001 and XT010 run without a setup export: the panel is worth its lines once one was given.
+    let exported = report.inputs.files.iter().any(|f| f.kind.is_setup());
+    if !exported {
+        let failed: Vec<&str> = checks
+            .iter()
+            .filter(|c| matches!(c.state, SetupState::Failed | SetupState::Warning))
+            .map(|c| c.meta.code)
+            .collect();
+        writeln!(
+            w,
+            "\norganisation setup: {ran} of {} checks ran (no setup export given: docs/setup.md){}",
+            checks.len(),
+            if failed.is_empty() {
+                String::new()
+            } else {
+                format!("; see {}", failed.join(", "))
+            }
+        )?;
+        if failed.is_empty() {
+            return Ok(());
+        }
+    } else {
+        writeln!(w, "\norganisation setup (docs/setup.md):")?;
+    }
+    for c in &checks {
+        if !exported && !matches!(c.state, SetupState::Failed | SetupState::Warning) {
+            continue;
+        }
+        let more = if c.count > 1 {
+            format!(" (and {} more in findings.csv)", c.count - 1)
+        } else {
+            String::new()
+        };
+        let state = match c.state {
+            SetupState::Failed => "FAILED",
+            other => other.as_str(),
+        };
+        if c.detail.is_empty() {
+            writeln!(w, "  {state:<11}  {} {}", c.meta.code, c.meta.name)?;
+        } else {
+            writeln!(
+                w,
+                "  {state:<11}  {} {}: {}{more}",
+                c.meta.code, c.meta.name, c.detail
+            )?;
+        }
+        if !c.fix.is_empty() {
+            writeln!(w, "  {:<11}  fix: {}", "", c.fix)?;
+        }
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ use super::sheet_xml::{self, Cell, Splice};
 use crate::config::WaveSettings;
 use crate::date::Date;
 use crate::plan::{Broken, Plan, Side};
-use crate::report::Report;
+use crate::report::{Report, SetupState};
 use crate::rules::{self, Domains, RuleMeta, Severity, Status};
 
 /// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
@@ -900,6 +900,44 @@ fn write_summary(
     );
     cells.str(row, 0, &tenants)?;
     row += 2;
+
+    // The tenants' setup first: a failed check stops every move, whatever the counts below.
+    cells.section(row, "Organisation setup: can the migration start?")?;
+    row += 1;
+    cells.header(
+        row,
+        &[
+            "Check",
+            "Rule",
+            "Result",
+            "Found, or why not checked; the fix",
+        ],
+    )?;
+    row += 1;
+    for check in report.setup() {
+        cells.str(row, 0, check.meta.code)?;
+        cells.str(row, 1, check.meta.name)?;
+        let look = match check.state {
+            SetupState::Passed => status_format(Status::Ready),
+            SetupState::Warning => status_format(Status::NeedsStamping),
+            SetupState::Failed => status_format(Status::Blocked),
+            SetupState::NotChecked => Format::new(),
+        };
+        cells.styled(row, 2, check.state.as_str(), &look)?;
+        let more = if check.count > 1 {
+            format!(" (and {} more: Findings sheet)", check.count - 1)
+        } else {
+            String::new()
+        };
+        let text = match (check.detail.is_empty(), check.fix.is_empty()) {
+            (true, _) => check.meta.summary.to_string(),
+            (false, true) => format!("{}{more}", check.detail),
+            (false, false) => format!("{}{more}. Fix: {}", check.detail, check.fix),
+        };
+        cells.long(row, 3, &text)?;
+        row += 1;
+    }
+    row += 1;
 
     // Inputs.
     let pie_row = row;
