@@ -394,6 +394,8 @@ impl Files<'_> {
             grants: self.grants,
             onprem_targets: postmove::onprem_targets(report.inputs, report.joined, wave_plan),
             delivery_domain: self.delivery,
+            org_blockers: (report.org_blockers(), report.org_blocker_codes()),
+            max_batches: rules::xt010_batches_over_limit::max_batches(report.inputs),
         };
         for (name, _) in write::ps1::SCRIPTS {
             staging.write(&format!("scripts/{name}"), |w| {

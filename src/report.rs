@@ -116,6 +116,19 @@ impl<'a> Report<'a> {
             .collect()
     }
 
+    /// The codes of the org-level blockers, distinct, comma-separated.
+    pub fn org_blocker_codes(&self) -> String {
+        let mut codes: Vec<&str> = self
+            .findings
+            .iter()
+            .take_while(|f| f.source.is_none())
+            .filter(|f| f.severity == Severity::Blocker)
+            .map(|f| f.code)
+            .collect();
+        codes.dedup();
+        codes.join(", ")
+    }
+
     /// Org-level blockers: while one exists no move can succeed.
     pub fn org_blockers(&self) -> usize {
         self.findings

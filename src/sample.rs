@@ -106,6 +106,53 @@ const SCOPE_HEADER: [&str; 5] = [
     "RecipientTypeDetails",
 ];
 const DOMAIN_HEADER: [&str; 3] = ["DomainName", "DomainType", "Default"];
+/// The sample tenants' IDs and migration app (fixed: any GUIDs do).
+pub const SOURCE_TENANT_ID: &str = "6a150000-c0de-4000-8000-00000000c051";
+pub const TARGET_TENANT_ID: &str = "6a150000-c0de-4000-8000-00000000a751";
+const MIGRATION_APP_ID: &str = "6a150000-c0de-4000-8000-0000000a9901";
+
+const RELATIONSHIP_HEADER: [&str; 7] = [
+    "Identity",
+    "DomainNames",
+    "Enabled",
+    "MailboxMoveEnabled",
+    "MailboxMoveCapability",
+    "OAuthApplicationId",
+    "MailboxMovePublishedScopes",
+];
+const ENDPOINT_HEADER: [&str; 6] = [
+    "Identity",
+    "EndpointType",
+    "RemoteServer",
+    "RemoteTenant",
+    "ApplicationId",
+    "MaxConcurrentMigrations",
+];
+const MIGRATION_CONFIG_HEADER: [&str; 2] = ["MaxNumberOfBatches", "MaxConcurrentMigrations"];
+const SCOPE_GROUP_HEADER: [&str; 4] = [
+    "Name",
+    "Alias",
+    "PrimarySmtpAddress",
+    "RecipientTypeDetails",
+];
+const APP_HEADER: [&str; 6] = [
+    "AppId",
+    "DisplayName",
+    "SignInAudience",
+    "RedirectUris",
+    "Permissions",
+    "SecretEnds",
+];
+const PRINCIPAL_HEADER: [&str; 4] = ["AppId", "AppOwnerOrganizationId", "DisplayName", "Granted"];
+const SOFT_DELETED_HEADER: [&str; 6] = [
+    "Name",
+    "RecipientTypeDetails",
+    "ExchangeGuid",
+    "PrimarySmtpAddress",
+    "UserPrincipalName",
+    "EmailAddresses",
+];
+
 const KEY_HEADER: [&str; 3] = ["SourcePrimarySmtpAddress", "ExpectedStatus", "PlantedCodes"];
 
 #[derive(Debug, Clone, Copy)]
@@ -237,6 +284,26 @@ pub struct Tenants {
     pub references: Vec<Vec<String>>,
     pub domains: Vec<Vec<String>>,
     pub key: Vec<Vec<String>>,
+    /// The tenants' setup exports (docs/setup.md).
+    pub setup: Setup,
+}
+
+/// The two tenants' setup as `xtenant sample` writes it: as Microsoft's article says, but for
+/// a migration app secret that ends before the last wave (XT008), a group nested in the scope
+/// group (XT006, in `Tenants::scope`) and soft-deleted target mailboxes (XT409).
+#[derive(Debug, Default, Clone)]
+pub struct Setup {
+    pub source_relationships: Vec<Vec<String>>,
+    pub target_relationships: Vec<Vec<String>>,
+    pub endpoints: Vec<Vec<String>>,
+    pub migration_config: Vec<Vec<String>>,
+    pub scope_group: Vec<Vec<String>>,
+    pub source_domains: Vec<Vec<String>>,
+    pub migration_app: Vec<Vec<String>>,
+    pub source_principals: Vec<Vec<String>>,
+    /// None: written as the empty file PowerShell writes.
+    pub source_soft_deleted: Vec<Vec<String>>,
+    pub target_soft_deleted: Vec<Vec<String>>,
 }
 
 /// (file name, how it is written, header, rows)
@@ -245,7 +312,8 @@ type FileSpec<'a> = (&'a str, Shape, &'a [&'a str], &'a [Vec<String>]);
 /// Writes the sample tenants and their xtenant.toml into `dir`.
 pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
     let t = generate(opts);
-    let files: [FileSpec<'_>; 11] = [
+    let u = &t.setup;
+    let files: [FileSpec<'_>; 21] = [
         (
             "source-mailboxes.csv",
             Shape::WINPS_UNICODE,
@@ -301,11 +369,77 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
             &DOMAIN_HEADER,
             &t.domains,
         ),
+        (
+            "source-org-relationships.csv",
+            Shape::PS7,
+            &RELATIONSHIP_HEADER,
+            &u.source_relationships,
+        ),
+        (
+            "target-org-relationships.csv",
+            Shape::PS7,
+            &RELATIONSHIP_HEADER,
+            &u.target_relationships,
+        ),
+        (
+            "migration-endpoints.csv",
+            Shape::PS7,
+            &ENDPOINT_HEADER,
+            &u.endpoints,
+        ),
+        (
+            "migration-config.csv",
+            Shape::PS7,
+            &MIGRATION_CONFIG_HEADER,
+            &u.migration_config,
+        ),
+        (
+            "scope-group.csv",
+            Shape::PS7,
+            &SCOPE_GROUP_HEADER,
+            &u.scope_group,
+        ),
+        (
+            "source-accepted-domains.csv",
+            Shape::PS7,
+            &DOMAIN_HEADER,
+            &u.source_domains,
+        ),
+        (
+            "migration-app.csv",
+            Shape::PS7,
+            &APP_HEADER,
+            &u.migration_app,
+        ),
+        (
+            "source-service-principals.csv",
+            Shape::PS7,
+            &PRINCIPAL_HEADER,
+            &u.source_principals,
+        ),
+        (
+            "source-soft-deleted.csv",
+            Shape::PS7,
+            &SOFT_DELETED_HEADER,
+            &u.source_soft_deleted,
+        ),
+        (
+            "target-soft-deleted.csv",
+            Shape::PS7,
+            &SOFT_DELETED_HEADER,
+            &u.target_soft_deleted,
+        ),
         ("answer-key.csv", Shape::PS7, &KEY_HEADER, &t.key),
     ];
     let mut staging = Staging::files(dir, std::iter::empty())?;
     for (name, shape, header, rows) in files {
-        let bytes = shape.render(header, rows);
+        // Export-Csv given nothing writes an empty file, as for the source's soft-deleted
+        // mailboxes here.
+        let bytes = if rows.is_empty() && name == "source-soft-deleted.csv" {
+            Vec::new()
+        } else {
+            shape.render(header, rows)
+        };
         staging.write(name, |w| w.write_all(&bytes))?;
     }
     staging.write("xtenant.toml", |w| w.write_all(CONFIG.as_bytes()))?;
@@ -323,6 +457,20 @@ target-recipients = \"target-recipients.csv\"
 target-other-recipients = \"target-other-recipients.csv\"
 target-group-members = \"target-group-members.csv\"
 target-references = \"target-references.csv\"
+
+# The tenants' setup (docs/setup.md).
+source-tenant-id = \"6a150000-c0de-4000-8000-00000000c051\"
+target-tenant-id = \"6a150000-c0de-4000-8000-00000000a751\"
+source-org-relationships = \"source-org-relationships.csv\"
+target-org-relationships = \"target-org-relationships.csv\"
+migration-endpoints = \"migration-endpoints.csv\"
+migration-config = \"migration-config.csv\"
+scope-group = \"scope-group.csv\"
+source-accepted-domains = \"source-accepted-domains.csv\"
+migration-app = \"migration-app.csv\"
+source-service-principals = \"source-service-principals.csv\"
+source-soft-deleted = \"source-soft-deleted.csv\"
+target-soft-deleted = \"target-soft-deleted.csv\"
 accepted-domains = \"target-accepted-domains.csv\"
 
 [waves]
@@ -332,6 +480,75 @@ pilot = 50
 users-per-wave = 400
 group-by = \"office\"
 ";
+
+/// The tenants' setup, right but for the plants `Setup` names; the org-level plants go in the
+/// answer key with an empty address.
+fn setup(t: &mut Tenants) {
+    let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<String>>();
+    let u = &mut t.setup;
+    u.source_relationships = vec![row(&[
+        "To Northwind Traders",
+        TARGET_TENANT_ID,
+        "True",
+        "True",
+        "RemoteOutbound",
+        MIGRATION_APP_ID,
+        "T2T-Migration-Scope",
+    ])];
+    u.target_relationships = vec![row(&[
+        "From Contoso",
+        &format!("{SOURCE_TENANT_ID};{SRC_INITIAL}"),
+        "True",
+        "True",
+        "Inbound",
+        "",
+        "",
+    ])];
+    u.endpoints = vec![row(&[
+        "Contoso cross-tenant",
+        "ExchangeRemoteMove",
+        "outlook.office.com",
+        SRC_INITIAL,
+        MIGRATION_APP_ID,
+        "20",
+    ])];
+    u.migration_config = vec![row(&["100", "300"])];
+    u.scope_group = vec![row(&[
+        "T2T-Migration-Scope",
+        "T2T-Migration-Scope",
+        &format!("t2t-migration-scope@{SRC}"),
+        "MailUniversalSecurityGroup",
+    ])];
+    u.source_domains = [(SRC, "True"), (SRC_INITIAL, "False"), (SRC_MAIL, "False")]
+        .iter()
+        .map(|(d, default)| row(&[d, "Authoritative", default]))
+        .collect();
+    // Its one client secret ends before the last wave's cut-over (XT008).
+    u.migration_app = vec![row(&[
+        MIGRATION_APP_ID,
+        "Northwind cross-tenant migration",
+        "AzureADMultipleOrgs",
+        "https://office.com",
+        "00000002-0000-0ff1-ce00-000000000000:Mailbox.Migration",
+        "2027-02-01",
+    ])];
+    u.source_principals = vec![row(&[
+        MIGRATION_APP_ID,
+        TARGET_TENANT_ID,
+        "Northwind cross-tenant migration",
+        "Mailbox.Migration",
+    ])];
+    // Someone added a distribution group to the scope (XT006).
+    t.scope.push(row(&[
+        "Contoso Sales",
+        "sales",
+        &format!("sales@{SRC}"),
+        "6a150000-c0de-4000-8000-00000000ea1e",
+        "MailUniversalDistributionGroup",
+    ]));
+    t.key.push(row(&["", "", "XT008"]));
+    t.key.push(row(&["", "", "XT006"]));
+}
 
 /// splitmix64: small, fast, and the same sequence on every platform (tests use it too).
 pub struct Rng(pub u64);
@@ -671,6 +888,8 @@ pub fn generate(opts: &Options) -> Tenants {
     let mut others_rng = Rng(opts.seed ^ 0x6a15_c0de_0000_0016);
     // References have a stream of their own too: adding them changed nothing else.
     let mut refs_rng = Rng(opts.seed ^ 0x7e5f_c0de_0000_0016);
+    // And the soft-deleted mailboxes: the setup exports changed nothing else either.
+    let mut soft_rng = Rng(opts.seed ^ 0x50f7_de1e_0000_0017);
 
     while people.len() < opts.users {
         let plant = Plant::draw(&mut rng);
@@ -719,9 +938,21 @@ pub fn generate(opts: &Options) -> Tenants {
         } else {
             StandIn::draw(plant, &mut others_rng)
         };
-        let (code, status) = stand_in
+        let (mut code, mut status) = stand_in
             .code_and_status()
             .unwrap_or_else(|| plant.code_and_status());
+        // A trial move of a pilot, undone: its mailbox lies soft-deleted in the target.
+        if plant == Plant::Clean && stand_in == StandIn::None && soft_rng.below(1000) < 4 {
+            t.setup.target_soft_deleted.push(vec![
+                p.name.clone(),
+                "UserMailbox".into(),
+                p.guid.clone(),
+                format!("{}.trial@{TGT_INITIAL}", p.alias),
+                format!("{}.trial@{TGT_INITIAL}", p.alias),
+                format!("SMTP:{}.trial@{TGT_INITIAL}", p.alias),
+            ]);
+            (code, status) = ("XT409", "Blocked");
+        }
         t.key
             .push(vec![p.primary.clone(), status.into(), code.into()]);
         if plant != Plant::OutOfScope {
@@ -746,6 +977,7 @@ pub fn generate(opts: &Options) -> Tenants {
         references_to(p, stand_in, opts.other_recipients, &mut refs_rng, &mut t);
     }
     background_others(opts.other_recipients, &mut others_rng, &mut t.others);
+    setup(&mut t);
     permissions(&people, &mut rng, &mut t);
     extra_permissions(&people, opts, &mut t);
     native_targets(opts.users / 10, &mut rng, &mut t.target);

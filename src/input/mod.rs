@@ -469,6 +469,10 @@ pub fn load(config: &Config) -> Result<Inputs> {
 /// The optional columns a file lacks whose absence changes the plan, with what it changes, as one
 /// notice; the summary then says what was not checked or which default was used.
 fn missing_columns(file: &FileInfo) -> Option<Notice> {
+    // An empty answer has no columns at all; its own notice says so.
+    if file.rows == 0 && file.columns.is_empty() {
+        return None;
+    }
     let missing: Vec<String> = file
         .kind
         .columns()

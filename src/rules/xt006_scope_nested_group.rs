@@ -41,6 +41,13 @@ impl super::Rule for Rule {
         if groups.is_empty() {
             return;
         }
+        let scope = cx
+            .inputs
+            .setup
+            .scope_group
+            .as_ref()
+            .and_then(|g| g.first())
+            .map_or_else(|| "'<scope group>'".to_string(), |g| quote(&g.name));
         out.push(cx.finding(
             &META,
             format!(
@@ -49,8 +56,8 @@ impl super::Rule for Rule {
                 some_of(groups.iter().copied(), groups.len(), 5)
             ),
             format!(
-                "Get-DistributionGroupMember -Identity {} -ResultSize Unlimited | ForEach-Object {{ Add-DistributionGroupMember -Identity '<scope group>' -Member $_.PrimarySmtpAddress }} (source tenant, for each nested group), then Remove-DistributionGroupMember the nested group",
-                quote(groups[0])
+                "Get-DistributionGroupMember -Identity {group} -ResultSize Unlimited | ForEach-Object {{ Add-DistributionGroupMember -Identity {scope} -Member $_.PrimarySmtpAddress -ErrorAction Continue }}; Remove-DistributionGroupMember -Identity {scope} -Member {group} -Confirm:$false (source tenant, for each nested group)",
+                group = quote(groups[0])
             ),
         ));
     }

@@ -24,15 +24,19 @@ impl super::Rule for Rule {
     }
 }
 
-/// After planning: `batches` in all, the most in one wave `per_wave`.
-pub fn check_plan(cx: &Context<'_>, batches: usize, per_wave: usize) -> Vec<Finding> {
-    let limit = cx
-        .inputs
+/// The target's MaxNumberOfBatches, as exported, else Exchange Online's default.
+pub fn max_batches(inputs: &crate::model::Inputs) -> u64 {
+    inputs
         .setup
         .migration_config
         .as_ref()
         .and_then(|c| c.iter().find_map(|c| c.max_number_of_batches))
-        .unwrap_or(DEFAULT_MAX_BATCHES);
+        .unwrap_or(DEFAULT_MAX_BATCHES)
+}
+
+/// After planning: `batches` in all, the most in one wave `per_wave`.
+pub fn check_plan(cx: &Context<'_>, batches: usize, per_wave: usize) -> Vec<Finding> {
+    let limit = max_batches(cx.inputs);
     if batches as u64 <= limit {
         return Vec::new();
     }

@@ -60,6 +60,10 @@ pub struct ScriptData<'a> {
     /// Planned mailboxes with a dir-synced target (Update-TargetRouting.ps1's rows).
     pub onprem_targets: usize,
     pub delivery_domain: Option<&'a str>,
+    /// Organisation-level blockers, and their codes: the batch scripts refuse to run.
+    pub org_blockers: (usize, String),
+    /// MaxNumberOfBatches of the target (its default when not exported).
+    pub max_batches: u64,
 }
 
 /// Writes script `name` (one of `SCRIPTS`).
@@ -89,6 +93,9 @@ pub fn script(name: &str, data: &ScriptData<'_>, w: &mut dyn Write) -> std::io::
         ("!CONTACT_ROWS!", stamping.contacts.len().to_string()),
         ("!GROUP_ROWS!", stamping.groups.len().to_string()),
         ("!REFERENCE_ROWS!", stamping.references.len().to_string()),
+        ("!ORG_BLOCKERS!", data.org_blockers.0.to_string()),
+        ("!ORG_BLOCKER_CODES!", quote(&data.org_blockers.1)),
+        ("!MAX_BATCHES!", data.max_batches.to_string()),
         ("!AD_ROWS!", stamping.onprem.len().to_string()),
         ("!AD_USERS!", ad_users.len().to_string()),
         ("!RESTAMP_ROWS!", restamp.to_string()),
@@ -142,6 +149,8 @@ mod tests {
             grants: &[],
             onprem_targets: 0,
             delivery_domain: Some("north'wind.onmicrosoft.com"),
+            org_blockers: (0, String::new()),
+            max_batches: 100,
         };
         for (name, _) in SCRIPTS {
             let mut out = Vec::new();

@@ -11,15 +11,31 @@ use crate::util::{Dir, assert_no_temporary_files, rows, samples, tenant_args};
 /// Every planted problem is reported with its code, every status matches the key, and no clean
 /// mailbox is anything but Ready.
 fn check_answer_key(dir: &Path, out: &Path) {
-    let key: BTreeMap<String, (String, String)> = {
-        let mut r = csv::Reader::from_path(dir.join("answer-key.csv")).unwrap();
-        r.records()
-            .map(|rec| {
-                let rec = rec.unwrap();
-                (rec[0].to_string(), (rec[1].to_string(), rec[2].to_string()))
-            })
-            .collect()
-    };
+    let mut key: BTreeMap<String, (String, String)> = BTreeMap::new();
+    // Rows without an address are org-level plants: each must be an org finding.
+    let mut org: Vec<String> = Vec::new();
+    for rec in csv::Reader::from_path(dir.join("answer-key.csv"))
+        .unwrap()
+        .records()
+    {
+        let rec = rec.unwrap();
+        if rec[0].is_empty() {
+            org.push(rec[2].to_string());
+        } else {
+            key.insert(rec[0].to_string(), (rec[1].to_string(), rec[2].to_string()));
+        }
+    }
+    let org_found: Vec<String> = rows(&out.join("findings.csv"))
+        .into_iter()
+        .filter(|f| f["SourcePrimarySmtpAddress"].is_empty())
+        .map(|f| f["Code"].clone())
+        .collect();
+    for code in &org {
+        assert!(
+            org_found.contains(code),
+            "the org-level plant {code} is not found: {org_found:?}"
+        );
+    }
     let readiness = rows(&out.join("readiness.csv"));
     assert!(!readiness.is_empty());
     let mut wrong = Vec::new();

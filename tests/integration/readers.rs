@@ -108,6 +108,8 @@ fn clixml(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
         "InPlaceHolds",
         "PersistedCapabilities",
         "MailboxLocations",
+        "DomainNames",
+        "MailboxMovePublishedScopes",
     ];
     let mut x = String::from(
         "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n",
@@ -665,4 +667,75 @@ fn setup_exports_refuse_values_their_checks_cannot_read_and_an_empty_answer_is_n
         .unwrap_err()
         .to_string();
     assert!(e.contains("app.csv: the file is empty"), "{e}");
+}
+
+#[test]
+fn organization_relationships_read_the_same_in_every_shape_clixml_included() {
+    let dir = Dir::new("relationship-shapes");
+    let header = [
+        "Identity",
+        "DomainNames",
+        "Enabled",
+        "MailboxMoveEnabled",
+        "MailboxMoveCapability",
+        "OAuthApplicationId",
+        "MailboxMovePublishedScopes",
+    ];
+    let rows: Vec<Vec<String>> = [
+        [
+            "From Contoso",
+            "6a150000-c0de-4000-8000-00000000c051;contoso.onmicrosoft.com",
+            "True",
+            "True",
+            "Inbound, RemoteOutbound",
+            "6a150000-c0de-4000-8000-0000000a9901",
+            "CN=T2T-Migration-Scope,OU=contoso.onmicrosoft.com,DC=EURPR04A001,DC=prod,DC=outlook,DC=com;Sales",
+        ],
+        ["Fabrikam", "fabrikam.com", "False", "False", "None", "", ""],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|c| c.to_string()).collect())
+    .collect();
+    let shapes = [
+        ("ps7", Shape::PS7.render(&header, &rows)),
+        ("winps", Shape::WINPS_UNICODE.render(&header, &rows)),
+        ("semicolon", Shape::CULTURE_SEMICOLON.render(&header, &rows)),
+        ("reshaped", reshaped(&header, &rows)),
+        ("clixml", clixml(&header, &rows)),
+    ];
+    let mut first: Option<String> = None;
+    for (tag, bytes) in shapes {
+        let path = dir.write(&format!("{tag}.csv"), bytes);
+        let (read, _, _) = xtenant::input::setup::relationships::load_target(&path).unwrap();
+        let r = &read[0];
+        assert_eq!(r.domain_names.len(), 2, "{tag}");
+        assert_eq!(
+            r.published_scopes.len(),
+            2,
+            "{tag}: a DN's commas do not split it"
+        );
+        assert!(r.allows("Inbound") && r.allows("RemoteOutbound"), "{tag}");
+        assert!(
+            !read[1].allows("Inbound") && read[1].enabled == Some(false),
+            "{tag}"
+        );
+        let got = format!(
+            "{:?}",
+            read.iter()
+                .map(|r| (
+                    &r.identity,
+                    &r.domain_names,
+                    r.enabled,
+                    r.mailbox_move_enabled,
+                    &r.capability,
+                    r.oauth_application_id,
+                    &r.published_scopes
+                ))
+                .collect::<Vec<_>>()
+        );
+        match &first {
+            None => first = Some(got),
+            Some(f) => assert_eq!(f, &got, "{tag}"),
+        }
+    }
 }

@@ -801,6 +801,31 @@ fn apply_stamping_puts_the_mailuser_back_where_its_contact_was_named_without_ove
 }
 
 #[test]
+fn batch_scripts_refuse_to_run_while_an_org_level_blocker_stands_unless_forced() {
+    // The samples plant a migration app secret that ends before the last wave (XT008).
+    let dir = Dir::new("scripts-org-blockers");
+    let scripts = sample_scripts(&dir);
+    for name in ["New-MigrationBatches.ps1", "Complete-MigrationBatches.ps1"] {
+        let s = &scripts[name];
+        has(
+            s,
+            &[
+                "[switch] $Force,",
+                "$OrgBlockers = 1\n",
+                "$OrgBlockerCodes = 'XT008'\n",
+                "if ($OrgBlockers -gt 0 -and -not $Force) {",
+            ],
+        );
+        // Inside the run's try, after the run log started: the refusal is in the transcript.
+        assert!(position(s, "Start-RunLog\ntry {") < position(s, "if ($OrgBlockers -gt 0"));
+    }
+    has(
+        &scripts["New-MigrationBatches.ps1"],
+        &["$MaxBatches = 100\n"],
+    );
+}
+
+#[test]
 fn onprem_stamping_writes_guids_as_octets_and_says_a_sync_must_follow() {
     let dir = Dir::new("scripts-onprem");
     let scripts = sample_scripts(&dir);

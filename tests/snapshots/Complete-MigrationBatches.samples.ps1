@@ -17,11 +17,17 @@ reported as failed with what to look at. -WhatIf shows what would be completed.
 After a wave completes: Restore-Permissions.ps1 -Wave <wave>, licence the users (within 30 days),
 Update-SourceRouting.ps1 for a hybrid source, and Remove-MigrationBatches.ps1 once you are done
 with the batches. Each run writes logs\Complete-MigrationBatches-<time>.log and -results.csv.
+
+.PARAMETER Force
+Run although the plan found an organisation-level blocker (the tenants' setup, or a domain both
+tenants accept: readiness.xlsx, Organisation setup; findings.csv rows without a mailbox). Every
+move fails while one stands: pass -Force only once it is fixed, before the next plan says so.
 #>
 [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
 param(
     [Parameter(Mandatory = $true)] [string[]] $Wave,
     [switch] $IncludeSyncedWithErrors,
+    [switch] $Force,
     [string] $CutoverTimeUtc = '18:00',
     [string] $BatchFolder = (Join-Path $PSScriptRoot '..\batches'),
     [string] $LogFolder = (Join-Path $PSScriptRoot '..\logs')
@@ -37,6 +43,13 @@ $BatchFolder = Resolve-Folder $BatchFolder
 $LogFolder = Resolve-Folder $LogFolder
 Start-RunLog
 try {
+    # Written by xtenant when the plan was made: while an organisation-level blocker stands,
+    # every move fails.
+    $OrgBlockers = 1
+    $OrgBlockerCodes = 'XT008'
+    if ($OrgBlockers -gt 0 -and -not $Force) {
+        throw "The plan found $OrgBlockers organisation-level blocker(s) ($OrgBlockerCodes): every move would fail. Fix them (readiness.xlsx, Organisation setup; findings.csv rows without a mailbox), export and plan again, or pass -Force once they are fixed."
+    }
     $batches = @(Select-PlanBatches $Wave)
     $tenantBatches = Get-TenantBatches
     foreach ($b in $batches) {

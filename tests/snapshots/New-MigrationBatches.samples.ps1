@@ -40,6 +40,11 @@ Time of day (UTC, HH:mm) of the StartAfter and CompleteAfter dates.
 
 .PARAMETER AllowPastCutover
 Create batches whose CompleteAfter date has passed (they complete as soon as they sync).
+
+.PARAMETER Force
+Run although the plan found an organisation-level blocker (the tenants' setup, or a domain both
+tenants accept: readiness.xlsx, Organisation setup; findings.csv rows without a mailbox). Every
+move fails while one stands: pass -Force only once it is fixed, before the next plan says so.
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
@@ -49,6 +54,7 @@ param(
     [string[]] $NotificationEmails = @(),
     [string] $CutoverTimeUtc = '18:00',
     [switch] $AllowPastCutover,
+    [switch] $Force,
     [string] $BatchFolder = (Join-Path $PSScriptRoot '..\batches'),
     [string] $LogFolder = (Join-Path $PSScriptRoot '..\logs')
 )
@@ -68,6 +74,13 @@ $BatchFolder = Resolve-Folder $BatchFolder
 $LogFolder = Resolve-Folder $LogFolder
 Start-RunLog
 try {
+    # Written by xtenant when the plan was made: while an organisation-level blocker stands,
+    # every move fails.
+    $OrgBlockers = 1
+    $OrgBlockerCodes = 'XT008'
+    if ($OrgBlockers -gt 0 -and -not $Force) {
+        throw "The plan found $OrgBlockers organisation-level blocker(s) ($OrgBlockerCodes): every move would fail. Fix them (readiness.xlsx, Organisation setup; findings.csv rows without a mailbox), export and plan again, or pass -Force once they are fixed."
+    }
     if (-not $TargetDeliveryDomain) {
         throw 'No -TargetDeliveryDomain: pass the target tenant''s <tenant>.onmicrosoft.com domain (the plan had none: give xtenant --delivery-domain or the accepted domains).'
     }
@@ -76,8 +89,11 @@ try {
     $tenantBatches = Get-TenantBatches
     $inTenant = @($tenantBatches.Values | Sort-Object -Unique -Property { "$(Get-Prop $_ 'Identity')" }).Count
     $toCreate = @($batches | Where-Object { -not $tenantBatches.ContainsKey($_.Batch) }).Count
-    if ($inTenant + $toCreate -gt 100) {
-        Write-Warning "The tenant has $inTenant migration batches and this run adds ${toCreate}: Exchange Online keeps at most 100 (""The maximum number of migration batches is already running""). Remove completed batches first (Remove-MigrationBatches.ps1)."
+    # MaxNumberOfBatches of Get-MigrationConfig, as exported when the plan was made (else
+    # Exchange Online's default).
+    $MaxBatches = 100
+    if ($inTenant + $toCreate -gt $MaxBatches) {
+        Write-Warning "The tenant has $inTenant migration batches and this run adds ${toCreate}: it keeps at most $MaxBatches (""The maximum number of migration batches is already running""). Remove completed batches first (Remove-MigrationBatches.ps1)."
     }
 
     foreach ($b in $batches) {

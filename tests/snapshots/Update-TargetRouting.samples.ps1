@@ -5,7 +5,7 @@ has moved, points its targetAddress at the new mailbox instead of the source ten
 
 .DESCRIPTION
 Written by xtenant. Reads ..\stamping\routing.csv, the rows with a TargetOnPremIdentity: the
-target user is synchronised from on-premises AD (249 such row(s) in this plan).
+target user is synchronised from on-premises AD (248 such row(s) in this plan).
 Before the move, the user's targetAddress points at the source tenant (the ExternalEmailAddress
 the move needs: Apply-OnPremStamping.ps1 set it). Once the mailbox has moved, Microsoft's article
 updates the on-premises mail users "in both the source and target" with the target delivery
