@@ -226,6 +226,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
 
     // What only the rules and the planner needed is freed for the writers to reuse (a lower
     // peak): the context's indexes and planned addresses.
+    let setup_facts = cx.setup_facts();
     let domains = cx.into_domains();
     stages.start("write");
     let recovered = claim.recovered.clone();
@@ -243,6 +244,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         moves: moves.as_deref(),
         delivery: domains.delivery.as_deref(),
         settings: &config.waves,
+        setup_facts: &setup_facts,
     };
     let data = write::xlsx::Data {
         report: &report,
@@ -356,6 +358,7 @@ struct Files<'a> {
     moves: Option<&'a [write::batches::Move]>,
     delivery: Option<&'a str>,
     settings: &'a config::WaveSettings,
+    setup_facts: &'a rules::SetupFacts,
 }
 
 impl Files<'_> {
@@ -396,6 +399,7 @@ impl Files<'_> {
             delivery_domain: self.delivery,
             org_blockers: (report.org_blockers(), report.org_blocker_codes()),
             max_batches: rules::xt010_batches_over_limit::max_batches(report.inputs),
+            setup: self.setup_facts,
         };
         for (name, _) in write::ps1::SCRIPTS {
             staging.write(&format!("scripts/{name}"), |w| {

@@ -97,6 +97,18 @@ pub struct Context<'a> {
     pub soft_deleted: (Option<SoftIndex<'a>>, Option<SoftIndex<'a>>),
 }
 
+/// The setup scripts' defaults, as the plan knows them (empty: unknown, the script asks).
+#[derive(Debug, Clone, Default)]
+pub struct SetupFacts {
+    pub source_tenant_id: String,
+    pub target_tenant_id: String,
+    pub app_id: String,
+    /// The source's <tenant>.onmicrosoft.com domain.
+    pub source_tenant_domain: String,
+    pub remote_server: String,
+    pub scope_group: String,
+}
+
 /// Which holders of a value stamping adds a look-up counts.
 #[derive(Debug, Clone, Copy)]
 enum Holders {
@@ -593,6 +605,46 @@ impl<'a> Context<'a> {
             let id = apps.iter().find_map(|a| a.app_id)?;
             Some((id, "the migration app's AppId"))
         })
+    }
+
+    /// What the setup scripts default to: the tenant IDs, the app, the source's
+    /// <tenant>.onmicrosoft.com domain, the host, the scope group.
+    pub fn setup_facts(&self) -> SetupFacts {
+        let domains = self.source_domains();
+        let scope = self
+            .inputs
+            .setup
+            .scope_group
+            .as_ref()
+            .and_then(|g| g.first())
+            .map(|g| g.name.clone())
+            .or_else(|| {
+                self.source_relationship()
+                    .and_then(|r| r.published_scopes.first().cloned())
+            });
+        SetupFacts {
+            source_tenant_id: self
+                .setup
+                .source_tenant_id
+                .map(|g| g.to_string())
+                .unwrap_or_default(),
+            target_tenant_id: self
+                .setup
+                .target_tenant_id
+                .map(|g| g.to_string())
+                .unwrap_or_default(),
+            app_id: self
+                .migration_app_id()
+                .map(|(g, _)| g.to_string())
+                .unwrap_or_default(),
+            source_tenant_domain: domains
+                .iter()
+                .find(|d| d.ends_with(".onmicrosoft.com") && !d.ends_with(".mail.onmicrosoft.com"))
+                .cloned()
+                .unwrap_or_default(),
+            remote_server: self.setup.remote_server.clone(),
+            scope_group: scope.unwrap_or_else(|| "T2T-Migration-Scope".to_string()),
+        }
     }
 
     /// The source tenant's domains, lower-cased: its accepted domains when exported, else the

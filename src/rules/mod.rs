@@ -70,7 +70,9 @@ use std::fmt;
 
 use rayon::prelude::*;
 
-pub use context::{Collision, Context, Domains, GuidField, Holder, MailboxCx, ProxyEdit};
+pub use context::{
+    Collision, Context, Domains, GuidField, Holder, MailboxCx, ProxyEdit, SetupFacts,
+};
 pub use docs::{explain, list, markdown};
 pub use finding::{Finding, Status};
 

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use crate::postmove::{Grant, GrantStatus};
 use crate::ps::quote;
+pub use crate::rules::SetupFacts;
 use crate::stamp::Stamping;
 
 const COMMON: &str = include_str!("templates/common.ps1");
@@ -14,7 +15,15 @@ const AD: &str = include_str!("templates/ad.ps1");
 
 /// Every script a plan writes, in the order an admin runs them, with the template it is made
 /// from: (file name under scripts/, template).
-pub const SCRIPTS: [(&str, &str); 9] = [
+pub const SCRIPTS: [(&str, &str); 11] = [
+    (
+        "Setup-TargetTenant.ps1",
+        include_str!("templates/Setup-TargetTenant.ps1"),
+    ),
+    (
+        "Setup-SourceTenant.ps1",
+        include_str!("templates/Setup-SourceTenant.ps1"),
+    ),
     (
         "Apply-OnPremStamping.ps1",
         include_str!("templates/Apply-OnPremStamping.ps1"),
@@ -64,6 +73,8 @@ pub struct ScriptData<'a> {
     pub org_blockers: (usize, String),
     /// MaxNumberOfBatches of the target (its default when not exported).
     pub max_batches: u64,
+    /// What the setup scripts default their parameters to.
+    pub setup: &'a SetupFacts,
 }
 
 /// Writes script `name` (one of `SCRIPTS`).
@@ -96,6 +107,15 @@ pub fn script(name: &str, data: &ScriptData<'_>, w: &mut dyn Write) -> std::io::
         ("!ORG_BLOCKERS!", data.org_blockers.0.to_string()),
         ("!ORG_BLOCKER_CODES!", quote(&data.org_blockers.1)),
         ("!MAX_BATCHES!", data.max_batches.to_string()),
+        ("!SOURCE_TENANT_ID!", quote(&data.setup.source_tenant_id)),
+        ("!TARGET_TENANT_ID!", quote(&data.setup.target_tenant_id)),
+        ("!APP_ID!", quote(&data.setup.app_id)),
+        (
+            "!SOURCE_TENANT_DOMAIN!",
+            quote(&data.setup.source_tenant_domain),
+        ),
+        ("!REMOTE_SERVER!", quote(&data.setup.remote_server)),
+        ("!SCOPE_GROUP!", quote(&data.setup.scope_group)),
         ("!AD_ROWS!", stamping.onprem.len().to_string()),
         ("!AD_USERS!", ad_users.len().to_string()),
         ("!RESTAMP_ROWS!", restamp.to_string()),
@@ -151,6 +171,7 @@ mod tests {
             delivery_domain: Some("north'wind.onmicrosoft.com"),
             org_blockers: (0, String::new()),
             max_batches: 100,
+            setup: &SetupFacts::default(),
         };
         for (name, _) in SCRIPTS {
             let mut out = Vec::new();

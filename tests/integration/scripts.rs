@@ -451,7 +451,7 @@ fn sample_scripts(dir: &Dir) -> BTreeMap<String, Script> {
 fn every_script_stops_on_errors_per_object_asks_before_changing_and_logs_under_whatif() {
     let dir = Dir::new("scripts-structure");
     let scripts = sample_scripts(&dir);
-    assert_eq!(scripts.len(), 9);
+    assert_eq!(scripts.len(), 11);
     let mut all = Vec::new();
     for s in scripts.values() {
         let calls: Vec<&str> = s
@@ -822,6 +822,50 @@ fn batch_scripts_refuse_to_run_while_an_org_level_blocker_stands_unless_forced()
     has(
         &scripts["New-MigrationBatches.ps1"],
         &["$MaxBatches = 100\n"],
+    );
+}
+
+#[test]
+fn setup_scripts_default_to_the_plans_tenants_and_prove_the_scope_took() {
+    let dir = Dir::new("scripts-setup");
+    let scripts = sample_scripts(&dir);
+    let target = &scripts["Setup-TargetTenant.ps1"];
+    has(
+        target,
+        &[
+            "[string] $SourceTenantId = '6a150000-c0de-4000-8000-00000000c051',",
+            "[string] $SourceTenantDomain = 'contoso.onmicrosoft.com',",
+            "[string] $AppId = '6a150000-c0de-4000-8000-0000000a9901',",
+            "[string] $RemoteServer = 'outlook.office.com',",
+            // Capabilities kept, Inbound added; a warning is a failure.
+            "if ($caps -notcontains 'Inbound') { $wrong += 'MailboxMoveCapability'; $caps += 'Inbound' }",
+            "-MailboxMoveCapability $caps -ErrorAction Stop -WarningAction Stop",
+            // The secret only at a prompt, and only when the endpoint is really made.
+            "$secret = Read-Host -AsSecureString",
+            "New-MigrationEndpoint -Name $EndpointName -ExchangeRemoteMove:$true -RemoteServer $RemoteServer -RemoteTenant $SourceTenantDomain -ApplicationId $AppId -Credentials $credential -ErrorAction Stop",
+        ],
+    );
+    assert!(
+        position(target, "if ($PSCmdlet.ShouldProcess($EndpointName")
+            < position(target, "$secret = Read-Host")
+    );
+    assert!(
+        !target.raw.contains("ConvertTo-SecureString"),
+        "no secret in the script's text"
+    );
+    let source = &scripts["Setup-SourceTenant.ps1"];
+    has(
+        source,
+        &[
+            "[string] $TargetTenantId = '6a150000-c0de-4000-8000-00000000a751',",
+            "[string] $ScopeGroup = 'T2T-Migration-Scope',",
+            "New-DistributionGroup -Name $ScopeGroup -Type Security -ErrorAction Stop",
+            "if ($kind -ne 'MailUniversalSecurityGroup') {",
+            "-OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup -ErrorAction Stop -WarningAction Stop",
+            "$back = Get-OrganizationRelationship -Identity $identity -ErrorAction Stop",
+            "the scope did not take",
+            "Add-DistributionGroupMember -Identity (Get-ObjectId $group) -Member $mailbox -BypassSecurityGroupManagerCheck -Confirm:$false -ErrorAction Stop",
+        ],
     );
 }
 

@@ -1,0 +1,226 @@
+﻿<#
+.SYNOPSIS
+Sets up the SOURCE tenant for cross-tenant mailbox moves as Microsoft's article does: the scope
+group (a mail-enabled security group) with the mailboxes the plan moves, and the organization
+relationship with the target (RemoteOutbound, the migration app, the scope).
+
+.DESCRIPTION
+Written by xtenant from the plan's setup checks (readiness.xlsx, Organisation setup). Run it in
+Exchange Online PowerShell connected to the source tenant (Connect-ExchangeOnline), with -WhatIf
+first, after this tenant's Global Administrator has consented to the migration app (the URL is
+in the results). Each step reads what is there and changes only what differs, so running it
+again after a partial failure finishes the job.
+
+1. The scope group -ScopeGroup: created as a mail-enabled security group when there is none
+   (New-DistributionGroup -Type Security). A group of that name of another kind is not used:
+   the relationship would leave it out with only a warning, and every move would fail
+   (MailboxNotInCrossTenantMigrationScopeException).
+2. With -AddMembers, every mailbox of ..\readiness.csv joins the scope group directly (nested
+   groups do not count); members already there are AlreadyDone.
+3. The organization relationship that names the target tenant ID in DomainNames: Enabled,
+   MailboxMoveEnabled, RemoteOutbound added to MailboxMoveCapability (another capability, such
+   as Inbound, is kept), OAuthApplicationId -AppId, MailboxMovePublishedScopes -ScopeGroup. None:
+   New-OrganizationRelationship. Both run with -WarningAction Stop, so the warning a scope that
+   is not a security group gives stops them, and MailboxMovePublishedScopes is read back to
+   prove the scope took.
+
+Each run writes logs\Setup-SourceTenant-<time>.log (transcript) and -results.csv.
+
+.PARAMETER TargetTenantId
+The target tenant's ID (a GUID): (Get-ConnectionInformation).TenantID in the target.
+
+.PARAMETER AppId
+The migration app's Application (client) ID (registered in the target).
+
+.PARAMETER ScopeGroup
+The scope group's name.
+
+.PARAMETER AddMembers
+Add every mailbox of readiness.csv to the scope group.
+
+.PARAMETER RelationshipName
+The name of a new organization relationship (an existing one keeps its name).
+
+.PARAMETER PlanFolder
+The plan's folder (readiness.csv).
+
+.PARAMETER LogFolder
+Where the transcript and the results go.
+#>
+[CmdletBinding(SupportsShouldProcess = $true)]
+param(
+    [string] $TargetTenantId = '6a150000-c0de-4000-8000-00000000a751',
+    [string] $AppId = '6a150000-c0de-4000-8000-0000000a9901',
+    [string] $ScopeGroup = 'T2T-Migration-Scope',
+    [switch] $AddMembers,
+    [string] $RelationshipName = 'Cross-tenant mailbox migration (outbound)',
+    [string] $PlanFolder = (Join-Path $PSScriptRoot '..'),
+    [string] $LogFolder = (Join-Path $PSScriptRoot '..\logs')
+)
+
+Set-StrictMode -Version 2.0
+$ErrorActionPreference = 'Stop'
+$ScriptName = 'Setup-SourceTenant'
+
+# <xtenant: common.ps1>
+# <xtenant: exchange.ps1>
+# Whether a MailboxMovePublishedScopes entry (a name, DN or GUID, as the output shows it) is
+# the group $Group.
+function Test-NamesGroup([string] $Entry, $Group) {
+    foreach ($name in 'Identity', 'Name', 'DistinguishedName', 'Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'PrimarySmtpAddress', 'Alias') {
+        $v = "$(Get-Prop $Group $name)"
+        if ($v -and $v -eq $Entry) { return $true }
+    }
+    return $false
+}
+
+$PlanFolder = Resolve-Folder $PlanFolder
+$LogFolder = Resolve-Folder $LogFolder
+Start-RunLog
+try {
+    foreach ($need in @(@('TargetTenantId', $TargetTenantId), @('AppId', $AppId), @('ScopeGroup', $ScopeGroup))) {
+        if (-not $need[1]) { throw "Pass -$($need[0]): the plan did not know it (give xtenant the setup exports and tenant IDs, docs/setup.md)." }
+    }
+    if ($TargetTenantId -notmatch '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$') {
+        throw "-TargetTenantId $TargetTenantId is not a tenant ID (a GUID), and a relationship names the tenant by its ID"
+    }
+
+    # 1. The scope group: a mail-enabled security group, or nothing works.
+    $group = $null
+    $step = 'Get-DistributionGroup'
+    try {
+        $found = @()
+        try {
+            $found = @(Get-DistributionGroup -Identity $ScopeGroup -ErrorAction Stop)
+        } catch {
+            if (-not (Test-NotFound $_)) { throw }
+        }
+        $found = @($found | Where-Object { Test-Carries $_ $ScopeGroup })
+        if ($found.Count -gt 1) { throw "$ScopeGroup names $($found.Count) groups" }
+        if ($found.Count -eq 1) {
+            $group = $found[0]
+            $kind = "$(Get-Prop $group 'RecipientTypeDetails')"
+            if ($kind -ne 'MailUniversalSecurityGroup') {
+                $group = $null
+                throw "${ScopeGroup} is a $kind, not a mail-enabled security group: the relationship would leave it out. Pass -ScopeGroup with a new name; this script creates it as a security group"
+            }
+            Add-Result -Object $ScopeGroup -Action 'New-DistributionGroup -Type Security' -Result 'AlreadyDone' -Detail 'a mail-enabled security group'
+        } else {
+            $step = 'New-DistributionGroup'
+            if ($PSCmdlet.ShouldProcess($ScopeGroup, 'New-DistributionGroup -Type Security')) {
+                $group = New-DistributionGroup -Name $ScopeGroup -Type Security -ErrorAction Stop
+                Add-Result -Object $ScopeGroup -Action 'New-DistributionGroup -Type Security' -Result 'Done'
+            } else {
+                Add-Result -Object $ScopeGroup -Action 'New-DistributionGroup -Type Security' -Result (Get-NotMade)
+            }
+        }
+    } catch {
+        Add-Result -Object $ScopeGroup -Action $step -Result 'Failed' -Detail $_.Exception.Message
+    }
+
+    # 2. The plan's mailboxes, as direct members.
+    if ($AddMembers) {
+        $rows = @(Import-PlanCsv (Join-Path $PlanFolder 'readiness.csv'))
+        $members = New-Object 'System.Collections.Generic.HashSet[string]' ([StringComparer]::OrdinalIgnoreCase)
+        if ($group) {
+            $step = 'Get-DistributionGroupMember'
+            try {
+                foreach ($m in @(Get-DistributionGroupMember -Identity (Get-ObjectId $group) -ResultSize Unlimited -ErrorAction Stop)) {
+                    [void]$members.Add("$(Get-Prop $m 'PrimarySmtpAddress')")
+                }
+            } catch {
+                Add-Result -Object $ScopeGroup -Action $step -Result 'Failed' -Detail $_.Exception.Message
+            }
+        }
+        foreach ($row in $rows) {
+            $mailbox = "$($row.SourcePrimarySmtpAddress)"
+            if (-not $mailbox) { continue }
+            if ($members.Contains($mailbox)) {
+                Add-Result -Object $mailbox -Action "Add-DistributionGroupMember $ScopeGroup" -Result 'AlreadyDone' -Detail 'a member'
+                continue
+            }
+            if ($null -eq $group) {
+                Add-Result -Object $mailbox -Action "Add-DistributionGroupMember $ScopeGroup" -Result (Get-NotMade) -Detail 'the scope group does not exist yet'
+                continue
+            }
+            $step = 'Add-DistributionGroupMember'
+            try {
+                if ($PSCmdlet.ShouldProcess($ScopeGroup, "Add-DistributionGroupMember -Member $mailbox")) {
+                    try {
+                        Add-DistributionGroupMember -Identity (Get-ObjectId $group) -Member $mailbox -BypassSecurityGroupManagerCheck -Confirm:$false -ErrorAction Stop
+                        Add-Result -Object $mailbox -Action "Add-DistributionGroupMember $ScopeGroup" -Result 'Done'
+                    } catch {
+                        if ("$($_.Exception.Message) $($_.FullyQualifiedErrorId)" -notmatch 'already a member|MemberAlreadyExists') { throw }
+                        Add-Result -Object $mailbox -Action "Add-DistributionGroupMember $ScopeGroup" -Result 'AlreadyDone' -Detail 'a member'
+                    }
+                } else {
+                    Add-Result -Object $mailbox -Action "Add-DistributionGroupMember $ScopeGroup" -Result (Get-NotMade)
+                }
+            } catch {
+                Add-Result -Object $mailbox -Action $step -Result 'Failed' -Detail $_.Exception.Message
+            }
+        }
+    }
+
+    # 3. The relationship with the target: RemoteOutbound, the app, the scope.
+    $step = 'Get-OrganizationRelationship'
+    try {
+        $rel = @(Get-OrganizationRelationship -ErrorAction Stop | Where-Object { @($_.DomainNames | ForEach-Object { "$_" }) -contains $TargetTenantId })
+        if ($rel.Count -gt 1) { throw "$($rel.Count) organization relationships name ${TargetTenantId}: keep one" }
+        $identity = $RelationshipName
+        $changed = $false
+        if ($rel.Count -eq 0) {
+            $step = 'New-OrganizationRelationship'
+            if ($PSCmdlet.ShouldProcess($RelationshipName, "New-OrganizationRelationship -DomainNames $TargetTenantId -MailboxMoveCapability RemoteOutbound -OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup")) {
+                New-OrganizationRelationship -Name $RelationshipName -DomainNames $TargetTenantId -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability RemoteOutbound -OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup -ErrorAction Stop -WarningAction Stop | Out-Null
+                $changed = $true
+                Add-Result -Object $RelationshipName -Action 'New-OrganizationRelationship' -Result 'Done' -Detail "RemoteOutbound to $TargetTenantId"
+            } else {
+                Add-Result -Object $RelationshipName -Action 'New-OrganizationRelationship' -Result (Get-NotMade)
+            }
+        } else {
+            $r = $rel[0]
+            $identity = "$(Get-Prop $r 'Identity')"
+            $caps = @("$(Get-Prop $r 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ -and $_ -ne 'None' })
+            $scopes = @(@(Get-Prop $r 'MailboxMovePublishedScopes') | ForEach-Object { "$_" })
+            $wrong = @()
+            if ("$(Get-Prop $r 'Enabled')" -ne 'True') { $wrong += 'Enabled' }
+            if ("$(Get-Prop $r 'MailboxMoveEnabled')" -ne 'True') { $wrong += 'MailboxMoveEnabled' }
+            if ($caps -notcontains 'RemoteOutbound') { $wrong += 'MailboxMoveCapability'; $caps += 'RemoteOutbound' }
+            if ("$(Get-Prop $r 'OAuthApplicationId')" -ne $AppId) { $wrong += 'OAuthApplicationId' }
+            if (-not $group -or @($scopes | Where-Object { Test-NamesGroup $_ $group }).Count -eq 0) { $wrong += 'MailboxMovePublishedScopes' }
+            if ($wrong.Count -eq 0) {
+                Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'AlreadyDone' -Detail "RemoteOutbound to $TargetTenantId, app $AppId, scope $ScopeGroup"
+            } else {
+                $step = 'Set-OrganizationRelationship'
+                if ($PSCmdlet.ShouldProcess($identity, "Set-OrganizationRelationship ($($wrong -join ', ')): MailboxMoveCapability $($caps -join ', '), OAuthApplicationId $AppId, MailboxMovePublishedScopes $ScopeGroup")) {
+                    Set-OrganizationRelationship -Identity $identity -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability $caps -OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup -ErrorAction Stop -WarningAction Stop
+                    $changed = $true
+                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'Done' -Detail "set $($wrong -join ', ')"
+                } else {
+                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result (Get-NotMade)
+                }
+            }
+        }
+        if ($changed) {
+            # Read back: a scope the relationship left out is the silent failure Microsoft's
+            # article warns about.
+            $step = 'Get-OrganizationRelationship (read back)'
+            $back = Get-OrganizationRelationship -Identity $identity -ErrorAction Stop
+            $scopes = @(@(Get-Prop $back 'MailboxMovePublishedScopes') | ForEach-Object { "$_" })
+            if (-not $group -or @($scopes | Where-Object { Test-NamesGroup $_ $group }).Count -eq 0) {
+                throw "MailboxMovePublishedScopes is '$($scopes -join ', ')' after the change, not ${ScopeGroup}: the scope did not take"
+            }
+            Add-Result -Object $identity -Action 'MailboxMovePublishedScopes (read back)' -Result 'AlreadyDone' -Detail "checked: scope $ScopeGroup in place"
+        }
+    } catch {
+        Add-Result -Object $TargetTenantId -Action $step -Result 'Failed' -Detail $_.Exception.Message
+    }
+    Write-Host 'Next: in the target, Test-MigrationAvailability.ps1 (Test-MigrationServerAvailability for a user of the pilot).'
+} catch {
+    # The run itself stopped: its reason is a row of the results too.
+    Add-Result -Object $ScriptName -Action 'run' -Result 'Failed' -Detail $_.Exception.Message
+    throw
+} finally {
+    Stop-RunLog
+}
