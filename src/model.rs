@@ -820,10 +820,15 @@ pub struct ScopeGroup {
 }
 
 impl ScopeGroup {
-    /// Whether `id` (an entry of MailboxMovePublishedScopes) names this group.
+    /// Whether `id` (an entry of MailboxMovePublishedScopes) names this group. The output may
+    /// show an entry as a canonical path (`.../contoso.onmicrosoft.com/T2T-Migration-Scope`):
+    /// its last part is the group's Name.
     pub fn is_named_by(&self, id: &str) -> bool {
         let id = id.trim();
-        !id.is_empty() && self.ids.iter().any(|v| v.eq_ignore_ascii_case(id))
+        let last = id.rsplit('/').next().unwrap_or(id);
+        !id.is_empty()
+            && (self.ids.iter().any(|v| v.eq_ignore_ascii_case(id))
+                || (last != id && self.name.eq_ignore_ascii_case(last)))
     }
 
     /// A mail-enabled security group: the only kind a scope works with.

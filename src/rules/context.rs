@@ -105,6 +105,8 @@ pub struct SetupFacts {
     pub app_id: String,
     /// The source's <tenant>.onmicrosoft.com domain.
     pub source_tenant_domain: String,
+    /// Every domain of the source (an endpoint's RemoteTenant may name any).
+    pub source_domains: Vec<String>,
     pub remote_server: String,
     pub scope_group: String,
 }
@@ -642,6 +644,7 @@ impl<'a> Context<'a> {
                 .find(|d| d.ends_with(".onmicrosoft.com") && !d.ends_with(".mail.onmicrosoft.com"))
                 .cloned()
                 .unwrap_or_default(),
+            source_domains: domains.iter().cloned().collect(),
             remote_server: self.setup.remote_server.clone(),
             scope_group: scope.unwrap_or_else(|| "T2T-Migration-Scope".to_string()),
         }

@@ -82,7 +82,7 @@ impl super::Rule for Rule {
             out.push(cx.finding(
                 &META,
                 format!("{domain} is an accepted domain of both tenants"),
-                format!("decide which tenant owns {domain}: Remove-AcceptedDomain in the other (after moving its addresses off it), re-export"),
+                format!("decide which tenant owns {domain}; in the other, move every address and UPN off it, then remove it (Microsoft 365 admin center, Settings, Domains; or Remove-MgDomain -DomainId {domain}), re-export"),
             ));
         }
     }

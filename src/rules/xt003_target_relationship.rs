@@ -97,12 +97,13 @@ pub fn relationship_problems(rel: &crate::model::OrgRelationship, capability: &s
     problems
 }
 
-/// The relationship's capabilities with `capability` added, as Set-OrganizationRelationship
-/// takes them (the others kept: a relationship may serve both directions).
+/// The relationship's capabilities with `capability` added, quoted as one value the way Get-
+/// shows it, `'Inbound, RemoteOutbound'` (the others kept: a relationship may serve both
+/// directions; the reference types the parameter as one value, so not an array).
 pub fn with_capability(rel: &crate::model::OrgRelationship, capability: &str) -> String {
     let mut caps: Vec<&str> = rel.capabilities().collect();
     if !rel.allows(capability) {
         caps.push(capability);
     }
-    caps.join(",")
+    crate::ps::quote(&caps.join(", "))
 }

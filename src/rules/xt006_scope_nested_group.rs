@@ -56,7 +56,7 @@ impl super::Rule for Rule {
                 some_of(groups.iter().copied(), groups.len(), 5)
             ),
             format!(
-                "Get-DistributionGroupMember -Identity {group} -ResultSize Unlimited | ForEach-Object {{ Add-DistributionGroupMember -Identity {scope} -Member $_.PrimarySmtpAddress -ErrorAction Continue }}; Remove-DistributionGroupMember -Identity {scope} -Member {group} -Confirm:$false (source tenant, for each nested group)",
+                "Get-DistributionGroupMember -Identity {group} -ResultSize Unlimited | ForEach-Object {{ Add-DistributionGroupMember -Identity {scope} -Member $_.PrimarySmtpAddress -BypassSecurityGroupManagerCheck -ErrorAction Continue }}; Remove-DistributionGroupMember -Identity {scope} -Member {group} -BypassSecurityGroupManagerCheck -Confirm:$false (source tenant, for each nested group)",
                 group = quote(groups[0])
             ),
         ));

@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     summary: "no migration endpoint for the source tenant with the migration app",
     what: "Among the target's migration endpoints (--migration-endpoints) none is an ExchangeRemoteMove endpoint whose RemoteServer is Exchange Online's host (outlook.office.com; --remote-server for another cloud), whose ApplicationId is the migration app (the source relationship's OAuthApplicationId, else the app's export) and whose RemoteTenant is a domain of the source (its accepted domains when exported, else the domains of the migrating mailboxes' addresses).",
     why: "New-MigrationBatch -SourceEndpoint names this endpoint; Exchange signs in to the source with its app and secret. A wrong host, app or tenant fails every batch (Test-MigrationServerAvailability and the batches report MigrationServerConnectionFailedException).",
-    fix: "In the target tenant: New-MigrationEndpoint -Name <name> -ExchangeRemoteMove -RemoteServer outlook.office.com -RemoteTenant <source>.onmicrosoft.com -ApplicationId <app ID> -Credentials (app ID and secret), or Set-MigrationEndpoint on the existing one. scripts/Setup-TargetTenant.ps1 does it, prompting for the secret.",
+    fix: "In the target tenant: New-MigrationEndpoint -Name <name> -ExchangeRemoteMove -RemoteServer outlook.office.com -RemoteTenant <source>.onmicrosoft.com -ApplicationId <app ID> -Credentials (app ID and secret); a wrong one is removed first (Remove-MigrationEndpoint, once no batch uses it: Set-MigrationEndpoint cannot change RemoteTenant, and changes the app only with a key vault). scripts/Setup-TargetTenant.ps1 does it, prompting for the secret.",
 };
 
 impl super::Rule for Rule {
@@ -101,7 +101,8 @@ impl super::Rule for Rule {
                 problems(best).join(", ")
             ),
             format!(
-                "$cred = Get-Credential -UserName {app_text} -Message 'migration app secret'; Set-MigrationEndpoint -Identity {} -RemoteServer {host} -ApplicationId {app_text} -Credentials $cred (a wrong RemoteTenant: Remove-MigrationEndpoint, then New-MigrationEndpoint -ExchangeRemoteMove -RemoteServer {host} -RemoteTenant {tenant} -ApplicationId {app_text} -Credentials $cred)",
+                "Remove-MigrationEndpoint -Identity {} (once no batch uses it), then $cred = Get-Credential -UserName {app_text} -Message 'migration app secret'; New-MigrationEndpoint -Name {} -ExchangeRemoteMove -RemoteServer {host} -RemoteTenant {tenant} -ApplicationId {app_text} -Credentials $cred (scripts/Setup-TargetTenant.ps1 makes it; Set-MigrationEndpoint changes only the secret, -Credentials)",
+                quote(&best.identity),
                 quote(&best.identity)
             ),
         ));

@@ -108,9 +108,9 @@ impl super::Rule for Rule {
                     label(o)
                 ),
                 if mailuser {
-                    format!("Remove-MailUser -Identity {id} -PermanentlyDelete (target tenant), or delete the user permanently in Entra ID's Deleted users")
+                    format!("delete the user permanently in Entra ID's Deleted users (target tenant); a soft-deleted mail user without an ExternalDirectoryObjectId: Get-MailUser -Identity {id} -SoftDeletedMailUser | Remove-MailUser -PermanentlyDelete")
                 } else {
-                    format!("Get-Mailbox -SoftDeletedMailbox -Identity {id} | Remove-Mailbox -PermanentlyDelete (target tenant; only once nothing in it is needed)")
+                    format!("Get-Mailbox -SoftDeletedMailbox -Identity {id} | Remove-Mailbox -PermanentlyDelete (target tenant; only once nothing in it is needed; an inactive mailbox, kept by a hold, is not removed this way)")
                 },
             ));
         }

@@ -114,6 +114,18 @@ pub fn script(name: &str, data: &ScriptData<'_>, w: &mut dyn Write) -> std::io::
             "!SOURCE_TENANT_DOMAIN!",
             quote(&data.setup.source_tenant_domain),
         ),
+        (
+            "!SOURCE_DOMAINS!",
+            format!(
+                "@({})",
+                data.setup
+                    .source_domains
+                    .iter()
+                    .map(|d| quote(d))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
         ("!REMOTE_SERVER!", quote(&data.setup.remote_server)),
         ("!SCOPE_GROUP!", quote(&data.setup.scope_group)),
         ("!AD_ROWS!", stamping.onprem.len().to_string()),

@@ -914,14 +914,18 @@ fn write_summary(
         ],
     )?;
     row += 1;
-    for check in report.setup() {
+    // A check that failed or warns has a row of its own, with the fix; those that passed, and
+    // those that did not run (and why), share a row each: the panel stays a few rows long.
+    let checks = report.setup();
+    for check in checks
+        .iter()
+        .filter(|c| matches!(c.state, SetupState::Failed | SetupState::Warning))
+    {
         cells.str(row, 0, check.meta.code)?;
         cells.str(row, 1, check.meta.name)?;
         let look = match check.state {
-            SetupState::Passed => status_format(Status::Ready),
-            SetupState::Warning => status_format(Status::NeedsStamping),
             SetupState::Failed => status_format(Status::Blocked),
-            SetupState::NotChecked => Format::new(),
+            _ => status_format(Status::NeedsStamping),
         };
         cells.styled(row, 2, check.state.as_str(), &look)?;
         let more = if check.count > 1 {
@@ -929,12 +933,33 @@ fn write_summary(
         } else {
             String::new()
         };
-        let text = match (check.detail.is_empty(), check.fix.is_empty()) {
-            (true, _) => check.meta.summary.to_string(),
-            (false, true) => format!("{}{more}", check.detail),
-            (false, false) => format!("{}{more}. Fix: {}", check.detail, check.fix),
+        // A blocker's fix is on the page; a warning's is on the Findings sheet.
+        let text = if check.state == SetupState::Failed {
+            format!("{}{more}. Fix: {}", check.detail, check.fix)
+        } else {
+            format!("{}{more}. Fix: Findings sheet.", check.detail)
         };
         cells.long(row, 3, &text)?;
+        row += 1;
+    }
+    for (state, look) in [
+        (SetupState::Passed, status_format(Status::Ready)),
+        (SetupState::NotChecked, Format::new()),
+    ] {
+        let these: Vec<String> = checks
+            .iter()
+            .filter(|c| c.state == state)
+            .map(|c| match state {
+                SetupState::NotChecked => format!("{} ({})", c.meta.code, c.detail),
+                _ => format!("{} {}", c.meta.code, c.meta.name),
+            })
+            .collect();
+        if these.is_empty() {
+            continue;
+        }
+        cells.str(row, 0, &format!("{} check(s)", these.len()))?;
+        cells.styled(row, 2, state.as_str(), &look)?;
+        cells.long(row, 3, &these.join("; "))?;
         row += 1;
     }
     row += 1;
@@ -945,7 +970,14 @@ fn write_summary(
     row += 1;
     cells.header(row, &["Input", "File", "Rows", "Modified (UTC)", "Read as"])?;
     row += 1;
-    for file in &report.inputs.files {
+    // The setup exports are few rows each and judged in the panel above: one line for them.
+    let setup_files: Vec<_> = report
+        .inputs
+        .files
+        .iter()
+        .filter(|f| f.kind.is_setup())
+        .collect();
+    for file in report.inputs.files.iter().filter(|f| !f.kind.is_setup()) {
         cells.str(row, 0, file.kind.key())?;
         let name = file
             .path
@@ -955,6 +987,16 @@ fn write_summary(
         cells.int(row, 2, file.rows)?;
         cells.str(row, 3, &file.modified.map(utc).unwrap_or_default())?;
         cells.long(row, 4, &file.format)?;
+        row += 1;
+    }
+    if !setup_files.is_empty() {
+        cells.str(row, 0, "tenant setup")?;
+        cells.str(row, 1, &format!("{} files", setup_files.len()))?;
+        cells.int(row, 2, setup_files.iter().map(|f| f.rows).sum())?;
+        let newest = setup_files.iter().filter_map(|f| f.modified).max();
+        cells.str(row, 3, &newest.map(utc).unwrap_or_default())?;
+        let keys: Vec<&str> = setup_files.iter().map(|f| f.kind.key()).collect();
+        cells.long(row, 4, &keys.join(", "))?;
         row += 1;
     }
     row += 1;
@@ -1160,10 +1202,11 @@ fn write_summary(
     row += 1;
     cells.header(row, &["Code", "Severity", "Message"])?;
     row += 1;
+    // The setup checks' findings are in the panel at the top.
     let org: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.source.is_none())
+        .filter(|f| f.source.is_none() && !rules::SETUP.contains(&f.code))
         .collect();
     if org.is_empty() {
         cells.str(row, 0, "none")?;
@@ -1195,7 +1238,13 @@ fn write_summary(
             ));
         }
     }
-    notes.extend(report.skipped.iter().cloned());
+    notes.extend(
+        report
+            .skipped
+            .iter()
+            .filter(|s| !rules::SETUP.iter().any(|c| s.starts_with(c)))
+            .cloned(),
+    );
     notes.extend(report.inputs.notices.iter().map(|n| n.0.clone()));
     if !notes.is_empty() {
         row += 1;

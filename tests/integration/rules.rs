@@ -1145,7 +1145,7 @@ fn a_pair_of_tenants_set_up_as_microsoft_says_passes_every_setup_check() {
 #[test]
 fn setup_checks_that_need_the_plan_or_the_source_domains_fire_once_at_org_level() {
     // The secret ends before the last cut-over; a domain both tenants accept (no mailbox uses
-    // it); a scope entry given as the group's address still names it.
+    // it); a scope entry shown as a canonical path still names the group.
     let mut f = Fixture::with_setup(&["fire", "calm"]);
     f.toml = Some("[waves]\nfirst-cutover = \"2027-03-06\"\ncount = 2\n");
     let app = f.setup_file("migration-app");
@@ -1153,7 +1153,10 @@ fn setup_checks_that_need_the_plan_or_the_source_domains_fire_once_at_org_level(
     let domains = f.setup_file("source-accepted-domains");
     domains.push_str("northwindtraders.onmicrosoft.com,Authoritative,False\r\n");
     let rels = f.setup_file("source-org-relationships");
-    *rels = rels.replace("T2T-Migration-Scope", "t2t@contoso.com");
+    *rels = rels.replace(
+        "T2T-Migration-Scope",
+        "EURPR04A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/contoso.onmicrosoft.com/T2T-Migration-Scope",
+    );
     let dir = Dir::new("setup-after-plan");
     let out = f.plan_in(&dir);
     let found: Vec<(String, String)> = rows(&out.join("findings.csv"))

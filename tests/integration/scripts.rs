@@ -839,7 +839,9 @@ fn setup_scripts_default_to_the_plans_tenants_and_prove_the_scope_took() {
             "[string] $RemoteServer = 'outlook.office.com',",
             // Capabilities kept, Inbound added; a warning is a failure.
             "if ($caps -notcontains 'Inbound') { $wrong += 'MailboxMoveCapability'; $caps += 'Inbound' }",
-            "-MailboxMoveCapability $caps -ErrorAction Stop -WarningAction Stop",
+            "-MailboxMoveCapability ($caps -join ', ') -ErrorAction Stop -WarningAction Stop",
+            // No direction lost: read back.
+            "if ($lost.Count -gt 0) { throw \"MailboxMoveCapability is",
             // The secret only at a prompt, and only when the endpoint is really made.
             "$secret = Read-Host -AsSecureString",
             "New-MigrationEndpoint -Name $EndpointName -ExchangeRemoteMove:$true -RemoteServer $RemoteServer -RemoteTenant $SourceTenantDomain -ApplicationId $AppId -Credentials $credential -ErrorAction Stop",
@@ -861,7 +863,14 @@ fn setup_scripts_default_to_the_plans_tenants_and_prove_the_scope_took() {
             "[string] $ScopeGroup = 'T2T-Migration-Scope',",
             "New-DistributionGroup -Name $ScopeGroup -Type Security -ErrorAction Stop",
             "if ($kind -ne 'MailUniversalSecurityGroup') {",
-            "-OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup -ErrorAction Stop -WarningAction Stop",
+            "-OAuthApplicationId $AppId -MailboxMovePublishedScopes $scopeId -ErrorAction Stop -WarningAction Stop",
+            "Set-OrganizationRelationship -Identity $identity @change -ErrorAction Stop -WarningAction Stop",
+            // Another app or scope is someone's working setup.
+            "pass -Replace to replace it (members of that group then drop out of scope)",
+            // No relationship without its scope group.
+            "-Result 'Waiting' -Detail \"the scope group $ScopeGroup is not there",
+            // An entry is resolved and compared by GUID, however the output shows it.
+            "return $found.Count -eq 1 -and (Get-ObjectId $found[0]) -eq (Get-ObjectId $Group)",
             "$back = Get-OrganizationRelationship -Identity $identity -ErrorAction Stop",
             "the scope did not take",
             "Add-DistributionGroupMember -Identity (Get-ObjectId $group) -Member $mailbox -BypassSecurityGroupManagerCheck -Confirm:$false -ErrorAction Stop",

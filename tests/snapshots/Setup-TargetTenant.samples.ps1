@@ -15,10 +15,12 @@ job.
    does before New-MigrationEndpoint.
 2. The organization relationship that names the source tenant ID in DomainNames: Enabled,
    MailboxMoveEnabled, and Inbound added to MailboxMoveCapability (another capability it has,
-   such as RemoteOutbound, is kept). None: New-OrganizationRelationship. -WarningAction Stop
-   turns a warning into a failure.
+   such as RemoteOutbound, is kept, and read back to prove it). None:
+   New-OrganizationRelationship. -WarningAction Stop turns a warning into a Failed row (the
+   change may be made all the same: the row says to look).
 3. The migration endpoint: an ExchangeRemoteMove endpoint with RemoteServer -RemoteServer,
-   RemoteTenant -SourceTenantDomain and ApplicationId -AppId is AlreadyDone. None:
+   RemoteTenant one of the source's domains (-SourceDomains) and ApplicationId -AppId is
+   AlreadyDone. None:
    New-MigrationEndpoint, with the app's client secret typed at a prompt (never written to disk,
    not asked under -WhatIf). One of the same name that differs is not changed: the results say
    what differs; fix it or remove it (Remove-MigrationEndpoint) and run again.
@@ -36,6 +38,10 @@ The source tenant's ID (a GUID): (Get-ConnectionInformation).TenantID in the sou
 
 .PARAMETER SourceTenantDomain
 The source's <tenant>.onmicrosoft.com domain: the endpoint's RemoteTenant.
+
+.PARAMETER SourceDomains
+The source's domains an existing endpoint's RemoteTenant may name (a new one names
+-SourceTenantDomain).
 
 .PARAMETER AppId
 The migration app's Application (client) ID, registered in this tenant.
@@ -56,6 +62,7 @@ Where the transcript and the results go.
 param(
     [string] $SourceTenantId = '6a150000-c0de-4000-8000-00000000c051',
     [string] $SourceTenantDomain = 'contoso.onmicrosoft.com',
+    [string[]] $SourceDomains = @('contoso.com', 'contoso.mail.onmicrosoft.com', 'contoso.onmicrosoft.com'),
     [string] $AppId = '6a150000-c0de-4000-8000-0000000a9901',
     [string] $RemoteServer = 'outlook.office.com',
     [string] $RelationshipName = 'Cross-tenant mailbox migration (inbound)',
@@ -86,8 +93,14 @@ try {
         if ("$(Get-Prop $config 'IsDehydrated')" -eq 'True') {
             $step = 'Enable-OrganizationCustomization'
             if ($PSCmdlet.ShouldProcess('this tenant', 'Enable-OrganizationCustomization')) {
-                Enable-OrganizationCustomization -ErrorAction Stop
-                Add-Result -Object 'organization' -Action 'Enable-OrganizationCustomization' -Result 'Done'
+                try {
+                    Enable-OrganizationCustomization -ErrorAction Stop
+                    Add-Result -Object 'organization' -Action 'Enable-OrganizationCustomization' -Result 'Done'
+                } catch {
+                    # The reference: run again, it errors; IsDehydrated may lag behind.
+                    if ("$($_.Exception.Message)" -notmatch 'already') { throw }
+                    Add-Result -Object 'organization' -Action 'Enable-OrganizationCustomization' -Result 'AlreadyDone' -Detail "$($_.Exception.Message)"
+                }
             } else {
                 Add-Result -Object 'organization' -Action 'Enable-OrganizationCustomization' -Result (Get-NotMade)
             }
@@ -124,8 +137,14 @@ try {
             } else {
                 $step = 'Set-OrganizationRelationship'
                 if ($PSCmdlet.ShouldProcess($identity, "Set-OrganizationRelationship ($($wrong -join ', ')): MailboxMoveCapability $($caps -join ', ')")) {
-                    Set-OrganizationRelationship -Identity $identity -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability $caps -ErrorAction Stop -WarningAction Stop
-                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'Done' -Detail "set $($wrong -join ', ')"
+                    Set-OrganizationRelationship -Identity $identity -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability ($caps -join ', ') -ErrorAction Stop -WarningAction Stop
+                    # Read back: a direction it served before must still be there.
+                    $step = 'Get-OrganizationRelationship (read back)'
+                    $back = Get-OrganizationRelationship -Identity $identity -ErrorAction Stop
+                    $now = @("$(Get-Prop $back 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ })
+                    $lost = @($caps | Where-Object { $now -notcontains $_ })
+                    if ($lost.Count -gt 0) { throw "MailboxMoveCapability is '$($now -join ', ')' after the change: $($lost -join ', ') missing" }
+                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'Done' -Detail "set $($wrong -join ', '); MailboxMoveCapability $($now -join ', ')"
                 } else {
                     Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result (Get-NotMade)
                 }
@@ -141,7 +160,7 @@ try {
         $endpoints = @(Get-MigrationEndpoint -ErrorAction Stop)
         $right = @($endpoints | Where-Object {
                 "$(Get-Prop $_ 'EndpointType')" -eq 'ExchangeRemoteMove' -and "$(Get-Prop $_ 'RemoteServer')" -eq $RemoteServer -and
-                "$(Get-Prop $_ 'RemoteTenant')" -eq $SourceTenantDomain -and "$(Get-Prop $_ 'ApplicationId')" -eq $AppId
+                (@($SourceDomains) + $SourceTenantDomain) -contains "$(Get-Prop $_ 'RemoteTenant')" -and "$(Get-Prop $_ 'ApplicationId')" -eq $AppId
             })
         $named = @($endpoints | Where-Object { "$(Get-Prop $_ 'Identity')" -eq $EndpointName })
         if ($right.Count -gt 0) {

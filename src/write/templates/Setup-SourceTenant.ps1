@@ -20,9 +20,13 @@ again after a partial failure finishes the job.
 3. The organization relationship that names the target tenant ID in DomainNames: Enabled,
    MailboxMoveEnabled, RemoteOutbound added to MailboxMoveCapability (another capability, such
    as Inbound, is kept), OAuthApplicationId -AppId, MailboxMovePublishedScopes -ScopeGroup. None:
-   New-OrganizationRelationship. Both run with -WarningAction Stop, so the warning a scope that
-   is not a security group gives stops them, and MailboxMovePublishedScopes is read back to
-   prove the scope took.
+   New-OrganizationRelationship. A relationship that names another app or another scope group
+   is someone's working setup (it holds one scope: that group's members would drop out of scope
+   mid-move): it is left alone and reported, unless -Replace. Without the scope group the
+   relationship is not touched (Waiting). -WarningAction Stop turns a warning (such as "is not a
+   security group") into a Failed row, but Exchange may have made the change all the same, so
+   MailboxMovePublishedScopes and MailboxMoveCapability are read back to prove the scope took
+   and no direction was lost.
 
 Each run writes logs\Setup-SourceTenant-<time>.log (transcript) and -results.csv.
 
@@ -37,6 +41,9 @@ The scope group's name.
 
 .PARAMETER AddMembers
 Add every mailbox of readiness.csv to the scope group.
+
+.PARAMETER Replace
+Replace the app or the scope group the relationship names when it names others.
 
 .PARAMETER RelationshipName
 The name of a new organization relationship (an existing one keeps its name).
@@ -53,6 +60,7 @@ param(
     [string] $AppId = !APP_ID!,
     [string] $ScopeGroup = !SCOPE_GROUP!,
     [switch] $AddMembers,
+    [switch] $Replace,
     [string] $RelationshipName = 'Cross-tenant mailbox migration (outbound)',
     [string] $PlanFolder = (Join-Path $PSScriptRoot '..'),
     [string] $LogFolder = (Join-Path $PSScriptRoot '..\logs')
@@ -64,14 +72,19 @@ $ScriptName = 'Setup-SourceTenant'
 
 !COMMON!
 !EXCHANGE!
-# Whether a MailboxMovePublishedScopes entry (a name, DN or GUID, as the output shows it) is
-# the group $Group.
-function Test-NamesGroup([string] $Entry, $Group) {
-    foreach ($name in 'Identity', 'Name', 'DistinguishedName', 'Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'PrimarySmtpAddress', 'Alias') {
-        $v = "$(Get-Prop $Group $name)"
-        if ($v -and $v -eq $Entry) { return $true }
+# Whether a MailboxMovePublishedScopes entry is the group $Group. The reference does not say
+# how the output shows an entry (a name, a DN, a canonical path): it is looked up as an
+# identity and compared by GUID, as Microsoft's validation script looks it up.
+function Test-ScopeIsGroup([string] $Entry, $Group) {
+    if ($null -eq $Group -or -not $Entry) { return $false }
+    if (Test-Carries $Group $Entry) { return $true }
+    try {
+        $found = @(Get-DistributionGroup -Identity $Entry -ErrorAction Stop)
+    } catch {
+        if (Test-NotFound $_) { return $false }
+        throw
     }
-    return $false
+    return $found.Count -eq 1 -and (Get-ObjectId $found[0]) -eq (Get-ObjectId $Group)
 }
 
 $PlanFolder = Resolve-Folder $PlanFolder
@@ -162,59 +175,87 @@ try {
         }
     }
 
-    # 3. The relationship with the target: RemoteOutbound, the app, the scope.
-    $step = 'Get-OrganizationRelationship'
-    try {
-        $rel = @(Get-OrganizationRelationship -ErrorAction Stop | Where-Object { @($_.DomainNames | ForEach-Object { "$_" }) -contains $TargetTenantId })
-        if ($rel.Count -gt 1) { throw "$($rel.Count) organization relationships name ${TargetTenantId}: keep one" }
-        $identity = $RelationshipName
-        $changed = $false
-        if ($rel.Count -eq 0) {
-            $step = 'New-OrganizationRelationship'
-            if ($PSCmdlet.ShouldProcess($RelationshipName, "New-OrganizationRelationship -DomainNames $TargetTenantId -MailboxMoveCapability RemoteOutbound -OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup")) {
-                New-OrganizationRelationship -Name $RelationshipName -DomainNames $TargetTenantId -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability RemoteOutbound -OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup -ErrorAction Stop -WarningAction Stop | Out-Null
-                $changed = $true
-                Add-Result -Object $RelationshipName -Action 'New-OrganizationRelationship' -Result 'Done' -Detail "RemoteOutbound to $TargetTenantId"
-            } else {
-                Add-Result -Object $RelationshipName -Action 'New-OrganizationRelationship' -Result (Get-NotMade)
-            }
-        } else {
-            $r = $rel[0]
-            $identity = "$(Get-Prop $r 'Identity')"
-            $caps = @("$(Get-Prop $r 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ -and $_ -ne 'None' })
-            $scopes = @(@(Get-Prop $r 'MailboxMovePublishedScopes') | ForEach-Object { "$_" })
-            $wrong = @()
-            if ("$(Get-Prop $r 'Enabled')" -ne 'True') { $wrong += 'Enabled' }
-            if ("$(Get-Prop $r 'MailboxMoveEnabled')" -ne 'True') { $wrong += 'MailboxMoveEnabled' }
-            if ($caps -notcontains 'RemoteOutbound') { $wrong += 'MailboxMoveCapability'; $caps += 'RemoteOutbound' }
-            if ("$(Get-Prop $r 'OAuthApplicationId')" -ne $AppId) { $wrong += 'OAuthApplicationId' }
-            if (-not $group -or @($scopes | Where-Object { Test-NamesGroup $_ $group }).Count -eq 0) { $wrong += 'MailboxMovePublishedScopes' }
-            if ($wrong.Count -eq 0) {
-                Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'AlreadyDone' -Detail "RemoteOutbound to $TargetTenantId, app $AppId, scope $ScopeGroup"
-            } else {
-                $step = 'Set-OrganizationRelationship'
-                if ($PSCmdlet.ShouldProcess($identity, "Set-OrganizationRelationship ($($wrong -join ', ')): MailboxMoveCapability $($caps -join ', '), OAuthApplicationId $AppId, MailboxMovePublishedScopes $ScopeGroup")) {
-                    Set-OrganizationRelationship -Identity $identity -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability $caps -OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup -ErrorAction Stop -WarningAction Stop
+    # 3. The relationship with the target: RemoteOutbound, the app, the scope. Not without the
+    # scope group: a relationship whose scope is left out releases nobody.
+    if ($null -eq $group -and -not $WhatIfPreference) {
+        Add-Result -Object $TargetTenantId -Action 'Set-OrganizationRelationship' -Result 'Waiting' -Detail "the scope group $ScopeGroup is not there (see its row): the relationship is left as it is"
+    } else {
+        # By GUID: a group just made may not be found by its name yet.
+        $scopeId = $ScopeGroup
+        if ($group) { $scopeId = Get-ObjectId $group }
+        $step = 'Get-OrganizationRelationship'
+        try {
+            $rel = @(Get-OrganizationRelationship -ErrorAction Stop | Where-Object { @($_.DomainNames | ForEach-Object { "$_" }) -contains $TargetTenantId })
+            if ($rel.Count -gt 1) { throw "$($rel.Count) organization relationships name ${TargetTenantId}: keep one" }
+            $identity = $RelationshipName
+            $changed = $false
+            $caps = @('RemoteOutbound')
+            if ($rel.Count -eq 0) {
+                $step = 'New-OrganizationRelationship'
+                if ($PSCmdlet.ShouldProcess($RelationshipName, "New-OrganizationRelationship -DomainNames $TargetTenantId -MailboxMoveCapability RemoteOutbound -OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup")) {
+                    New-OrganizationRelationship -Name $RelationshipName -DomainNames $TargetTenantId -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability RemoteOutbound -OAuthApplicationId $AppId -MailboxMovePublishedScopes $scopeId -ErrorAction Stop -WarningAction Stop | Out-Null
                     $changed = $true
-                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'Done' -Detail "set $($wrong -join ', ')"
+                    Add-Result -Object $RelationshipName -Action 'New-OrganizationRelationship' -Result 'Done' -Detail "RemoteOutbound to $TargetTenantId"
                 } else {
-                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result (Get-NotMade)
+                    Add-Result -Object $RelationshipName -Action 'New-OrganizationRelationship' -Result (Get-NotMade)
+                }
+            } else {
+                $r = $rel[0]
+                $identity = "$(Get-Prop $r 'Identity')"
+                $caps = @("$(Get-Prop $r 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ -and $_ -ne 'None' })
+                $scopes = @(@(Get-Prop $r 'MailboxMovePublishedScopes') | ForEach-Object { "$_" } | Where-Object { $_ })
+                $app = "$(Get-Prop $r 'OAuthApplicationId')"
+                $change = @{}
+                $wrong = @()
+                if ("$(Get-Prop $r 'Enabled')" -ne 'True') { $wrong += 'Enabled'; $change.Enabled = $true }
+                if ("$(Get-Prop $r 'MailboxMoveEnabled')" -ne 'True') { $wrong += 'MailboxMoveEnabled'; $change.MailboxMoveEnabled = $true }
+                if ($caps -notcontains 'RemoteOutbound') { $caps += 'RemoteOutbound'; $wrong += 'MailboxMoveCapability'; $change.MailboxMoveCapability = ($caps -join ', ') }
+                if ($app -ne $AppId) {
+                    # Another app's relationship is someone's working setup: replaced only when told.
+                    if ($app -and $app -ne '00000000-0000-0000-0000-000000000000' -and -not $Replace) {
+                        throw "it names the app $app, not ${AppId}: left alone; pass -Replace to replace it"
+                    }
+                    $wrong += "OAuthApplicationId (was '$app')"
+                    $change.OAuthApplicationId = $AppId
+                }
+                if (@($scopes | Where-Object { Test-ScopeIsGroup $_ $group }).Count -eq 0) {
+                    # One scope per relationship: another group's members would drop out mid-move.
+                    if ($scopes.Count -gt 0 -and -not $Replace) {
+                        throw "its scope is $($scopes -join ', '), not ${ScopeGroup}: left alone; pass -Replace to replace it (members of that group then drop out of scope)"
+                    }
+                    $wrong += "MailboxMovePublishedScopes (was '$($scopes -join ', ')')"
+                    $change.MailboxMovePublishedScopes = $scopeId
+                }
+                if ($wrong.Count -eq 0) {
+                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'AlreadyDone' -Detail "RemoteOutbound to $TargetTenantId, app $AppId, scope $ScopeGroup"
+                } else {
+                    $step = 'Set-OrganizationRelationship'
+                    if ($PSCmdlet.ShouldProcess($identity, "Set-OrganizationRelationship $($wrong -join ', ')")) {
+                        Set-OrganizationRelationship -Identity $identity @change -ErrorAction Stop -WarningAction Stop
+                        $changed = $true
+                        Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'Done' -Detail "set $($wrong -join ', ')"
+                    } else {
+                        Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result (Get-NotMade)
+                    }
                 }
             }
-        }
-        if ($changed) {
-            # Read back: a scope the relationship left out is the silent failure Microsoft's
-            # article warns about.
-            $step = 'Get-OrganizationRelationship (read back)'
-            $back = Get-OrganizationRelationship -Identity $identity -ErrorAction Stop
-            $scopes = @(@(Get-Prop $back 'MailboxMovePublishedScopes') | ForEach-Object { "$_" })
-            if (-not $group -or @($scopes | Where-Object { Test-NamesGroup $_ $group }).Count -eq 0) {
-                throw "MailboxMovePublishedScopes is '$($scopes -join ', ')' after the change, not ${ScopeGroup}: the scope did not take"
+            if ($changed) {
+                # Read back: a scope the relationship left out is the silent failure Microsoft's
+                # article warns about, and a direction it served must still be there.
+                $step = 'Get-OrganizationRelationship (read back)'
+                $back = Get-OrganizationRelationship -Identity $identity -ErrorAction Stop
+                $scopes = @(@(Get-Prop $back 'MailboxMovePublishedScopes') | ForEach-Object { "$_" } | Where-Object { $_ })
+                if (@($scopes | Where-Object { Test-ScopeIsGroup $_ $group }).Count -eq 0) {
+                    throw "MailboxMovePublishedScopes is '$($scopes -join ', ')' after the change, not ${ScopeGroup}: the scope did not take"
+                }
+                $now = @("$(Get-Prop $back 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ })
+                $lost = @($caps | Where-Object { $now -notcontains $_ })
+                if ($lost.Count -gt 0) { throw "MailboxMoveCapability is '$($now -join ', ')' after the change: $($lost -join ', ') missing" }
+                Add-Result -Object $identity -Action 'read back' -Result 'AlreadyDone' -Detail "checked: scope $ScopeGroup, MailboxMoveCapability $($now -join ', ')"
             }
-            Add-Result -Object $identity -Action 'MailboxMovePublishedScopes (read back)' -Result 'AlreadyDone' -Detail "checked: scope $ScopeGroup in place"
+        } catch {
+            Add-Result -Object $TargetTenantId -Action $step -Result 'Failed' -Detail $_.Exception.Message
         }
-    } catch {
-        Add-Result -Object $TargetTenantId -Action $step -Result 'Failed' -Detail $_.Exception.Message
     }
     Write-Host 'Next: in the target, Test-MigrationAvailability.ps1 (Test-MigrationServerAvailability for a user of the pilot).'
 } catch {
