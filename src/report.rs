@@ -83,19 +83,40 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// The setup checks as they came out, in catalogue order: whether the migration can start.
+    /// The setup checks as they came out, in `rules::SETUP` order: whether the migration can
+    /// start. One pass over the findings (millions on big tenants).
     pub fn setup(&self) -> Vec<SetupCheck> {
+        // Per check: findings, the worst severity, the first org finding, the first finding.
+        type Seen<'f> = (
+            usize,
+            Option<Severity>,
+            Option<&'f Finding>,
+            Option<&'f Finding>,
+        );
+        let mut seen: Vec<Seen<'_>> = vec![(0, None, None, None); self.setup_skipped.len()];
+        for f in &self.findings {
+            let Some(k) = self
+                .setup_skipped
+                .iter()
+                .position(|(m, _)| m.code == f.code)
+            else {
+                continue;
+            };
+            let s = &mut seen[k];
+            s.0 += 1;
+            s.1 = Some(s.1.map_or(f.severity, |w| w.min(f.severity)));
+            if f.source.is_none() && s.2.is_none() {
+                s.2 = Some(f);
+            }
+            s.3 = s.3.or(Some(f));
+        }
         self.setup_skipped
             .iter()
-            .map(|&(meta, skipped)| {
-                let found: Vec<&Finding> = self
-                    .findings
-                    .iter()
-                    .filter(|f| f.code == meta.code)
-                    .collect();
+            .zip(seen)
+            .map(|(&(meta, skipped), (count, worst, org, any))| {
                 // An org finding says it for all; a mailbox's is one example.
-                let first = found.iter().find(|f| f.source.is_none()).or(found.first());
-                let state = match (skipped, found.iter().map(|f| f.severity).min()) {
+                let first = org.or(any);
+                let state = match (skipped, worst) {
                     (Some(_), _) => SetupState::NotChecked,
                     (None, None) => SetupState::Passed,
                     (None, Some(Severity::Blocker | Severity::Fix)) => SetupState::Failed,
@@ -104,7 +125,7 @@ impl<'a> Report<'a> {
                 SetupCheck {
                     meta,
                     state,
-                    count: found.len(),
+                    count,
                     detail: match (skipped, first) {
                         (Some(why), _) => why.to_string(),
                         (None, Some(f)) => f.message.to_string(),
