@@ -281,7 +281,36 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let _ = write::console::recovered(&recovered, &mut text);
     let _ = write::console::summary(&report, &mut text);
     let _ = write::console::plan(&wave_plan, report.count(Status::Blocked), &mut text);
-    let _ = write::console::written(&written, &mut text);
+    let _ = write::console::written(&config.out, &written, &mut text);
+    let mut onprem: Vec<&str> = stamping
+        .onprem
+        .iter()
+        .map(|r| r.identity.as_str())
+        .collect();
+    onprem.dedup();
+    let mut stamped: Vec<&str> = stamping
+        .mailusers
+        .iter()
+        .map(|r| r.identity.as_str())
+        .chain(stamping.proxies.iter().map(|r| r.identity.as_str()))
+        .collect();
+    stamped.sort_unstable();
+    stamped.dedup();
+    let work = write::console::Work {
+        onprem_users: onprem.len(),
+        mailusers: stamped.len(),
+        contacts: stamping
+            .contacts
+            .iter()
+            .filter(|c| c.action == stamp::ContactAction::Remove)
+            .count(),
+        first_wave: wave_plan
+            .waves
+            .iter()
+            .find(|w| !w.batches.is_empty())
+            .map(|w| w.name.as_str()),
+    };
+    let _ = write::console::next_steps(&report, &work, &mut text);
     if config.timings {
         let _ = write::console::timings(&timings, &mut text);
     }

@@ -5,17 +5,29 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::progress::thousands;
 use crate::report::{Report, SetupState};
 use crate::rules::{Severity, Status};
 
 pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
-    for f in &report.inputs.files {
+    // The setup exports are small and judged in the setup panel: one line for them.
+    let (setup_files, files): (Vec<_>, Vec<_>) =
+        report.inputs.files.iter().partition(|f| f.kind.is_setup());
+    for f in files {
         writeln!(
             w,
             "read {:>9} rows  {} ({})",
-            f.rows,
+            thousands(f.rows as u64),
             f.path.display(),
             f.format
+        )?;
+    }
+    if !setup_files.is_empty() {
+        writeln!(
+            w,
+            "read {:>9} rows  in {} tenant setup exports",
+            thousands(setup_files.iter().map(|f| f.rows as u64).sum()),
+            setup_files.len()
         )?;
     }
     for n in &report.inputs.notices {
@@ -27,11 +39,11 @@ pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
         writeln!(w, "note: {s}")?;
     }
     setup(report, w)?;
-    let count = |s: Status| report.count(s);
+    let count = |s: Status| thousands(report.count(s) as u64);
     writeln!(
         w,
         "\n{} mailboxes: {} Ready, {} NeedsStamping, {} Blocked",
-        report.statuses.len(),
+        thousands(report.statuses.len() as u64),
         count(Status::Ready),
         count(Status::NeedsStamping),
         count(Status::Blocked)
@@ -50,17 +62,50 @@ pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
         };
         writeln!(w, "{tag} {} {}: {}", f.code, f.severity, f.message)?;
     }
-    let mut by_code: Vec<(&str, usize)> = Vec::new();
-    for f in report.findings.iter().filter(|f| f.source.is_some()) {
-        match by_code.iter_mut().find(|(c, _)| *c == f.code) {
-            Some((_, n)) => *n += 1,
-            None => by_code.push((f.code, 1)),
+    findings(report, w)
+}
+
+/// The findings by severity, worst first, each code with its name and how many mailboxes it
+/// concerns, the commonest first.
+fn findings(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    /// Codes named per severity; the rest are counted.
+    const SHOWN: usize = 6;
+    for severity in [
+        Severity::Blocker,
+        Severity::Fix,
+        Severity::Warning,
+        Severity::Info,
+    ] {
+        let mut by_code: Vec<(&'static str, usize)> = Vec::new();
+        for f in report.findings.iter().filter(|f| f.severity == severity) {
+            match by_code.iter_mut().find(|(c, _)| *c == f.code) {
+                Some((_, n)) => *n += 1,
+                None => by_code.push((f.code, 1)),
+            }
         }
-    }
-    by_code.sort();
-    if !by_code.is_empty() {
-        let list: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} x{n}")).collect();
-        writeln!(w, "findings: {}", list.join(", "))?;
+        if by_code.is_empty() {
+            continue;
+        }
+        by_code.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let total: usize = by_code.iter().map(|(_, n)| n).sum();
+        let mut named: Vec<String> = by_code
+            .iter()
+            .take(SHOWN)
+            .map(|(code, n)| {
+                let name = crate::rules::by_code(code).map_or("", |r| r.meta().name);
+                format!("{code} {name} {}", thousands(*n as u64))
+            })
+            .collect();
+        if by_code.len() > SHOWN {
+            named.push(format!("{} more codes", by_code.len() - SHOWN));
+        }
+        writeln!(
+            w,
+            "{:<8} {:>7} findings: {}",
+            severity.as_str(),
+            thousands(total as u64),
+            named.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -126,12 +171,129 @@ fn setup(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The files written, one a line.
-pub fn written(paths: &[PathBuf], w: &mut dyn Write) -> std::io::Result<()> {
-    for p in paths {
-        writeln!(w, "wrote {}", p.display())?;
+/// What the plan asks of the admin, for the "next steps".
+pub struct Work<'a> {
+    /// Dir-synced targets stamped in on-premises AD.
+    pub onprem_users: usize,
+    /// Rows of stamping/mailusers.csv and x500.csv targets, and contacts removed.
+    pub mailusers: usize,
+    pub contacts: usize,
+    /// The first wave that has batches.
+    pub first_wave: Option<&'a str>,
+}
+
+/// The next steps, in the order to take them: what to fix first, then the scripts to run.
+pub fn next_steps(report: &Report<'_>, work: &Work<'_>, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut steps: Vec<String> = Vec::new();
+    let org = report.org_blockers();
+    let checks = report.setup();
+    let unchecked = checks
+        .iter()
+        .filter(|c| c.state == SetupState::NotChecked)
+        .count();
+    if org > 0 {
+        steps.push(format!(
+            "fix the organisation-level blocker(s) first ({}): readiness.xlsx, Organisation setup; scripts/Setup-TargetTenant.ps1 (target) and Setup-SourceTenant.ps1 (source) make the setup. The batch scripts refuse to run until a plan shows none",
+            report.org_blocker_codes()
+        ));
+    } else if unchecked > 0 {
+        steps.push(format!(
+            "{unchecked} of the tenants' setup checks did not run: export the setup (docs/setup.md) and plan again, or run scripts/Setup-TargetTenant.ps1 and Setup-SourceTenant.ps1"
+        ));
+    }
+    if work.onprem_users > 0 {
+        steps.push(format!(
+            "scripts/Apply-OnPremStamping.ps1 in the target's on-premises AD ({} dir-synced users), -WhatIf first, then a directory sync",
+            thousands(work.onprem_users as u64)
+        ));
+    }
+    if work.mailusers > 0 || work.contacts > 0 {
+        steps.push(format!(
+            "scripts/Apply-Stamping.ps1 in the target ({} MailUsers, {} contacts), -WhatIf first; do not licence these users until it reports them stamped",
+            thousands(work.mailusers as u64),
+            thousands(work.contacts as u64)
+        ));
+        steps.push(
+            "export the target again and plan again: every NeedsStamping mailbox must be Ready"
+                .into(),
+        );
+    }
+    let blocked = report.count(Status::Blocked);
+    if blocked > 0 {
+        let mut top: Vec<(&str, usize)> = Vec::new();
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Blocker && f.source.is_some())
+        {
+            match top.iter_mut().find(|(c, _)| *c == f.code) {
+                Some((_, n)) => *n += 1,
+                None => top.push((f.code, 1)),
+            }
+        }
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let named: Vec<String> = top
+            .iter()
+            .take(3)
+            .map(|(c, n)| {
+                let name = crate::rules::by_code(c).map_or("", |r| r.meta().name);
+                format!("{c} {name} ({})", thousands(*n as u64))
+            })
+            .collect();
+        steps.push(format!(
+            "{} mailboxes are Blocked (held back from the batches): fix the commonest first, {}; findings.csv gives each mailbox's fix, `xtenant rules <code>` explains the rule",
+            thousands(blocked as u64),
+            named.join(", ")
+        ));
+    }
+    if let Some(wave) = work.first_wave {
+        steps.push(format!(
+            "scripts/Test-MigrationAvailability.ps1 -Wave {wave}, then scripts/New-MigrationBatches.ps1 -Wave {wave} -SourceEndpoint <endpoint> (docs/scripts.md has the order to the end)"
+        ));
+    }
+    if steps.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "\nnext steps:")?;
+    for (n, step) in steps.iter().enumerate() {
+        writeln!(w, "  {}. {step}", n + 1)?;
     }
     Ok(())
+}
+
+/// The files written, by folder: at 200,000 users a line per file is hundreds of lines. Each
+/// is named in manifest.json.
+pub fn written(out: &std::path::Path, paths: &[PathBuf], w: &mut dyn Write) -> std::io::Result<()> {
+    let mut top: Vec<String> = Vec::new();
+    let mut folders: Vec<(String, usize)> = Vec::new();
+    for p in paths {
+        let rel = p.strip_prefix(out).unwrap_or(p);
+        let mut parts = rel.components();
+        let first = parts
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if parts.next().is_none() {
+            top.push(first);
+        } else {
+            match folders.iter_mut().find(|(f, _)| *f == first) {
+                Some((_, n)) => *n += 1,
+                None => folders.push((first, 1)),
+            }
+        }
+    }
+    let mut parts: Vec<String> = folders
+        .iter()
+        .map(|(f, n)| format!("{f}/ {} file(s)", thousands(*n as u64)))
+        .collect();
+    parts.extend(top);
+    writeln!(
+        w,
+        "wrote {} files to {}: {} (each named in manifest.json)",
+        thousands(paths.len() as u64),
+        out.display(),
+        parts.join(", ")
+    )
 }
 
 /// `--timings`: wall time per stage, so the slow one is visible. `csv` and `xlsx` run side by
@@ -183,7 +345,11 @@ pub fn plan(plan: &crate::plan::Plan, held_back: usize, w: &mut dyn Write) -> st
         .unwrap_or(0);
     writeln!(
         w,
-        "plan: {planned} mailboxes in {} wave(s) and {batches} batch(es) of at most {largest}; {held_back} held back",
-        plan.waves.len()
+        "plan: {} mailboxes in {} wave(s) and {} batch(es) of at most {}; {} held back",
+        thousands(planned as u64),
+        plan.waves.len(),
+        thousands(batches as u64),
+        thousands(largest as u64),
+        thousands(held_back as u64)
     )
 }

@@ -276,3 +276,59 @@ fn an_output_folder_belongs_to_one_plan_and_holds_only_its_files() {
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("tenant-b") && !manifest.contains("tenant-a"));
 }
+
+#[test]
+fn the_console_summary_groups_findings_by_severity_and_ends_with_next_steps() {
+    let samples = samples();
+    let dir = Dir::new("console");
+    let out = dir.join("plan");
+    let text = xtenant::plan(&Config::from_args(&tenant_args(&samples, &out)).unwrap())
+        .unwrap()
+        .text;
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |prefix: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting {prefix:?} in\n{text}"))
+    };
+    // One way of writing numbers: thousands separated.
+    assert!(
+        lines.contains(&"2,000 mailboxes: 1,139 Ready, 526 NeedsStamping, 335 Blocked"),
+        "{text}"
+    );
+    // Worst first, each code named, the commonest first.
+    assert!(
+        at("blocker ") < at("fix ") && at("fix ") < at("warning ") && at("warning ") < at("info ")
+    );
+    assert!(
+        lines[at("blocker ")].starts_with(
+            "blocker      345 findings: XT401 on-hold 51, XT103 target-claimed-twice 36,"
+        ),
+        "{}",
+        lines[at("blocker ")]
+    );
+    assert!(lines[at("blocker ")].ends_with(", 11 more codes"));
+    // The setup panel comes before the counts; the files by folder, in one line.
+    assert!(at("organisation setup") < at("2,000 mailboxes"));
+    let wrote = lines[at("wrote ")];
+    assert!(
+        wrote.contains(
+            "stamping/ 8 file(s), scripts/ 11 file(s), batches/ 9 file(s), readiness.xlsx"
+        ),
+        "{wrote}"
+    );
+    assert_eq!(lines.iter().filter(|l| l.starts_with("wrote")).count(), 1);
+    // Next steps, in order: the org blocker, the stamping, the blockers, the pilot.
+    let steps = &lines[at("next steps:")..];
+    assert!(steps[1].starts_with("  1. fix the organisation-level blocker(s) first (XT008)"));
+    assert!(steps[2].starts_with("  2. scripts/Apply-OnPremStamping.ps1"));
+    assert!(steps[3].starts_with(
+        "  3. scripts/Apply-Stamping.ps1 in the target (538 MailUsers, 154 contacts)"
+    ));
+    assert!(
+        steps
+            .iter()
+            .any(|l| l.contains("scripts/Test-MigrationAvailability.ps1 -Wave W00-pilot"))
+    );
+}
