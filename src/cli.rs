@@ -182,6 +182,12 @@ pub struct SampleArgs {
     /// planted for people [default: one per 25 users].
     #[arg(long, value_name = "N")]
     pub other_recipients: Option<usize>,
+    /// Replace the files of a folder `xtenant sample` did not write (real exports, say).
+    #[arg(long)]
+    pub force: bool,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

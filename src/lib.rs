@@ -91,7 +91,12 @@ pub fn run(command: Command) -> Result<Outcome> {
             if let Some(n) = args.other_recipients {
                 options = options.with_other_recipients(n);
             }
+            if !args.force {
+                sample::refuse_foreign(&args.out)?;
+            }
+            let stage = progress::Progress::new(args.quiet).stage("sample");
             let written = sample::write(&options, &args.out)?;
+            stage.done(args.users);
             eprintln!("wrote {} files to {}", written.len(), args.out.display());
             Ok(Outcome::default())
         }

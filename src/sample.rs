@@ -309,6 +309,59 @@ pub struct Setup {
 /// (file name, how it is written, header, rows)
 type FileSpec<'a> = (&'a str, Shape, &'a [&'a str], &'a [Vec<String>]);
 
+/// Every file `write` writes, xtenant.toml last.
+pub const FILES: [&str; 22] = [
+    "source-mailboxes.csv",
+    "source-statistics.csv",
+    "mailbox-permissions.csv",
+    "recipient-permissions.csv",
+    "scope-members.csv",
+    "target-recipients.csv",
+    "target-other-recipients.csv",
+    "target-group-members.csv",
+    "target-references.csv",
+    "target-accepted-domains.csv",
+    "source-org-relationships.csv",
+    "target-org-relationships.csv",
+    "migration-endpoints.csv",
+    "migration-config.csv",
+    "scope-group.csv",
+    "source-accepted-domains.csv",
+    "migration-app.csv",
+    "source-service-principals.csv",
+    "source-soft-deleted.csv",
+    "target-soft-deleted.csv",
+    "answer-key.csv",
+    "xtenant.toml",
+];
+
+/// Refuses a folder that holds a file `write` would replace, unless `xtenant sample` wrote the
+/// folder (its xtenant.toml is the generated one): real exports are never overwritten by a
+/// sample, as a plan never overwrites a folder it did not write.
+pub fn refuse_foreign(dir: &Path) -> Result<()> {
+    let generated = std::fs::read_to_string(dir.join("xtenant.toml")).is_ok_and(|t| {
+        t.replace("\r\n", "\n")
+            .starts_with(CONFIG.lines().next().unwrap_or_default())
+    });
+    if generated {
+        return Ok(());
+    }
+    let taken: Vec<&str> = FILES
+        .iter()
+        .copied()
+        .filter(|f| dir.join(f).exists())
+        .collect();
+    if taken.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::Error::Output(format!(
+        "{}: holds {} that xtenant sample would replace ({}), and it is not a folder xtenant sample wrote (no generated xtenant.toml): choose another --out folder, or pass --force to replace them",
+        dir.display(),
+        if taken.len() == 1 { "a file" } else { "files" },
+        taken.join(", ")
+    )))
+}
+
 /// Writes the sample tenants and their xtenant.toml into `dir`.
 pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
     let t = generate(opts);

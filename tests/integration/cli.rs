@@ -182,3 +182,55 @@ fn a_bad_value_is_reported_where_it_came_from_and_json_answers_a_failed_run() {
         "{json}"
     );
 }
+
+#[test]
+fn sample_refuses_a_folder_of_real_exports_unless_forced_and_regenerates_its_own() {
+    let dir = Dir::new("sample-refuse");
+    let out = dir.join("exports");
+    std::fs::create_dir_all(&out).unwrap();
+    let mine = "PrimarySmtpAddress\r\nreal@contoso.com\r\n";
+    std::fs::write(out.join("source-mailboxes.csv"), mine).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "sample",
+            "--users",
+            "50",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        xtenant(&args)
+    };
+    let refused = run(&[]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("holds a file that xtenant sample would replace (source-mailboxes.csv)")
+            && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("source-mailboxes.csv")).unwrap(),
+        mine
+    );
+    assert!(!out.join("xtenant.toml").exists(), "nothing written");
+    // Forced: replaced. Then the folder is a sample's: generating again needs no --force.
+    assert!(run(&["--force"]).status.success());
+    assert_ne!(
+        std::fs::read(out.join("source-mailboxes.csv")).unwrap(),
+        mine.as_bytes()
+    );
+    assert!(run(&[]).status.success());
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut files: Vec<String> = xtenant::sample::FILES
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    files.sort();
+    assert_eq!(names, files, "sample::FILES names every file it writes");
+}
