@@ -319,7 +319,8 @@ impl Config {
         let required = |flag: &Option<PathBuf>, from_file: &Option<PathBuf>, key: &str| {
             pick(flag, from_file).ok_or_else(|| {
                 cfg_err(format!(
-                    "no {key} given: pass --{key} FILE or set {key} = \"FILE\" in the config file"
+                    "no {key} given: pass --{key} {what} or set {key} = \"{what}\" in the config file",
+                    what = if key == "out" { "DIR" } else { "FILE" }
                 ))
             })
         };
@@ -560,9 +561,31 @@ fn wave_settings(
             format!("{gb_per_hour}: must be a positive number"),
         ));
     }
+    // The number of waves and their size are one choice: a flag beats both keys of the file,
+    // and two that disagree are refused wherever they come from.
+    if args.waves.is_some() && args.users_per_wave.is_some() {
+        return Err(Error::Config {
+            path: None,
+            detail: "--waves and --users-per-wave both given: they are one choice (how many waves, or how large); give one".into(),
+        });
+    }
+    let (count_key, size_key) = if args.waves.is_some() || args.users_per_wave.is_some() {
+        (None, None)
+    } else {
+        (file.count, file.users_per_wave)
+    };
+    if let (Some(count), Some(size)) = (count_key, size_key) {
+        return Err(bad(
+            "[waves] count",
+            false,
+            format!(
+                "{count} and users-per-wave = {size} are both set: they are one choice (how many waves, or how large); keep one"
+            ),
+        ));
+    }
     Ok(WaveSettings {
-        waves: positive("waves", args.waves, file.count)?,
-        users_per_wave: positive("users-per-wave", args.users_per_wave, file.users_per_wave)?,
+        waves: positive("waves", args.waves, count_key)?,
+        users_per_wave: positive("users-per-wave", args.users_per_wave, size_key)?,
         first_cutover,
         cadence_days: file.cadence_days.unwrap_or(d.cadence_days),
         group_by,

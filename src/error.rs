@@ -104,7 +104,8 @@ pub enum Error {
     #[error("{}: {detail}", path.display())]
     Input { path: PathBuf, detail: String },
 
-    #[error("{}: {detail}", path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "configuration".into()))]
+    /// A setting: from the config file (`path`), or from the command line.
+    #[error("{}: {detail}", path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "command line".into()))]
     Config {
         path: Option<PathBuf>,
         detail: String,

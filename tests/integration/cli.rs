@@ -234,3 +234,76 @@ fn sample_refuses_a_folder_of_real_exports_unless_forced_and_regenerates_its_own
     files.sort();
     assert_eq!(names, files, "sample::FILES names every file it writes");
 }
+
+#[test]
+fn a_flag_beats_every_related_key_and_two_that_disagree_are_refused_saying_where() {
+    use xtenant::cli::PlanArgs;
+    use xtenant::config::Config;
+    let dir = Dir::new("flag-precedence");
+    let toml = dir.write(
+        "xtenant.toml",
+        "source-mailboxes = \"s.csv\"\ntarget-recipients = \"t.csv\"\nout = \"plan\"\n[waves]\nusers-per-wave = 400\n",
+    );
+    let with = |f: &dyn Fn(&mut PlanArgs)| {
+        let mut a = PlanArgs {
+            config: Some(toml.clone()),
+            ..PlanArgs::default()
+        };
+        f(&mut a);
+        Config::from_args(&a)
+    };
+    // The file's size alone; --waves replaces it, not joins it.
+    let c = with(&|_| {}).unwrap();
+    assert_eq!((c.waves.waves, c.waves.users_per_wave), (None, Some(400)));
+    let c = with(&|a| a.waves = Some(2)).unwrap();
+    assert_eq!((c.waves.waves, c.waves.users_per_wave), (Some(2), None));
+    // Two flags that disagree: refused, named as flags.
+    let e = with(&|a| {
+        a.waves = Some(3);
+        a.users_per_wave = Some(1000);
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("command line: --waves and --users-per-wave both given"),
+        "{e}"
+    );
+    // A bad flag is the command line's, not the file's.
+    let e = with(&|a| a.batch_size = Some(5000))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("command line: --batch-size 5000: over Microsoft's limit"),
+        "{e}"
+    );
+    // Two keys of the file that disagree: the file is named.
+    let both = dir.write(
+        "both.toml",
+        "source-mailboxes = \"s.csv\"\ntarget-recipients = \"t.csv\"\nout = \"plan\"\n[waves]\ncount = 2\nusers-per-wave = 400\n",
+    );
+    let e = Config::from_args(&PlanArgs {
+        config: Some(both.clone()),
+        ..PlanArgs::default()
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with(&format!(
+            "{}: [waves] count = 2 and users-per-wave = 400 are both set",
+            both.display()
+        )),
+        "{e}"
+    );
+    // A folder is asked for as one.
+    let e = Config::from_args(&PlanArgs {
+        source_mailboxes: Some("s.csv".into()),
+        target_recipients: Some("t.csv".into()),
+        ..PlanArgs::default()
+    })
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "command line: no out given: pass --out DIR or set out = \"DIR\" in the config file"
+    );
+}
