@@ -29,6 +29,11 @@ impl Date {
         Date(days)
     }
 
+    /// Days from `earlier` to this date.
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.0 - earlier.0
+    }
+
     pub fn add_days(self, days: i64) -> Date {
         Date(self.0 + days)
     }

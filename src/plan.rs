@@ -1,6 +1,7 @@
 //! Waves and batches: the permission graph between mailboxes, clusters that must move
 //! together (union-find), waves filled by group and capacity, and batches of at most 2,000
-//! balanced by size. Also the planner's findings (XT501-XT504), which need the batches.
+//! balanced by size. Also the planner's findings (XT501-XT504, and the schedule's XT011-XT012),
+//! which need the batches.
 
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -370,7 +371,8 @@ pub fn plan(
         }
     }
 
-    let waves = fill_waves(cx, units, settings, previous, rank);
+    let mut oversize = Vec::new();
+    let waves = fill_waves(cx, units, settings, previous, rank, &mut oversize);
     let mut placement = vec![None; n];
     for (w, wave) in waves.iter().enumerate() {
         for (b, batch) in wave.batches.iter().enumerate() {
@@ -379,7 +381,15 @@ pub fn plan(
             }
         }
     }
-    let findings = findings(cx, &graph, &placement, &hubs, &neighbours);
+    let mut findings = findings(cx, &graph, &placement, &hubs, &neighbours);
+    findings.extend(
+        oversize
+            .iter()
+            .map(|o| crate::rules::xt011_wave_over_size::finding(cx, o)),
+    );
+    findings.extend(crate::rules::xt012_waves_past_horizon::check(
+        cx, &waves, settings,
+    ));
     Plan {
         waves,
         placement,
@@ -538,12 +548,22 @@ pub fn cluster_signature(cx: &Context<'_>, members: &[usize]) -> String {
     format!("{:016x}", std::hash::Hasher::finish(&h))
 }
 
+/// A wave that holds more than its size because one cluster (mailboxes linked by permissions)
+/// is larger: (wave, the cluster's size, its first mailbox, the size asked).
+pub struct Oversize {
+    pub wave: String,
+    pub cluster: usize,
+    pub first: usize,
+    pub per_wave: usize,
+}
+
 fn fill_waves(
     cx: &Context<'_>,
     units: Vec<Unit>,
     s: &WaveSettings,
     previous: &Previous,
     rank: &[usize],
+    oversize: &mut Vec<Oversize>,
 ) -> Vec<Wave> {
     let total: usize = units.iter().map(|u| u.members.len()).sum();
     let wave_names = |count: usize| -> Vec<String> {
@@ -637,9 +657,28 @@ fn fill_waves(
         .max_gb_per_wave
         .map(|gb| (gb * (1u64 << 30) as f64) as u64);
     let first_main = usize::from(s.pilot > 0);
-    // The pilot takes the smallest units first, up to its size.
+    // The pilot takes typical users: the smallest units first, and among them mailboxes under
+    // the median size (a pilot of the largest mailboxes is the slowest batch, and says little).
     if s.pilot > 0 {
-        keyed.sort_by_key(|k| (k.2.members.len(), k.0, k.1));
+        let mut sizes: Vec<u64> = keyed
+            .iter()
+            .flat_map(|k| k.2.members.iter().map(|&m| size_of(cx, m)))
+            .collect();
+        let median = if sizes.is_empty() {
+            0
+        } else {
+            let mid = sizes.len() / 2;
+            *sizes.select_nth_unstable(mid).1
+        };
+        keyed.sort_by_key(|k| {
+            let n = k.2.members.len() as u64;
+            (
+                k.2.members.len(),
+                k.2.bytes > median.saturating_mul(n),
+                k.0,
+                k.1,
+            )
+        });
     }
     let mut rest = Vec::new();
     for k in keyed {
@@ -665,6 +704,19 @@ fn fill_waves(
             let fits_users = f.users + u.members.len() <= per_wave;
             let fits_bytes = cap_bytes.is_none_or(|c| f.bytes + u.bytes <= c);
             if f.users == 0 || (fits_users && fits_bytes) {
+                if u.members.len() > per_wave {
+                    oversize.push(Oversize {
+                        wave: f.name.clone(),
+                        cluster: u.members.len(),
+                        first: u
+                            .members
+                            .iter()
+                            .copied()
+                            .min_by_key(|&m| rank[m])
+                            .unwrap_or(0),
+                        per_wave,
+                    });
+                }
                 break;
             }
             w += 1;
@@ -1251,7 +1303,7 @@ mod tests {
     #[test]
     fn planner_findings_never_change_a_status() {
         // lib.rs judges the broken links on the statuses from before the planner's findings.
-        for code in ["XT501", "XT502", "XT503", "XT504"] {
+        for code in ["XT501", "XT502", "XT503", "XT504", "XT011", "XT012"] {
             let severity = crate::rules::by_code(code).unwrap().meta().severity;
             assert!(
                 matches!(severity, Severity::Warning | Severity::Info),

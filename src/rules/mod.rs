@@ -15,6 +15,8 @@ mod xt007_migration_endpoint;
 pub mod xt008_migration_app;
 mod xt009_app_not_consented;
 pub mod xt010_batches_over_limit;
+pub mod xt011_wave_over_size;
+pub mod xt012_waves_past_horizon;
 mod xt101_target_missing;
 mod xt102_target_ambiguous;
 mod xt103_target_claimed_twice;
@@ -161,6 +163,8 @@ pub static ALL: &[&dyn Rule] = &[
     &xt008_migration_app::Rule,
     &xt009_app_not_consented::Rule,
     &xt010_batches_over_limit::Rule,
+    &xt011_wave_over_size::Rule,
+    &xt012_waves_past_horizon::Rule,
     &xt101_target_missing::Rule,
     &xt102_target_ambiguous::Rule,
     &xt103_target_claimed_twice::Rule,

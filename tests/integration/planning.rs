@@ -261,3 +261,39 @@ fn fifty_thousand_users_in_clusters_keep_every_batch_rule_and_replan_stably() {
         "replan.csv names who left and why"
     );
 }
+
+#[test]
+fn the_pilot_is_typical_users_small_clusters_under_the_median_size() {
+    let dir = Dir::new("pilot-typical");
+    let out = dir.join("plan");
+    xtenant::plan(&Config::from_args(&tenant_args(&crate::util::samples(), &out)).unwrap())
+        .unwrap();
+    let size: BTreeMap<String, u64> = rows(&out.join("readiness.csv"))
+        .into_iter()
+        .filter(|r| r["Status"] != "Blocked")
+        .map(|r| {
+            let bytes = |c: &str| r[c].parse::<u64>().unwrap_or(0);
+            (
+                r["SourcePrimarySmtpAddress"].clone(),
+                bytes("TotalItemSizeBytes") + bytes("ArchiveSizeBytes"),
+            )
+        })
+        .collect();
+    let mut all: Vec<u64> = size.values().copied().collect();
+    all.sort_unstable();
+    let median = all[all.len() / 2];
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    let pilot: Vec<&str> = plan["mailboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["wave"] == "W00-pilot")
+        .map(|m| m["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(pilot.len(), 50);
+    for u in pilot {
+        let s = size[u];
+        assert!(s <= median, "{u}: {s} bytes, over the median {median}");
+    }
+}

@@ -508,6 +508,24 @@ const CASES: &[Case] = &[
         f.batch_size = Some(1);
         (f, vec![""])
     }),
+    ("XT011", || {
+        // fire and fire2 share a mailbox (FullAccess both ways): a cluster of 2 in waves of 1.
+        let mut f = Fixture::with(&["fire", "fire2", "calm"]);
+        f.perms = vec![
+            ("fire", "fire2@contoso.com".into()),
+            ("fire2", "fire@contoso.com".into()),
+        ];
+        f.toml = Some("[waves]\nusers-per-wave = 1\n");
+        (f, vec![""])
+    }),
+    ("XT012", || {
+        // Eight waves a month apart: 7 months from the first to the last.
+        let f = Fixture {
+            toml: Some("[waves]\ncount = 8\ncadence-days = 30\nfirst-cutover = \"2027-01-09\"\n"),
+            ..Fixture::with(&["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"])
+        };
+        (f, vec![""])
+    }),
     ("XT101", || {
         let mut f = Fixture::with(&["fire", "calm"]);
         f.drop_target("fire");
