@@ -296,10 +296,12 @@ impl Formats {
                 .set_bold()
                 .set_background_color("D9E1F2")
                 .set_border_bottom(FormatBorder::Thin),
-            int: Format::new().set_num_format("#,##0"),
-            gb: Format::new().set_num_format("#,##0.00"),
-            hours: Format::new().set_num_format("#,##0.0"),
-            pct: Format::new().set_num_format("0%"),
+            // `_)` leaves a bracket's width on the right: a number never touches the text of
+            // the column after it.
+            int: Format::new().set_num_format("#,##0_)"),
+            gb: Format::new().set_num_format("#,##0.00_)"),
+            hours: Format::new().set_num_format("#,##0.0_)"),
+            pct: Format::new().set_num_format("0%_)"),
             link: Format::new()
                 .set_font_color("0563C1")
                 .set_underline(rust_xlsxwriter::FormatUnderline::Single),
@@ -341,10 +343,13 @@ fn prepare(
         sheet.set_column_width(c as u16, *width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    // Printed, each page repeats the header row.
+    // Printed: landscape, one page wide (every column of a row on one page, as many pages
+    // down as it takes), each page repeating the header row, only the table.
     sheet.set_landscape();
     sheet.set_repeat_rows(0, 0)?;
+    sheet.set_print_fit_to_pages(1, 0);
     let last_col = columns.len() as u16 - 1;
+    sheet.set_print_area(0, 0, rows.max(1) as u32, last_col)?;
     if rows == 0 {
         // Excel tables need a data row; an empty sheet keeps its header and says so.
         for (c, (title, _)) in columns.iter().enumerate() {
@@ -837,13 +842,20 @@ impl Cells<'_> {
         Ok(())
     }
 
-    /// Column titles; the header shading runs on across the table columns.
+    /// Column titles; the header shading runs on across the table columns. A title marked `>`
+    /// heads a column of numbers: it is right-aligned over them.
     fn header(&mut self, row: u32, titles: &[&str]) -> Result<(), XlsxError> {
+        let right = self
+            .header
+            .clone()
+            .set_align(FormatAlign::Right)
+            .set_indent(1);
         for c in 0..SUMMARY_WIDTHS.len() as u16 {
             match titles.get(c as usize) {
-                Some(t) => self
-                    .sheet
-                    .write_string_with_format(row, c, *t, &self.header)?,
+                Some(t) => match t.strip_prefix('>') {
+                    Some(t) => self.sheet.write_string_with_format(row, c, t, &right)?,
+                    None => self.sheet.write_string_with_format(row, c, *t, &self.header)?,
+                },
                 None => self.sheet.write_blank(row, c, &self.header)?,
             };
         }
@@ -968,7 +980,7 @@ fn write_summary(
     let pie_row = row;
     cells.section(row, "Inputs")?;
     row += 1;
-    cells.header(row, &["Input", "File", "Rows", "Modified (UTC)", "Read as"])?;
+    cells.header(row, &["Input", "File", ">Rows", "Modified (UTC)", "Read as"])?;
     row += 1;
     // The setup exports are few rows each and judged in the panel above: one line for them.
     let setup_files: Vec<_> = report
@@ -986,7 +998,7 @@ fn write_summary(
         cells.str(row, 1, &name)?;
         cells.int(row, 2, file.rows)?;
         cells.str(row, 3, &file.modified.map(utc).unwrap_or_default())?;
-        cells.long(row, 4, &file.format)?;
+        cells.long(row, 4, &plain_format(&file.format))?;
         row += 1;
     }
     if !setup_files.is_empty() {
@@ -1004,7 +1016,7 @@ fn write_summary(
     // Status totals.
     cells.section(row, "Mailboxes by status")?;
     row += 1;
-    cells.header(row, &["Status", "Meaning", "Mailboxes", "Share"])?;
+    cells.header(row, &["Status", "Meaning", ">Mailboxes", ">Share"])?;
     row += 1;
     let total = report.statuses.len();
     let status_rows = row;
@@ -1027,14 +1039,14 @@ fn write_summary(
     let bold = Format::new().set_bold().set_border_top(FormatBorder::Thin);
     cells.styled(row, 0, "Total", &bold)?;
     cells.styled(row, 1, "", &bold)?;
-    cells.num(row, 2, total as f64, &bold.clone().set_num_format("#,##0"))?;
+    cells.num(row, 2, total as f64, &bold.clone().set_num_format("#,##0_)"))?;
     cells.styled(row, 3, "", &bold)?;
     row += 2;
 
     // Reconciliation: every count a manager may check against the files.
     cells.section(row, "Counts reconciled")?;
     row += 1;
-    cells.header(row, &["Count", "Where", "Rows", "Expected", "Check"])?;
+    cells.header(row, &["Count", "Where", ">Rows", ">Expected", "Check"])?;
     row += 1;
     let source_rows: usize = report
         .inputs
@@ -1124,7 +1136,7 @@ fn write_summary(
     let waves_chart_row = row;
     cells.section(row, "Top blocking codes")?;
     row += 1;
-    cells.header(row, &["Code", "Rule", "Mailboxes", "What it means"])?;
+    cells.header(row, &["Code", "Rule", ">Mailboxes", "What it means"])?;
     row += 1;
     let mut blocking: Vec<(usize, &RuleMeta)> = rules::ALL
         .iter()
@@ -1169,12 +1181,12 @@ fn write_summary(
         &[
             "Wave",
             "Cut-over",
-            "Batches",
-            "Users",
-            "Ready",
-            "NeedsStamping",
-            "% ready",
-            "GB",
+            ">Batches",
+            ">Users",
+            ">Ready",
+            ">To stamp",
+            ">% ready",
+            ">GB",
         ],
     )?;
     row += 1;
@@ -1314,6 +1326,36 @@ const TOP_CODES: usize = 10;
 /// Rows that still print legibly on one landscape page.
 const ONE_PAGE_ROWS: u32 = 70;
 
+/// How a file was read, in the words of the person who exported it: which PowerShell wrote it,
+/// rather than the encoding and delimiter (the console keeps those).
+fn plain_format(format: &str) -> String {
+    if format == "empty file" {
+        return "empty: the command returned nothing".into();
+    }
+    let utf16 = format.starts_with("UTF-16");
+    let what = if format.contains("Export-Clixml") {
+        "Export-Clixml file"
+    } else if format.contains("#TYPE") {
+        "Windows PowerShell 5.1 export"
+    } else if format.contains("`;`-delimited") {
+        "CSV with `;` (Export-Csv -UseCulture)"
+    } else if format.contains("tab-delimited") {
+        "tab-separated text"
+    } else if utf16 {
+        "Windows PowerShell 5.1 export (-Encoding Unicode)"
+    } else {
+        "CSV"
+    };
+    let encoding = if utf16 {
+        "UTF-16"
+    } else if format.starts_with("Windows-1252") {
+        "Windows-1252: check accented names"
+    } else {
+        "UTF-8"
+    };
+    format!("{what}, {encoding}")
+}
+
 fn chart_color(status: Status) -> &'static str {
     match status {
         Status::Ready => "63BE7B",
@@ -1351,6 +1393,21 @@ mod tests {
         assert_eq!(page_ranges(11, 10), vec![0..10, 10..11]);
         assert_eq!(page_name("Findings", 0), "Findings");
         assert_eq!(page_name("Findings", 2), "Findings (3)");
+    }
+
+    #[test]
+    fn read_as_is_said_in_plain_words() {
+        for (format, plain) in [
+            (
+                "UTF-16LE, `,`-delimited CSV, #TYPE Selected.Microsoft.Exchange.Data.Directory.Management.Mailbox",
+                "Windows PowerShell 5.1 export, UTF-16",
+            ),
+            ("UTF-8 with BOM, `;`-delimited CSV", "CSV with `;` (Export-Csv -UseCulture), UTF-8"),
+            ("UTF-16LE, Export-Clixml", "Export-Clixml file, UTF-16"),
+            ("UTF-8, `,`-delimited CSV", "CSV, UTF-8"),
+        ] {
+            assert_eq!(plain_format(format), plain);
+        }
     }
 
     #[test]
