@@ -17,7 +17,7 @@ const TGT_INITIAL: &str = "northwindtraders.onmicrosoft.com";
 const TGT_MAIL: &str = "northwindtraders.mail.onmicrosoft.com";
 const QUOTA: &str = "30 GB (32,212,254,720 bytes)";
 
-/// Columns of each generated file, in the order the README's export recipe writes them.
+/// Columns of each generated file, in the order the export recipes (docs/exports.md) write them.
 pub const SOURCE_HEADER: [&str; 26] = [
     "Name",
     "DisplayName",

@@ -43,7 +43,8 @@ use crate::model::{Inputs, OtherRecipient};
 
 pub use table::{Row, Table};
 
-/// Every input file xtenant reads. The recipe text is also what the README shows (a test keeps
+/// Every input file xtenant reads. The recipe text is also what docs/exports.md (or docs/setup.md)
+/// shows (a test keeps
 /// the two in step), so the error hint and the documentation can never disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputKind {
@@ -205,7 +206,7 @@ impl InputKind {
         }
     }
 
-    /// The PowerShell that writes this file (the README's export recipe).
+    /// The PowerShell that writes this file (the recipe in docs/exports.md or docs/setup.md).
     pub fn recipe(self) -> &'static str {
         match self {
             InputKind::SourceMailboxes => RECIPE_SOURCE_MAILBOXES,
@@ -482,7 +483,7 @@ fn missing_columns(file: &FileInfo) -> Option<Notice> {
         .collect();
     (!missing.is_empty()).then(|| {
         Notice(format!(
-            "{}: optional column(s) not exported: {}. The export recipe in the README has them all",
+            "{}: optional column(s) not exported: {}. The export recipes (docs/exports.md) have them all",
             file.path.display(),
             missing.join("; ")
         ))

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "the target export is empty or matches no source mailbox: every mailbox would get a new MailUser",
     what: "The target recipients export holds no rows, or not one of its recipients matches any source mailbox (by mapping, ExchangeGuid, ExternalEmailAddress, x500 or name).",
     why: "Then every source mailbox is planned a new MailUser (XT101). That is right for a target prepared from nothing, but far more often the export is of the wrong tenant, was cut short, or was filtered to the wrong objects; creating thousands of MailUsers beside the real ones makes duplicates that collide with them.",
-    fix: "Check that target-recipients.csv is a complete export of the target tenant (the recipe in the README: Get-MailUser and Get-Mailbox, -ResultSize Unlimited) and export it again. If the target really holds none of these users yet, go ahead: stamping creates them.",
+    fix: "Check that target-recipients.csv is a complete export of the target tenant (the recipe in docs/exports.md: Get-MailUser and Get-Mailbox, -ResultSize Unlimited) and export it again. If the target really holds none of these users yet, go ahead: stamping creates them.",
 };
 
 impl super::Rule for Rule {
