@@ -144,7 +144,13 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         &config.inputs.target_recipients,
         config.force,
     )?;
-    stages.start("read");
+    let bytes: u64 = config
+        .inputs
+        .all()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    stages.start_measured("read", "bytes", bytes);
     let mut inputs = input::load(config)?;
     // What the rows of these files say is attached to the mailboxes, or becomes the permission
     // graph: their rows are freed once used, not kept to the end of the run (3 million
@@ -155,7 +161,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let grants = plan::Grants::take(&mut inputs);
     let n = inputs.sources.len();
     stages.end(inputs.files.iter().map(|f| f.rows).sum());
-    stages.start("join");
+    stages.start_measured("join", "mailboxes", 0);
     let joined = join::join(
         &inputs,
         join::JoinOptions {
@@ -163,7 +169,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         },
     );
     stages.end(n);
-    stages.start("rules");
+    stages.start_measured("rules", "mailboxes", n as u64);
     let mut cx = Context::new(&inputs, &joined, config);
     // Delegates and permission trustees name mailboxes in every form exports use: one index of
     // all of them, for the planner. Its build is one thread's work (6 s at 1,000,000
@@ -174,11 +180,11 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     );
     stages.end(n);
 
-    stages.start("stamp");
+    stages.start_measured("stamp", "mailboxes", n as u64);
     let stamping = stamp::plan(&cx, &report);
     cx.release_address_space();
     stages.end(n);
-    stages.start("plan");
+    stages.start_measured("plan", "mailboxes", 0);
     let previous = config
         .previous_plan
         .as_deref()
@@ -227,7 +233,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
             .collect();
         plan::moves(before, &plan_file, &blocked)
     });
-    stages.end(n + wave_plan.graph.edges.len() + wave_plan.graph.unresolved.len());
+    stages.end(n);
 
     // What only the rules and the planner needed is freed for the writers to reuse (a lower
     // peak): the context's indexes and planned addresses.
@@ -368,6 +374,12 @@ impl Stages {
 
     fn start(&mut self, name: &'static str) {
         self.current = Some((name, Instant::now(), self.progress.stage(name)));
+    }
+
+    /// A stage of `total` `unit`s, which its work reports with `progress::advance`.
+    fn start_measured(&mut self, name: &'static str, unit: &'static str, total: u64) {
+        let stage = self.progress.measured(name, unit, total);
+        self.current = Some((name, Instant::now(), stage));
     }
 
     /// Ends the running stage, which handled `rows`.

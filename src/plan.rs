@@ -382,11 +382,7 @@ pub fn plan(
         }
     }
     let mut findings = findings(cx, &graph, &placement, &hubs, &neighbours);
-    findings.extend(
-        oversize
-            .iter()
-            .map(|o| crate::rules::xt011_wave_over_size::finding(cx, o)),
-    );
+    findings.extend(crate::rules::xt011_wave_over_size::finding(cx, &oversize));
     findings.extend(crate::rules::xt012_waves_past_horizon::check(
         cx, &waves, settings,
     ));

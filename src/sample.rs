@@ -495,7 +495,14 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
         };
         staging.write(name, |w| w.write_all(&bytes))?;
     }
-    staging.write("xtenant.toml", |w| w.write_all(CONFIG.as_bytes()))?;
+    // About 20 waves whatever the size, as a planner would choose: 400 users a week for the
+    // 2,000-user samples, not 345 weekly waves for 200,000.
+    let per_wave = opts.users.div_ceil(20).max(400);
+    let config = CONFIG.replace(
+        "users-per-wave = 400\n",
+        &format!("users-per-wave = {per_wave}\n"),
+    );
+    staging.write("xtenant.toml", |w| w.write_all(config.as_bytes()))?;
     staging.commit()
 }
 
@@ -527,7 +534,7 @@ target-soft-deleted = \"target-soft-deleted.csv\"
 accepted-domains = \"target-accepted-domains.csv\"
 
 [waves]
-# A pilot wave, then about 400 users a week by office, cut-overs on Saturdays.
+# A pilot wave, then weekly waves by office, cut-overs on Saturdays.
 first-cutover = \"2027-01-16\"
 pilot = 50
 users-per-wave = 400

@@ -149,6 +149,7 @@ pub struct Stamping {
 pub fn plan(cx: &Context<'_>, report: &Report<'_>) -> Stamping {
     let mut out = Stamping::default();
     for &i in &report.order {
+        crate::progress::advance(1);
         // Most mailboxes have no stand-in: asked first, it spares them reading their rows.
         let stand_ins = cx.stand_ins.of(i).next().is_some();
         // A Ready mailbox is stamped only to convert a contact that stands for it (XT221).

@@ -238,6 +238,7 @@ impl<R: std::io::Read> Windows<R> {
         let before = self.raw.len();
         self.eof = read_up_to(&mut self.file, &mut self.raw, before + self.window)?;
         self.read += (self.raw.len() - before) as u64;
+        crate::progress::advance((self.raw.len() - before) as u64);
         let keep = match self.encoding {
             Encoding::Utf16Le => self.utf16(u16::from_le_bytes)?,
             Encoding::Utf16Be => self.utf16(u16::from_be_bytes)?,

@@ -140,6 +140,7 @@ impl Table {
             }
         }
         let bytes = read_bounded(path, std::fs::File::open(path).map_err(io)?, LINE_LIMIT)?;
+        crate::progress::advance(bytes.len() as u64);
         let (text, encoding) = decode::decode(path, bytes)?;
         let mut notices = Vec::new();
         if encoding == Encoding::Windows1252 {

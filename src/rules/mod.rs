@@ -257,6 +257,7 @@ pub fn evaluate(cx: &Context<'_>) -> Vec<Finding> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, _)| {
+            crate::progress::advance(1);
             let mcx = cx.mailbox(i);
             let mut out = Vec::new();
             for rule in &active {

@@ -24,16 +24,27 @@ impl super::Rule for Rule {
     }
 }
 
-pub fn finding(cx: &Context<'_>, o: &Oversize) -> Finding {
-    cx.finding(
+/// One finding for every wave over its size (hundreds at 200,000 users would be a wall): how
+/// many, and the largest cluster.
+pub fn finding(cx: &Context<'_>, over: &[Oversize]) -> Option<Finding> {
+    let largest = over.iter().max_by_key(|o| o.cluster)?;
+    let others = if over.len() > 1 {
+        format!(
+            "; {} more wave(s) are over their size for the same reason (the Waves sheet)",
+            over.len() - 1
+        )
+    } else {
+        String::new()
+    };
+    Some(cx.finding(
         &META,
         format!(
-            "wave {} holds a cluster of {} mailboxes linked by permissions (among them {}), more than the wave size of {}",
-            o.wave,
-            thousands(o.cluster as u64),
-            cx.inputs.sources[o.first].label(),
-            thousands(o.per_wave as u64)
+            "wave {} holds a cluster of {} mailboxes linked by permissions (among them {}), more than the wave size of {}{others}",
+            largest.wave,
+            thousands(largest.cluster as u64),
+            cx.inputs.sources[largest.first].label(),
+            thousands(largest.per_wave as u64)
         ),
         META.fix,
-    )
+    ))
 }

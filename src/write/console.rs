@@ -48,19 +48,29 @@ pub fn summary(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
         count(Status::NeedsStamping),
         count(Status::Blocked)
     )?;
-    // Setup findings are in the panel above.
+    // Setup findings are in the panel above; the others, one line per code.
     let in_panel = |code: &str| crate::rules::SETUP.contains(&code);
-    for f in report
+    let org: Vec<_> = report
         .findings
         .iter()
         .filter(|f| f.source.is_none() && !in_panel(f.code))
-    {
+        .collect();
+    for (k, f) in org.iter().enumerate() {
+        if k > 0 && org[k - 1].code == f.code {
+            continue;
+        }
+        let same = org[k..].iter().take_while(|g| g.code == f.code).count();
         let tag = if f.severity == Severity::Blocker {
             "ORG BLOCKER"
         } else {
             "org"
         };
-        writeln!(w, "{tag} {} {}: {}", f.code, f.severity, f.message)?;
+        let more = if same > 1 {
+            format!(" (and {} more: findings.csv)", same - 1)
+        } else {
+            String::new()
+        };
+        writeln!(w, "{tag} {} {}: {}{more}", f.code, f.severity, f.message)?;
     }
     findings(report, w)
 }
@@ -142,8 +152,10 @@ fn setup(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     } else {
         writeln!(w, "\norganisation setup (docs/setup.md):")?;
     }
+    // A failed check with its fix, a warning with what was found (its fix is in
+    // findings.csv), and those that passed or did not run on a line each: it fits a screen.
     for c in &checks {
-        if !exported && !matches!(c.state, SetupState::Failed | SetupState::Warning) {
+        if !matches!(c.state, SetupState::Failed | SetupState::Warning) {
             continue;
         }
         let more = if c.count > 1 {
@@ -164,8 +176,20 @@ fn setup(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
                 c.meta.code, c.meta.name, c.detail
             )?;
         }
-        if !c.fix.is_empty() {
+        if c.state == SetupState::Failed && !c.fix.is_empty() {
             writeln!(w, "  {:<11}  fix: {}", "", c.fix)?;
+        }
+    }
+    if exported {
+        for state in [SetupState::Passed, SetupState::NotChecked] {
+            let these: Vec<&str> = checks
+                .iter()
+                .filter(|c| c.state == state)
+                .map(|c| c.meta.code)
+                .collect();
+            if !these.is_empty() {
+                writeln!(w, "  {:<11}  {}", state.as_str(), these.join(", "))?;
+            }
         }
     }
     Ok(())

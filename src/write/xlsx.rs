@@ -854,7 +854,9 @@ impl Cells<'_> {
             match titles.get(c as usize) {
                 Some(t) => match t.strip_prefix('>') {
                     Some(t) => self.sheet.write_string_with_format(row, c, t, &right)?,
-                    None => self.sheet.write_string_with_format(row, c, *t, &self.header)?,
+                    None => self
+                        .sheet
+                        .write_string_with_format(row, c, *t, &self.header)?,
                 },
                 None => self.sheet.write_blank(row, c, &self.header)?,
             };
@@ -980,7 +982,10 @@ fn write_summary(
     let pie_row = row;
     cells.section(row, "Inputs")?;
     row += 1;
-    cells.header(row, &["Input", "File", ">Rows", "Modified (UTC)", "Read as"])?;
+    cells.header(
+        row,
+        &["Input", "File", ">Rows", "Modified (UTC)", "Read as"],
+    )?;
     row += 1;
     // The setup exports are few rows each and judged in the panel above: one line for them.
     let setup_files: Vec<_> = report
@@ -1039,7 +1044,12 @@ fn write_summary(
     let bold = Format::new().set_bold().set_border_top(FormatBorder::Thin);
     cells.styled(row, 0, "Total", &bold)?;
     cells.styled(row, 1, "", &bold)?;
-    cells.num(row, 2, total as f64, &bold.clone().set_num_format("#,##0_)"))?;
+    cells.num(
+        row,
+        2,
+        total as f64,
+        &bold.clone().set_num_format("#,##0_)"),
+    )?;
     cells.styled(row, 3, "", &bold)?;
     row += 2;
 
@@ -1402,7 +1412,10 @@ mod tests {
                 "UTF-16LE, `,`-delimited CSV, #TYPE Selected.Microsoft.Exchange.Data.Directory.Management.Mailbox",
                 "Windows PowerShell 5.1 export, UTF-16",
             ),
-            ("UTF-8 with BOM, `;`-delimited CSV", "CSV with `;` (Export-Csv -UseCulture), UTF-8"),
+            (
+                "UTF-8 with BOM, `;`-delimited CSV",
+                "CSV with `;` (Export-Csv -UseCulture), UTF-8",
+            ),
             ("UTF-16LE, Export-Clixml", "Export-Clixml file, UTF-16"),
             ("UTF-8, `,`-delimited CSV", "CSV, UTF-8"),
         ] {

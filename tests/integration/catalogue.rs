@@ -133,7 +133,10 @@ fn every_relative_link_in_the_readme_and_docs_resolves_in_a_clone() {
                 .canonicalize()
                 .is_ok_and(|f| f.starts_with(root.canonicalize().unwrap()));
             if !file.exists() || !inside {
-                broken.push(format!("{}: {target} (no such file in the repository)", page.display()));
+                broken.push(format!(
+                    "{}: {target} (no such file in the repository)",
+                    page.display()
+                ));
             } else if !anchor.is_empty() && !anchors(&file).contains(&anchor.to_string()) {
                 broken.push(format!("{}: {target} (no such heading)", page.display()));
             }

@@ -49,9 +49,9 @@ on-premises, or tell the owner the entry is gone. Until the person's mailbox mov
 still comes from the source address, which the MailUser does not hold (not in a target
 domain): these lists match the MailUser, so such mail is not recognised as theirs (an
 AcceptMessagesOnlyFrom group refuses it). Without these two files, groups and forwarding lose
-the removed contacts silently: export them (docs/exports.md has the recipes). Keep stamping\ until every
-group and reference row is Done: once the contacts are gone, no new export or plan can list
-them.
+the removed contacts silently: export them (docs/exports.md has the recipes). Keep stamping\
+until every group and reference row is Done: once the contacts are gone, no new export or plan
+can list them.
 
 Running it again is safe and finishes what an earlier run left undone: each object is read first
 and only what still differs is changed. A MailUser that an earlier run created, but whose
