@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders the Summary sheet of the bundled samples' readiness.xlsx to docs/summary.png, through
+# Renders the Summary sheet of the bundled samples' readiness.xlsx to docs/summary.png (and the
+# Mailboxes sheet's first page to docs/mailboxes.png), through
 # LibreOffice (headless) and pdftoppm, and checks on the way that the workbook opens cleanly:
 # every XML part well-formed, LibreOffice converts it, and the PDF shows the Summary's text.
 #
@@ -48,4 +49,7 @@ echo "LibreOffice opened readiness.xlsx; page 1 is the Summary"
 if [ "$check_only" != "--check" ]; then
     pdftoppm -f 1 -l 1 -r 110 -png -singlefile "$work/readiness.pdf" docs/summary
     echo "wrote docs/summary.png"
+    # The Mailboxes sheet's first printed page: one page wide, its key columns first.
+    pdftoppm -f 2 -l 2 -r 110 -png -singlefile "$work/readiness.pdf" docs/mailboxes
+    echo "wrote docs/mailboxes.png"
 fi

@@ -349,7 +349,14 @@ fn prepare(
     sheet.set_repeat_rows(0, 0)?;
     sheet.set_print_fit_to_pages(1, 0);
     let last_col = columns.len() as u16 - 1;
-    sheet.set_print_area(0, 0, rows.max(1) as u32, last_col)?;
+    // The Mailboxes sheet prints its key columns (through Display name), large enough to read:
+    // the identifiers after them are for filtering on screen.
+    let printed = if name.starts_with("Mailboxes") {
+        PRINTED_MAILBOX_COLUMNS - 1
+    } else {
+        last_col
+    };
+    sheet.set_print_area(0, 0, rows.max(1) as u32, printed)?;
     if rows == 0 {
         // Excel tables need a data row; an empty sheet keeps its header and says so.
         for (c, (title, _)) in columns.iter().enumerate() {
@@ -373,23 +380,28 @@ fn prepare(
     Ok(())
 }
 
+/// The Mailboxes columns a printout holds: the key ones, which come first.
+const PRINTED_MAILBOX_COLUMNS: u16 = 10;
+
+/// The key columns first (who, status, why, when, where to), so a printout, one page wide, is
+/// read left to right; the identifiers after them.
 const MAILBOX_COLUMNS: [(&str, f64); 16] = [
     ("Source address", 34.0),
-    ("Alias", 18.0),
+    ("Status", 15.0),
+    ("Codes", 30.0),
+    ("Wave", 10.0),
+    ("Batch", 18.0),
+    ("Target", 34.0),
+    ("Matched by", 20.0),
+    ("Mailbox GB", 12.0),
+    ("Archive GB", 12.0),
     ("Display name", 28.0),
+    ("Contact", 34.0),
+    ("Alias", 18.0),
     ("UPN", 34.0),
     ("Type", 18.0),
     ("ExchangeGuid", 38.0),
-    ("Target", 34.0),
     ("Target type", 16.0),
-    ("Matched by", 20.0),
-    ("Status", 15.0),
-    ("Wave", 10.0),
-    ("Batch", 18.0),
-    ("Mailbox GB", 12.0),
-    ("Archive GB", 12.0),
-    ("Codes", 30.0),
-    ("Contact", 34.0),
 ];
 
 const FINDING_COLUMNS: [(&str, f64); 8] = [
@@ -435,10 +447,10 @@ fn probe(sheet: &mut Worksheet, page: &Page) -> Result<(), XlsxError> {
                         status.as_str()
                     )))
                     .set_format(status_format(status));
-                sheet.add_conditional_format(1, 9, n as u32, 9, &rule)?;
+                sheet.add_conditional_format(1, 1, n as u32, 1, &rule)?;
             }
-            sheet.write_number_with_format(1, 12, 0.0, &f.gb)?;
-            sheet.write_number_with_format(1, 13, 0.0, &f.gb)?;
+            sheet.write_number_with_format(1, 7, 0.0, &f.gb)?;
+            sheet.write_number_with_format(1, 8, 0.0, &f.gb)?;
         }
         Kind::Findings => {
             sheet.write_formula_with_format(1, 0, Formula::new("=0"), &f.link)?;
@@ -506,30 +518,32 @@ fn mailbox_row(data: &Data<'_>, i: usize, row: u32, styles: &[Option<u32>], out:
         .map_or("", |g| g.hyphenated().encode_lower(&mut guid_buf));
     let by = m.by.map_or("", |b| b.as_str());
     let codes = report.codes[i].join("; ");
-    let texts = [
-        text(s.primary_smtp()),
-        text(s.alias()),
-        text(s.display_name()),
-        text(s.upn()),
-        text(s.recipient_type_details()),
-        Cow::Borrowed(guid),
-        text(t.map_or("", |t| t.label())),
-        text(t.map_or("", |t| t.recipient_type_details())),
-        Cow::Borrowed(by),
-        Cow::Borrowed(report.statuses[i].as_str()),
-        text(wave),
-        text(batch),
-    ];
     let size = |b: Option<u64>| b.map_or(Cell::Empty, |b| Cell::Number(gb(b)));
     let stats = s.stats.as_ref();
     let contacts = data.contacts.describe(report, i);
-    let contacts = text(&contacts);
+    // In MAILBOX_COLUMNS' order.
+    let texts = [
+        text(s.primary_smtp()),
+        Cow::Borrowed(report.statuses[i].as_str()),
+        Cow::Borrowed(codes.as_str()),
+        text(wave),
+        text(batch),
+        text(t.map_or("", |t| t.label())),
+        Cow::Borrowed(by),
+        Cow::Borrowed(""),
+        Cow::Borrowed(""),
+        text(s.display_name()),
+        text(&contacts),
+        text(s.alias()),
+        text(s.upn()),
+        text(s.recipient_type_details()),
+        Cow::Borrowed(guid),
+        text(t.map_or("", |t| t.recipient_type_details())),
+    ];
     let cells: [Cell<'_>; 16] = std::array::from_fn(|c| match c {
-        0..12 => cell(&texts[c]),
-        12 => size(stats.and_then(|st| st.total_item_size)),
-        13 => size(stats.and_then(|st| st.archive_size)),
-        14 => cell(&codes),
-        _ => cell(&contacts),
+        7 => size(stats.and_then(|st| st.total_item_size)),
+        8 => size(stats.and_then(|st| st.archive_size)),
+        _ => cell(&texts[c]),
     });
     sheet_xml::row(out, row, &cells, styles);
 }
