@@ -1,6 +1,7 @@
 //! The plan's PowerShell scripts, filled from `templates/`: every value through `ps::quote`,
 //! the data read from the plan's CSV files at run time (no user data in code), and the shared
-//! fragments `common.ps1` (run log and results), `exchange.ps1` and `ad.ps1` (lookups) inserted.
+//! fragments `common.ps1` (run log and results), `exchange.ps1` and `ad.ps1` (lookups) and
+//! `setup.ps1` (the setup scripts' relationship look-ups) inserted.
 
 use std::io::Write;
 
@@ -12,6 +13,7 @@ use crate::stamp::Stamping;
 const COMMON: &str = include_str!("templates/common.ps1");
 const EXCHANGE: &str = include_str!("templates/exchange.ps1");
 const AD: &str = include_str!("templates/ad.ps1");
+const SETUP: &str = include_str!("templates/setup.ps1");
 
 /// Every script a plan writes, in the order an admin runs them, with the template it is made
 /// from: (file name under scripts/, template).
@@ -145,12 +147,13 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
     let mut text = lf(template)
         .replace("!COMMON!\n", &lf(COMMON))
         .replace("!EXCHANGE!\n", &lf(EXCHANGE))
-        .replace("!AD!\n", &lf(AD));
+        .replace("!AD!\n", &lf(AD))
+        .replace("!SETUP!\n", &lf(SETUP));
     for (name, value) in values {
         text = text.replace(name, value);
     }
     debug_assert!(
-        !["!COMMON!", "!EXCHANGE!", "!AD!"]
+        !["!COMMON!", "!EXCHANGE!", "!AD!", "!SETUP!"]
             .iter()
             .any(|p| text.contains(p)),
         "a fragment placeholder must be alone on its line"

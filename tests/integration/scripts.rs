@@ -841,7 +841,8 @@ fn setup_scripts_default_to_the_plans_tenants_and_prove_the_scope_took() {
             "if ($caps -notcontains 'Inbound') { $wrong += 'MailboxMoveCapability'; $caps += 'Inbound' }",
             "-MailboxMoveCapability ($caps -join ', ') -ErrorAction Stop -WarningAction Stop",
             // No direction lost: read back.
-            "if ($lost.Count -gt 0) { throw \"MailboxMoveCapability is",
+            "$lost = @(Get-LostCapabilities $identity $caps)",
+            "if ($lost.Count -gt 0) { throw \"MailboxMoveCapability lacks",
             // The secret only at a prompt, and only when the endpoint is really made.
             "$secret = Read-Host -AsSecureString",
             "New-MigrationEndpoint -Name $EndpointName -ExchangeRemoteMove:$true -RemoteServer $RemoteServer -RemoteTenant $SourceTenantDomain -ApplicationId $AppId -Credentials $credential -ErrorAction Stop",

@@ -72,6 +72,7 @@ $ScriptName = 'Setup-SourceTenant'
 
 !COMMON!
 !EXCHANGE!
+!SETUP!
 # Whether a MailboxMovePublishedScopes entry is the group $Group. The reference does not say
 # how the output shows an entry (a name, a DN, a canonical path): it is looked up as an
 # identity and compared by GUID, as Microsoft's validation script looks it up.
@@ -91,12 +92,7 @@ $PlanFolder = Resolve-Folder $PlanFolder
 $LogFolder = Resolve-Folder $LogFolder
 Start-RunLog
 try {
-    foreach ($need in @(@('TargetTenantId', $TargetTenantId), @('AppId', $AppId), @('ScopeGroup', $ScopeGroup))) {
-        if (-not $need[1]) { throw "Pass -$($need[0]): the plan did not know it (give xtenant the setup exports and tenant IDs, docs/setup.md)." }
-    }
-    if ($TargetTenantId -notmatch '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$') {
-        throw "-TargetTenantId $TargetTenantId is not a tenant ID (a GUID), and a relationship names the tenant by its ID"
-    }
+    Assert-Given @(@('TargetTenantId', $TargetTenantId), @('AppId', $AppId), @('ScopeGroup', $ScopeGroup))
 
     # 1. The scope group: a mail-enabled security group, or nothing works.
     $group = $null
@@ -185,12 +181,11 @@ try {
         if ($group) { $scopeId = Get-ObjectId $group }
         $step = 'Get-OrganizationRelationship'
         try {
-            $rel = @(Get-OrganizationRelationship -ErrorAction Stop | Where-Object { @($_.DomainNames | ForEach-Object { "$_" }) -contains $TargetTenantId })
-            if ($rel.Count -gt 1) { throw "$($rel.Count) organization relationships name ${TargetTenantId}: keep one" }
+            $r = Get-PartnerRelationship $TargetTenantId
             $identity = $RelationshipName
             $changed = $false
             $caps = @('RemoteOutbound')
-            if ($rel.Count -eq 0) {
+            if ($null -eq $r) {
                 $step = 'New-OrganizationRelationship'
                 if ($PSCmdlet.ShouldProcess($RelationshipName, "New-OrganizationRelationship -DomainNames $TargetTenantId -MailboxMoveCapability RemoteOutbound -OAuthApplicationId $AppId -MailboxMovePublishedScopes $ScopeGroup")) {
                     New-OrganizationRelationship -Name $RelationshipName -DomainNames $TargetTenantId -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability RemoteOutbound -OAuthApplicationId $AppId -MailboxMovePublishedScopes $scopeId -ErrorAction Stop -WarningAction Stop | Out-Null
@@ -200,9 +195,8 @@ try {
                     Add-Result -Object $RelationshipName -Action 'New-OrganizationRelationship' -Result (Get-NotMade)
                 }
             } else {
-                $r = $rel[0]
                 $identity = "$(Get-Prop $r 'Identity')"
-                $caps = @("$(Get-Prop $r 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ -and $_ -ne 'None' })
+                $caps = @(Get-Capabilities $r)
                 $scopes = @(@(Get-Prop $r 'MailboxMovePublishedScopes') | ForEach-Object { "$_" } | Where-Object { $_ })
                 $app = "$(Get-Prop $r 'OAuthApplicationId')"
                 $change = @{}
@@ -248,10 +242,9 @@ try {
                 if (@($scopes | Where-Object { Test-ScopeIsGroup $_ $group }).Count -eq 0) {
                     throw "MailboxMovePublishedScopes is '$($scopes -join ', ')' after the change, not ${ScopeGroup}: the scope did not take"
                 }
-                $now = @("$(Get-Prop $back 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ })
-                $lost = @($caps | Where-Object { $now -notcontains $_ })
-                if ($lost.Count -gt 0) { throw "MailboxMoveCapability is '$($now -join ', ')' after the change: $($lost -join ', ') missing" }
-                Add-Result -Object $identity -Action 'read back' -Result 'AlreadyDone' -Detail "checked: scope $ScopeGroup, MailboxMoveCapability $($now -join ', ')"
+                $lost = @(Get-LostCapabilities $identity $caps)
+                if ($lost.Count -gt 0) { throw "MailboxMoveCapability lacks $($lost -join ', ') after the change" }
+                Add-Result -Object $identity -Action 'read back' -Result 'AlreadyDone' -Detail "checked: scope $ScopeGroup, MailboxMoveCapability $($caps -join ', ')"
             }
         } catch {
             Add-Result -Object $TargetTenantId -Action $step -Result 'Failed' -Detail $_.Exception.Message

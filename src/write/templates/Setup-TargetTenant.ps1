@@ -76,15 +76,11 @@ $ScriptName = 'Setup-TargetTenant'
 
 !COMMON!
 !EXCHANGE!
+!SETUP!
 $LogFolder = Resolve-Folder $LogFolder
 Start-RunLog
 try {
-    foreach ($need in @(@('SourceTenantId', $SourceTenantId), @('SourceTenantDomain', $SourceTenantDomain), @('AppId', $AppId))) {
-        if (-not $need[1]) { throw "Pass -$($need[0]): the plan did not know it (give xtenant the setup exports and tenant IDs, docs/setup.md)." }
-    }
-    if ($SourceTenantId -notmatch '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$') {
-        throw "-SourceTenantId $SourceTenantId is not a tenant ID (a GUID), and a relationship names the tenant by its ID"
-    }
+    Assert-Given @(@('SourceTenantId', $SourceTenantId), @('SourceTenantDomain', $SourceTenantDomain), @('AppId', $AppId))
 
     # 1. A dehydrated tenant cannot hold a new endpoint.
     $step = 'Get-OrganizationConfig'
@@ -114,9 +110,8 @@ try {
     # 2. The relationship with the source: Inbound moves.
     $step = 'Get-OrganizationRelationship'
     try {
-        $rel = @(Get-OrganizationRelationship -ErrorAction Stop | Where-Object { @($_.DomainNames | ForEach-Object { "$_" }) -contains $SourceTenantId })
-        if ($rel.Count -gt 1) { throw "$($rel.Count) organization relationships name ${SourceTenantId}: keep one" }
-        if ($rel.Count -eq 0) {
+        $r = Get-PartnerRelationship $SourceTenantId
+        if ($null -eq $r) {
             $step = 'New-OrganizationRelationship'
             if ($PSCmdlet.ShouldProcess($RelationshipName, "New-OrganizationRelationship -DomainNames $SourceTenantId -MailboxMoveCapability Inbound")) {
                 New-OrganizationRelationship -Name $RelationshipName -DomainNames $SourceTenantId -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability Inbound -ErrorAction Stop -WarningAction Stop | Out-Null
@@ -125,9 +120,8 @@ try {
                 Add-Result -Object $RelationshipName -Action 'New-OrganizationRelationship' -Result (Get-NotMade)
             }
         } else {
-            $r = $rel[0]
             $identity = "$(Get-Prop $r 'Identity')"
-            $caps = @("$(Get-Prop $r 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ -and $_ -ne 'None' })
+            $caps = @(Get-Capabilities $r)
             $wrong = @()
             if ("$(Get-Prop $r 'Enabled')" -ne 'True') { $wrong += 'Enabled' }
             if ("$(Get-Prop $r 'MailboxMoveEnabled')" -ne 'True') { $wrong += 'MailboxMoveEnabled' }
@@ -140,11 +134,9 @@ try {
                     Set-OrganizationRelationship -Identity $identity -Enabled $true -MailboxMoveEnabled $true -MailboxMoveCapability ($caps -join ', ') -ErrorAction Stop -WarningAction Stop
                     # Read back: a direction it served before must still be there.
                     $step = 'Get-OrganizationRelationship (read back)'
-                    $back = Get-OrganizationRelationship -Identity $identity -ErrorAction Stop
-                    $now = @("$(Get-Prop $back 'MailboxMoveCapability')" -split '[,\s]+' | Where-Object { $_ })
-                    $lost = @($caps | Where-Object { $now -notcontains $_ })
-                    if ($lost.Count -gt 0) { throw "MailboxMoveCapability is '$($now -join ', ')' after the change: $($lost -join ', ') missing" }
-                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'Done' -Detail "set $($wrong -join ', '); MailboxMoveCapability $($now -join ', ')"
+                    $lost = @(Get-LostCapabilities $identity $caps)
+                    if ($lost.Count -gt 0) { throw "MailboxMoveCapability lacks $($lost -join ', ') after the change" }
+                    Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result 'Done' -Detail "set $($wrong -join ', '); MailboxMoveCapability $($caps -join ', ')"
                 } else {
                     Add-Result -Object $identity -Action 'Set-OrganizationRelationship' -Result (Get-NotMade)
                 }
