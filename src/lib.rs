@@ -94,7 +94,7 @@ pub fn run(command: Command) -> Result<Outcome> {
             if !args.force {
                 sample::refuse_foreign(&args.out)?;
             }
-            let stage = progress::Progress::new(args.quiet).stage("sample");
+            let stage = progress::Progress::new(args.quiet).measured("sample", "mailboxes", 0);
             let written = sample::write(&options, &args.out)?;
             stage.done(args.users);
             eprintln!("wrote {} files to {}", written.len(), args.out.display());
