@@ -239,7 +239,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     // peak): the context's indexes and planned addresses.
     let setup_facts = cx.setup_facts();
     let domains = cx.into_domains();
-    stages.start("write");
+    stages.start_measured("write", "mailboxes", n as u64);
     let recovered = claim.recovered.clone();
     let mut staging = write::Staging::plan(claim, config.inputs.all())?;
     let contacts = write::ContactIndex::new(&stamping.contacts);
@@ -285,7 +285,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     // The two ran side by side inside `write`, whose wall time is what the total counts.
     stages.timings.push(("csv", csv));
     stages.timings.push(("xlsx", xlsx));
-    stages.end(n + report.findings.len());
+    stages.end(n);
     let timings = stages.timings;
 
     let mut text = Vec::new();
@@ -372,11 +372,8 @@ impl Stages {
         }
     }
 
-    fn start(&mut self, name: &'static str) {
-        self.current = Some((name, Instant::now(), self.progress.stage(name)));
-    }
-
-    /// A stage of `total` `unit`s, which its work reports with `progress::advance`.
+    /// A stage of `total` `unit`s, which its work reports with `progress::advance` (0: not
+    /// known, a spinner).
     fn start_measured(&mut self, name: &'static str, unit: &'static str, total: u64) {
         let stage = self.progress.measured(name, unit, total);
         self.current = Some((name, Instant::now(), stage));

@@ -391,6 +391,8 @@ pub fn readiness(
     out.write_record(READINESS_HEADER)?;
     let num = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
     for &i in &report.order {
+        // The write stage's bar counts mailboxes, as readiness.csv's rows.
+        crate::progress::advance(1);
         let s = &report.inputs.sources[i];
         let m = &report.joined.matches[i];
         let t = m.target.map(|t| &report.inputs.targets[t]);
