@@ -272,7 +272,7 @@ pub fn next_steps(report: &Report<'_>, work: &Work<'_>, w: &mut dyn Write) -> st
     }
     if let Some(wave) = work.first_wave {
         steps.push(format!(
-            "scripts/Test-MigrationAvailability.ps1 -Wave {wave}, then scripts/New-MigrationBatches.ps1 -Wave {wave} -SourceEndpoint <endpoint> (docs/scripts.md has the order to the end)"
+            "scripts/Test-MigrationAvailability.ps1 -Wave {wave} -SourceEndpoint <endpoint>, then scripts/New-MigrationBatches.ps1 -Wave {wave} -SourceEndpoint <endpoint> (docs/scripts.md has the order to the end)"
         ));
     }
     if steps.is_empty() {
