@@ -86,17 +86,10 @@ fn findings(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
         Severity::Warning,
         Severity::Info,
     ] {
-        let mut by_code: Vec<(&'static str, usize)> = Vec::new();
-        for f in report.findings.iter().filter(|f| f.severity == severity) {
-            match by_code.iter_mut().find(|(c, _)| *c == f.code) {
-                Some((_, n)) => *n += 1,
-                None => by_code.push((f.code, 1)),
-            }
-        }
+        let by_code = commonest(report.findings.iter().filter(|f| f.severity == severity));
         if by_code.is_empty() {
             continue;
         }
-        by_code.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let total: usize = by_code.iter().map(|(_, n)| n).sum();
         let mut named: Vec<String> = by_code
             .iter()
@@ -195,6 +188,21 @@ fn setup(report: &Report<'_>, w: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The codes of `findings` with how many each has, the commonest first (then by code).
+fn commonest<'f>(
+    findings: impl Iterator<Item = &'f crate::rules::Finding>,
+) -> Vec<(&'static str, usize)> {
+    let mut by_code: Vec<(&'static str, usize)> = Vec::new();
+    for f in findings {
+        match by_code.iter_mut().find(|(c, _)| *c == f.code) {
+            Some((_, n)) => *n += 1,
+            None => by_code.push((f.code, 1)),
+        }
+    }
+    by_code.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    by_code
+}
+
 /// What the plan asks of the admin, for the "next steps".
 pub struct Work<'a> {
     /// Dir-synced targets stamped in on-premises AD.
@@ -244,18 +252,12 @@ pub fn next_steps(report: &Report<'_>, work: &Work<'_>, w: &mut dyn Write) -> st
     }
     let blocked = report.count(Status::Blocked);
     if blocked > 0 {
-        let mut top: Vec<(&str, usize)> = Vec::new();
-        for f in report
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Blocker && f.source.is_some())
-        {
-            match top.iter_mut().find(|(c, _)| *c == f.code) {
-                Some((_, n)) => *n += 1,
-                None => top.push((f.code, 1)),
-            }
-        }
-        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let top = commonest(
+            report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Blocker && f.source.is_some()),
+        );
         let named: Vec<String> = top
             .iter()
             .take(3)
