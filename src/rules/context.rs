@@ -652,17 +652,29 @@ impl<'a> Context<'a> {
 
     /// The source tenant's domains, lower-cased: its accepted domains when exported, else the
     /// domains of the migrating mailboxes' addresses.
+    /// Every run asks (the setup scripts' defaults): read in parallel, and a domain is copied
+    /// only the first time a thread meets it (a tenant has a handful, its mailboxes millions).
     pub fn source_domains(&self) -> std::collections::BTreeSet<String> {
-        match &self.inputs.setup.source_domains {
-            Some(rows) => rows.iter().map(|d| d.name.to_ascii_lowercase()).collect(),
-            None => self
-                .inputs
-                .sources
-                .iter()
-                .flat_map(|s| s.smtp_addresses().filter_map(domain_of))
-                .map(|d| d.to_ascii_lowercase())
-                .collect(),
+        if let Some(rows) = &self.inputs.setup.source_domains {
+            return rows.iter().map(|d| d.name.to_ascii_lowercase()).collect();
         }
+        let add = |mut seen: Vec<String>, d: &str| {
+            if !seen.iter().any(|s| s.eq_ignore_ascii_case(d)) {
+                seen.push(d.to_ascii_lowercase());
+            }
+            seen
+        };
+        self.inputs
+            .sources
+            .par_iter()
+            .fold(Vec::new, |seen, s| {
+                s.smtp_addresses()
+                    .filter_map(domain_of)
+                    .fold(seen, |seen, d| add(seen, &d))
+            })
+            .reduce(Vec::new, |a, b| b.iter().fold(a, |a, d| add(a, d)))
+            .into_iter()
+            .collect()
     }
 
     /// An org-level finding.
