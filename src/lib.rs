@@ -299,14 +299,14 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
         .map(|r| r.identity.as_str())
         .collect();
     onprem.dedup();
-    let mut stamped: Vec<&str> = stamping
+    // The MailUsers Apply-Stamping.ps1 touches (mailusers.csv's and x500.csv's targets):
+    // hashed, not sorted, as they are a million rows at 1,000,000 users.
+    let stamped: std::collections::HashSet<&str> = stamping
         .mailusers
         .iter()
         .map(|r| r.identity.as_str())
         .chain(stamping.proxies.iter().map(|r| r.identity.as_str()))
         .collect();
-    stamped.sort_unstable();
-    stamped.dedup();
     let work = write::console::Work {
         onprem_users: onprem.len(),
         mailusers: stamped.len(),
