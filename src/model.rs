@@ -901,6 +901,81 @@ pub struct SetupInputs {
     pub target_soft_deleted: Option<Vec<SoftDeleted>>,
 }
 
+/// Where a migration user stands, as Get-MigrationUser's StatusSummary buckets its Status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusSummary {
+    Active,
+    Synced,
+    Completed,
+    Failed,
+    Stopped,
+}
+
+impl StatusSummary {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusSummary::Active => "Active",
+            StatusSummary::Synced => "Synced",
+            StatusSummary::Completed => "Completed",
+            StatusSummary::Failed => "Failed",
+            StatusSummary::Stopped => "Stopped",
+        }
+    }
+
+    /// A StatusSummary value as exported (any case).
+    pub fn parse(text: &str) -> Option<StatusSummary> {
+        [
+            StatusSummary::Active,
+            StatusSummary::Synced,
+            StatusSummary::Completed,
+            StatusSummary::Failed,
+            StatusSummary::Stopped,
+        ]
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The bucket of a Get-MigrationUser Status when the export has no StatusSummary: the
+    /// documented table (docs/track.md), `None` for a Status it does not list.
+    pub fn of_status(status: &str) -> Option<StatusSummary> {
+        use StatusSummary::*;
+        Some(match status.trim().to_ascii_lowercase().as_str() {
+            "queued" | "provisioning" | "provisioned" | "provisionupdating" | "starting"
+            | "syncing" | "incrementalsyncing" | "validating" | "completing"
+            | "completionsyncing" => Active,
+            "synced" | "incrementalsynced" | "completionsynced" => Synced,
+            "completed" | "completedwithwarnings" => Completed,
+            "failed" | "incrementalfailed" | "completionfailed" | "corrupted" => Failed,
+            "stopped" | "stopping" | "incrementalstopped" | "removing" => Stopped,
+            _ => return None,
+        })
+    }
+}
+
+/// One user of the target's migration batches (Get-MigrationUser | Get-MigrationUserStatistics),
+/// for `xtenant track`.
+#[derive(Debug, Clone, Default)]
+pub struct MigrationUser {
+    pub line: u64,
+    /// The address the batch CSV named (the target's), as Identity or MailboxEmailAddress.
+    pub identity: String,
+    pub batch: String,
+    /// As exported.
+    pub status: String,
+    /// From StatusSummary, else from Status (`StatusSummary::of_status`).
+    pub summary: Option<StatusSummary>,
+    /// ErrorSummary, else Error.
+    pub error: String,
+    pub bytes_transferred: Option<u64>,
+    pub estimated_total: Option<u64>,
+    pub percent_complete: Option<u64>,
+    pub synced_items: Option<u64>,
+    pub skipped_items: Option<u64>,
+    pub unapproved_skipped: Option<bool>,
+    pub data_consistency: String,
+    pub last_successful_sync: String,
+}
+
 /// Everything read from the inputs.
 #[derive(Debug, Default)]
 pub struct Inputs {

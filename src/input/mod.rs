@@ -24,6 +24,7 @@ pub mod decode;
 pub mod domains;
 pub mod mapping;
 pub mod members;
+pub mod migration_users;
 pub mod others;
 pub mod permissions;
 pub mod references;
@@ -69,10 +70,11 @@ pub enum InputKind {
     SourceServicePrincipals,
     SourceSoftDeleted,
     TargetSoftDeleted,
+    MigrationUsers,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 21] = [
+    pub const ALL: [InputKind; 22] = [
         InputKind::SourceMailboxes,
         InputKind::SourceStatistics,
         InputKind::MailboxPermissions,
@@ -94,6 +96,7 @@ impl InputKind {
         InputKind::SourceServicePrincipals,
         InputKind::SourceSoftDeleted,
         InputKind::TargetSoftDeleted,
+        InputKind::MigrationUsers,
     ];
 
     /// The flag / config key that names this file.
@@ -120,6 +123,7 @@ impl InputKind {
             InputKind::SourceServicePrincipals => "source-service-principals",
             InputKind::SourceSoftDeleted => "source-soft-deleted",
             InputKind::TargetSoftDeleted => "target-soft-deleted",
+            InputKind::MigrationUsers => "migration-users",
         }
     }
 
@@ -175,6 +179,9 @@ impl InputKind {
             InputKind::TargetSoftDeleted => {
                 "the target's soft-deleted mailboxes and mail users (Get-Mailbox -SoftDeletedMailbox, Get-MailUser -SoftDeletedMailUser)"
             }
+            InputKind::MigrationUsers => {
+                "the target's migration users (Get-MigrationUser | Get-MigrationUserStatistics)"
+            }
         }
     }
 
@@ -203,6 +210,7 @@ impl InputKind {
             InputKind::SourceSoftDeleted | InputKind::TargetSoftDeleted => {
                 setup::soft_deleted::COLUMNS
             }
+            InputKind::MigrationUsers => migration_users::COLUMNS,
         }
     }
 
@@ -230,6 +238,7 @@ impl InputKind {
             InputKind::SourceServicePrincipals => RECIPE_SOURCE_SERVICE_PRINCIPALS,
             InputKind::SourceSoftDeleted => RECIPE_SOURCE_SOFT_DELETED,
             InputKind::TargetSoftDeleted => RECIPE_TARGET_SOFT_DELETED,
+            InputKind::MigrationUsers => RECIPE_MIGRATION_USERS,
         }
     }
 
@@ -263,6 +272,7 @@ impl InputKind {
                 | InputKind::SourceServicePrincipals
                 | InputKind::SourceSoftDeleted
                 | InputKind::TargetSoftDeleted
+                | InputKind::MigrationUsers
         )
     }
 
@@ -531,6 +541,7 @@ pub fn load_one(kind: InputKind, path: &Path) -> Result<usize> {
         InputKind::SourceServicePrincipals => setup::principals::load(path)?.0.len(),
         InputKind::SourceSoftDeleted => setup::soft_deleted::load_source(path)?.0.len(),
         InputKind::TargetSoftDeleted => setup::soft_deleted::load_target(path)?.0.len(),
+        InputKind::MigrationUsers => migration_users::load(path)?.0.len(),
     })
 }
 
@@ -870,6 +881,14 @@ $cols = 'Name','RecipientTypeDetails','ExchangeGuid','PrimarySmtpAddress','UserP
   Get-Mailbox -SoftDeletedMailbox -ResultSize Unlimited
   Get-MailUser -SoftDeletedMailUser -ResultSize Unlimited
 ) | Select-Object $cols | Export-Csv -Path target-soft-deleted.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_MIGRATION_USERS: &str = r#"# Target tenant, while the batches run (for xtenant track). Sizes keep Exchange's
+# "1.234 GB (1,324,567,890 bytes)" shape; xtenant reads the bytes.
+Get-MigrationUser -ResultSize Unlimited | Get-MigrationUserStatistics |
+  Select-Object Identity,BatchId,Status,StatusSummary,ErrorSummary,
+    @{n='Error';e={"$($_.Error)"}},BytesTransferred,EstimatedTotalTransferSize,PercentageComplete,
+    SyncedItemCount,SkippedItemCount,HasUnapprovedSkippedItems,DataConsistencyScore,LastSuccessfulSyncTime |
+  Export-Csv -Path migration-users.csv -NoTypeInformation -Encoding UTF8"#;
 
 pub const RECIPE_ACCEPTED_DOMAINS: &str = r#"# Target tenant.
 Get-AcceptedDomain | Select-Object DomainName,DomainType,Default |

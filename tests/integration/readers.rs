@@ -739,3 +739,48 @@ fn organization_relationships_read_the_same_in_every_shape_clixml_included() {
         }
     }
 }
+
+#[test]
+fn migration_users_are_read_with_their_sizes_and_a_bad_cell_is_left_empty_and_named() {
+    use xtenant::model::StatusSummary;
+    let dir = Dir::new("migration-users");
+    let path = dir.write(
+        "users.csv",
+        "\u{feff}\"MailboxEmailAddress\",\"BatchId\",\"Status\",\"StatusSummary\",\"ErrorSummary\",\"BytesTransferred\",\"EstimatedTotalTransferSize\",\"PercentageComplete\",\"HasUnapprovedSkippedItems\"\r\n\
+\"ann@northwindtraders.com\",\"W01-B001\",\"Synced\",\"Synced\",\"\",\"1.234 GB (1,324,567,890 bytes)\",\"1.3 GB (1,395,864,371 bytes)\",\"95\",\"False\"\r\n\
+\"bob@northwindtraders.com\",\"W01-B001\",\"IncrementalFailed\",\"\",\"MissingExchangeGuidException\",\"lots\",\"\",\"10\",\"\"\r\n",
+    );
+    let (users, _, notices) = xtenant::input::migration_users::load(&path).unwrap();
+    assert_eq!(users.len(), 2);
+    assert_eq!(users[0].identity, "ann@northwindtraders.com");
+    assert_eq!(users[0].bytes_transferred, Some(1_324_567_890));
+    assert_eq!(users[0].summary, Some(StatusSummary::Synced));
+    assert_eq!(users[0].percent_complete, Some(95));
+    // No StatusSummary: the Status table buckets it; the bad size is empty, and said.
+    assert_eq!(users[1].summary, Some(StatusSummary::Failed));
+    assert_eq!(users[1].error, "MissingExchangeGuidException");
+    assert_eq!(users[1].bytes_transferred, None);
+    assert!(
+        notices.iter().any(|n| n.0.contains(
+            "1 row(s) hold a value that is not valid, first at line 3: BytesTransferred \"lots\""
+        )),
+        "{notices:?}"
+    );
+    // Nothing submitted yet: Export-Csv wrote an empty file.
+    assert_eq!(
+        xtenant::input::load_one(
+            xtenant::input::InputKind::MigrationUsers,
+            &dir.write("none.csv", "")
+        )
+        .unwrap(),
+        0
+    );
+    for (status, bucket) in [
+        ("CompletionSynced", Some(StatusSummary::Synced)),
+        ("CompletedWithWarnings", Some(StatusSummary::Completed)),
+        ("Queued", Some(StatusSummary::Active)),
+        ("Somethingnew", None),
+    ] {
+        assert_eq!(StatusSummary::of_status(status), bucket, "{status}");
+    }
+}
