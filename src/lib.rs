@@ -3,6 +3,7 @@
 //! Data flows one way: `input` (read and normalise) -> `join` (source to target) -> `rules`
 //! (findings) -> `report` (statuses) -> `write` (files and the console summary).
 
+pub mod causes;
 pub mod cli;
 pub mod config;
 pub mod contacts;
@@ -106,11 +107,16 @@ pub fn run(command: Command) -> Result<Outcome> {
 
 fn rules_command(args: &RulesArgs) -> Result<()> {
     let text = match (&args.rule, args.markdown) {
-        (_, true) => rules::markdown(),
-        (Some(code), false) => rules::find(code).map(rules::explain).ok_or_else(|| {
-            Error::Output(format!("no rule {code:?}; `xtenant rules` lists them"))
-        })?,
-        (None, false) => rules::list(),
+        (_, true) => rules::markdown() + &causes::markdown(),
+        (Some(code), false) => rules::find(code)
+            .map(rules::explain)
+            .or_else(|| causes::find(code).map(causes::explain))
+            .ok_or_else(|| {
+                Error::Output(format!(
+                    "no rule or move-failure cause {code:?}; `xtenant rules` lists them"
+                ))
+            })?,
+        (None, false) => rules::list() + &causes::list(),
     };
     let mut out = std::io::stdout().lock();
     // A closed pipe (`xtenant rules | head`) is not an error worth reporting.

@@ -113,9 +113,19 @@ fn rules_lists_and_explains_the_catalogue() {
     let list = xtenant(&["rules"]);
     assert_eq!(list.status.code(), Some(0));
     let text = String::from_utf8_lossy(&list.stdout);
-    assert_eq!(text.lines().count(), xtenant::rules::ALL.len());
+    // The readiness checks, then the move-failure causes under their heading.
+    let codes = |prefix: &str| text.lines().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(codes("XT"), xtenant::rules::ALL.len());
+    assert_eq!(codes("MF"), xtenant::causes::ALL.len() + 1);
+    assert!(text.contains("\nMove-failure causes"));
     let one = xtenant(&["rules", "legacydn-x500-missing"]);
     assert!(String::from_utf8_lossy(&one.stdout).starts_with("XT205 legacydn-x500-missing (fix)"));
+    let cause = xtenant(&["rules", "MF101"]);
+    let cause = String::from_utf8_lossy(&cause.stdout);
+    assert!(
+        cause.starts_with("MF101 missing-exchange-guid (move failure)") && cause.contains("XT201"),
+        "{cause}"
+    );
     assert_eq!(xtenant(&["rules", "XT999"]).status.code(), Some(2));
 }
 
