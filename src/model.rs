@@ -329,10 +329,7 @@ impl SourceMailbox {
     pub fn routing_address(&self) -> &str {
         self.proxies(ProxyKind::Smtp)
             .map(|p| p.value)
-            .find(|a| {
-                let a = a.to_ascii_lowercase();
-                a.ends_with(".onmicrosoft.com") && !a.ends_with(".mail.onmicrosoft.com")
-            })
+            .find(|a| crate::input::values::is_tenant_domain(a))
             .unwrap_or(self.primary_smtp())
     }
 

@@ -287,6 +287,14 @@ pub fn local_part(address: &str) -> &str {
     address.split_once('@').map_or("", |(l, _)| l)
 }
 
+/// A tenant's initial domain, `<tenant>.onmicrosoft.com` (any case), not its hybrid
+/// `<tenant>.mail.onmicrosoft.com`: where its mail is routed, and what a cross-tenant endpoint
+/// names.
+pub fn is_tenant_domain(domain: &str) -> bool {
+    let d = domain.to_ascii_lowercase();
+    d.ends_with(".onmicrosoft.com") && !d.ends_with(".mail.onmicrosoft.com")
+}
+
 /// The domain of an address, lower-cased; `None` when there is no `@` or nothing after it.
 /// Borrowed when it is lower case already, as nearly every exported address is.
 pub fn domain_of(address: &str) -> Option<Cow<'_, str>> {

@@ -10,7 +10,7 @@ use crate::config::{Config, SetupSettings};
 use crate::contacts::{self, StandIns};
 use crate::identity::{self, Planned};
 use crate::index::{FastMap, FastSet, KeyIndex, RowIndex, key};
-use crate::input::values::{ProxyKind, ProxySet, domain_of};
+use crate::input::values::{ProxyKind, ProxySet, domain_of, is_tenant_domain};
 use crate::join::{Joined, Match};
 use crate::model::{Inputs, OrgRelationship, OtherRecipient, SourceMailbox, TargetRecipient};
 use crate::ps::quote;
@@ -40,12 +40,10 @@ impl Domains {
             ordered.extend(rows.into_iter().map(|r| r.name.clone()));
         }
         let onmicrosoft = |d: &str| d.ends_with(".onmicrosoft.com");
-        let delivery = config.delivery_domain.clone().or_else(|| {
-            ordered
-                .iter()
-                .find(|d| onmicrosoft(d) && !d.ends_with(".mail.onmicrosoft.com"))
-                .cloned()
-        });
+        let delivery = config
+            .delivery_domain
+            .clone()
+            .or_else(|| ordered.iter().find(|d| is_tenant_domain(d)).cloned());
         let primary = config
             .primary_domain
             .clone()
@@ -602,28 +600,33 @@ impl<'a> Context<'a> {
             .source_relationship()
             .and_then(|r| r.oauth_application_id)
             .map(|id| (id, "the source relationship's OAuthApplicationId"));
-        from_relationship.or_else(|| {
-            let apps = self.inputs.setup.migration_app.as_ref()?;
-            let id = apps.iter().find_map(|a| a.app_id)?;
-            Some((id, "the migration app's AppId"))
-        })
+        from_relationship.or_else(|| Some((self.exported_app_id()?, "the migration app's AppId")))
+    }
+
+    /// The AppId of the migration app's export (`--migration-app`).
+    pub fn exported_app_id(&self) -> Option<uuid::Uuid> {
+        let apps = self.inputs.setup.migration_app.as_ref()?;
+        apps.iter().find_map(|a| a.app_id)
+    }
+
+    /// The scope group's export (`--scope-group`), when it holds one.
+    pub fn scope_group(&self) -> Option<&'a crate::model::ScopeGroup> {
+        self.inputs.setup.scope_group.as_ref()?.first()
+    }
+
+    /// The source's `<tenant>.onmicrosoft.com` among `domains` (`source_domains`).
+    pub fn source_tenant_domain(domains: &std::collections::BTreeSet<String>) -> Option<&String> {
+        domains.iter().find(|d| is_tenant_domain(d))
     }
 
     /// What the setup scripts default to: the tenant IDs, the app, the source's
     /// <tenant>.onmicrosoft.com domain, the host, the scope group.
     pub fn setup_facts(&self) -> SetupFacts {
         let domains = self.source_domains();
-        let scope = self
-            .inputs
-            .setup
-            .scope_group
-            .as_ref()
-            .and_then(|g| g.first())
-            .map(|g| g.name.clone())
-            .or_else(|| {
-                self.source_relationship()
-                    .and_then(|r| r.published_scopes.first().cloned())
-            });
+        let scope = self.scope_group().map(|g| g.name.clone()).or_else(|| {
+            self.source_relationship()
+                .and_then(|r| r.published_scopes.first().cloned())
+        });
         SetupFacts {
             source_tenant_id: self
                 .setup
@@ -639,9 +642,7 @@ impl<'a> Context<'a> {
                 .migration_app_id()
                 .map(|(g, _)| g.to_string())
                 .unwrap_or_default(),
-            source_tenant_domain: domains
-                .iter()
-                .find(|d| d.ends_with(".onmicrosoft.com") && !d.ends_with(".mail.onmicrosoft.com"))
+            source_tenant_domain: Self::source_tenant_domain(&domains)
                 .cloned()
                 .unwrap_or_default(),
             source_domains: domains.iter().cloned().collect(),

@@ -38,17 +38,11 @@ impl super::Rule for Rule {
             return;
         };
         const ERROR: &str = "every move would fail (the source tenant does not authorize the move)";
-        let app = cx
-            .inputs
-            .setup
-            .migration_app
-            .as_ref()
-            .and_then(|a| a.iter().find_map(|a| a.app_id))
-            .map_or_else(
-                || "'<migration app ID>'".to_string(),
-                |id| format!("'{id}'"),
-            );
-        let scope_group = cx.inputs.setup.scope_group.as_ref().and_then(|g| g.first());
+        let app = cx.exported_app_id().map_or_else(
+            || "'<migration app ID>'".to_string(),
+            |id| format!("'{id}'"),
+        );
+        let scope_group = cx.scope_group();
         let rel = cx.source_relationship();
         let scope = match (scope_group, rel.and_then(|r| r.published_scopes.first())) {
             (Some(g), _) => quote(&g.name),

@@ -42,11 +42,7 @@ impl super::Rule for Rule {
             return;
         }
         let scope = cx
-            .inputs
-            .setup
-            .scope_group
-            .as_ref()
-            .and_then(|g| g.first())
+            .scope_group()
             .map_or_else(|| "'<scope group>'".to_string(), |g| quote(&g.name));
         out.push(cx.finding(
             &META,

@@ -38,9 +38,7 @@ impl super::Rule for Rule {
         let host = &cx.setup.remote_server;
         let app = cx.migration_app_id();
         let domains = cx.source_domains();
-        let tenant = domains
-            .iter()
-            .find(|d| d.ends_with(".onmicrosoft.com") && !d.ends_with(".mail.onmicrosoft.com"))
+        let tenant = Context::source_tenant_domain(&domains)
             .or_else(|| domains.iter().next())
             .map_or_else(|| "'<source>.onmicrosoft.com'".to_string(), |d| quote(d));
         let app_text = app.map_or_else(

@@ -44,9 +44,7 @@ impl super::Rule for Rule {
             return;
         };
         let domains = cx.source_domains();
-        let tenant = domains
-            .iter()
-            .find(|d| d.ends_with(".onmicrosoft.com") && !d.ends_with(".mail.onmicrosoft.com"))
+        let tenant = Context::source_tenant_domain(&domains)
             .map_or("<source>.onmicrosoft.com", String::as_str);
         let consent = format!(
             "the source's Global Administrator opens https://login.microsoftonline.com/{tenant}/adminconsent?client_id={app}&redirect_uri=https://office.com and accepts"
