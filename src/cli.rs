@@ -20,6 +20,9 @@ pub struct Cli {
 pub enum Command {
     /// Match source mailboxes to target objects, check readiness, write the plan.
     Plan(PlanArgs),
+    /// Follow the waves: join the target's migration status exports to a plan and say who
+    /// synced, who failed and why, what to do next, and whether the schedule holds.
+    Track(TrackArgs),
     /// Generate a realistic pair of tenant exports with planted problems and an answer key.
     Sample(SampleArgs),
     /// List the readiness checks, or explain one (`xtenant rules XT205`).
@@ -160,6 +163,44 @@ pub struct PlanArgs {
     #[arg(long)]
     pub json: bool,
     /// Print the wall time of each stage (read, join, rules, stamp, plan, write: csv | xlsx).
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct TrackArgs {
+    /// TOML file whose `[track]` table has the same settings as the flags (paths relative to it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The plan folder `xtenant plan` wrote (its plan.json).
+    #[arg(long, value_name = "DIR")]
+    pub plan: Option<PathBuf>,
+    /// Get-MigrationUser | Get-MigrationUserStatistics export of the target tenant (required).
+    #[arg(long, value_name = "FILE")]
+    pub migration_users: Option<PathBuf>,
+    /// Get-MigrationBatch export of the target tenant.
+    #[arg(long, value_name = "FILE")]
+    pub migration_batches: Option<PathBuf>,
+    /// The previous track folder: stalled users and the throughput between the two snapshots.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// When the export was taken (ISO 8601, UTC unless an offset is given) [default: the
+    /// export's ExportedAt, else its newest LastSuccessfulSyncTime].
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Write into an --out folder that holds other files.
+    #[arg(long)]
+    pub force: bool,
+    /// Print no summary or progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the run summary as JSON on stdout (for automation).
+    #[arg(long)]
+    pub json: bool,
+    /// Print the wall time of each stage (read, track, write).
     #[arg(long)]
     pub timings: bool,
 }

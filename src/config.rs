@@ -285,6 +285,114 @@ struct FileConfig {
     previous_plan: Option<PathBuf>,
     #[serde(default)]
     waves: FileWaves,
+    /// Read by `xtenant track` only.
+    #[serde(default)]
+    track: FileTrack,
+}
+
+/// `[track]` in the TOML file: `xtenant track`'s settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct FileTrack {
+    plan: Option<PathBuf>,
+    migration_users: Option<PathBuf>,
+    migration_batches: Option<PathBuf>,
+    previous: Option<PathBuf>,
+    out: Option<PathBuf>,
+    as_of: Option<String>,
+}
+
+/// The validated settings of `xtenant track`.
+#[derive(Debug, Clone)]
+pub struct TrackConfig {
+    /// The plan folder (holding plan.json) or plan.json itself.
+    pub plan: PathBuf,
+    pub migration_users: PathBuf,
+    pub migration_batches: Option<PathBuf>,
+    pub previous: Option<PathBuf>,
+    pub out: PathBuf,
+    pub as_of: Option<crate::date::Timestamp>,
+    pub force: bool,
+    pub quiet: bool,
+    pub json: bool,
+    pub timings: bool,
+}
+
+impl TrackConfig {
+    pub fn from_args(args: &crate::cli::TrackArgs) -> Result<TrackConfig> {
+        let (file, base) = match &args.config {
+            Some(path) => (
+                read_file(path)?.track,
+                path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ),
+            None => (FileTrack::default(), PathBuf::new()),
+        };
+        let pick = |flag: &Option<PathBuf>, from_file: &Option<PathBuf>| -> Option<PathBuf> {
+            flag.clone()
+                .or_else(|| from_file.as_ref().map(|p| base.join(p)))
+        };
+        let required = |flag: &Option<PathBuf>,
+                        from_file: &Option<PathBuf>,
+                        key: &str,
+                        what: &str| {
+            pick(flag, from_file).ok_or_else(|| Error::Config {
+                path: args.config.clone(),
+                detail: format!(
+                    "no {key} given: pass --{key} {what} or set {key} = \"{what}\" in the config file's [track] table"
+                ),
+            })
+        };
+        let as_of = match (&args.as_of, &file.as_of) {
+            (Some(flag), _) => Some(parse_time(flag).map_err(|detail| Error::Config {
+                path: None,
+                detail: format!("--as-of {detail}"),
+            })?),
+            (None, Some(key)) => Some(parse_time(key).map_err(|detail| Error::Config {
+                path: args.config.clone(),
+                detail: format!("[track] as-of = {detail}"),
+            })?),
+            (None, None) => None,
+        };
+        Ok(TrackConfig {
+            plan: required(&args.plan, &file.plan, "plan", "DIR")?,
+            migration_users: required(
+                &args.migration_users,
+                &file.migration_users,
+                "migration-users",
+                "FILE",
+            )?,
+            migration_batches: pick(&args.migration_batches, &file.migration_batches),
+            previous: pick(&args.previous, &file.previous),
+            out: required(&args.out, &file.out, "out", "DIR")?,
+            as_of,
+            force: args.force,
+            quiet: args.quiet,
+            json: args.json,
+            timings: args.timings,
+        })
+    }
+
+    /// plan.json, whether `plan` names it or its folder.
+    pub fn plan_file(&self) -> PathBuf {
+        if self.plan.is_dir() {
+            self.plan.join("plan.json")
+        } else {
+            self.plan.clone()
+        }
+    }
+
+    pub fn inputs(&self) -> impl Iterator<Item = &Path> {
+        [Some(&self.migration_users), self.migration_batches.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
+    }
+}
+
+fn parse_time(text: &str) -> std::result::Result<crate::date::Timestamp, String> {
+    crate::date::Timestamp::parse(text).ok_or_else(|| {
+        format!("{text:?}: not a time as YYYY-MM-DDTHH:MM:SSZ (ISO 8601; an offset like +01:00 instead of Z is read too)")
+    })
 }
 
 impl Config {

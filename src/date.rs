@@ -1,5 +1,6 @@
-//! Calendar dates for wave cut-overs: parsing `2027-01-16`, adding days, printing ISO 8601.
-//! Days-from-civil arithmetic (proleptic Gregorian), so no date crate is needed for this much.
+//! Calendar dates for wave cut-overs (`2027-01-16`) and the instants of migration status
+//! exports (`2027-01-16T09:14:03Z`), parsed and printed as ISO 8601. Days-from-civil
+//! arithmetic (proleptic Gregorian), so no date crate is needed for this much.
 
 use std::fmt;
 
@@ -29,6 +30,11 @@ impl Date {
         Date(days)
     }
 
+    /// Days since 1970-01-01.
+    pub fn unix_days(self) -> i64 {
+        self.0
+    }
+
     /// Days from `earlier` to this date.
     pub fn days_since(self, earlier: Date) -> i64 {
         self.0 - earlier.0
@@ -47,6 +53,95 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();
         write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// An instant, in whole seconds since 1970-01-01T00:00:00Z (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// ISO 8601 as PowerShell's `.ToString('o')` and `Get-Date -Format o` write it
+    /// (`2027-01-16T09:14:03.1234567+01:00`), with `Z` or no zone (read as UTC), a space for
+    /// the `T`, or a date alone (midnight UTC). Culture formats (`1/16/2027 9:14 AM`) are
+    /// ambiguous between cultures and are refused.
+    pub fn parse(s: &str) -> Option<Timestamp> {
+        let s = s.trim();
+        let date = Date::parse(s.get(..10)?)?;
+        let rest = &s[10..];
+        if rest.is_empty() {
+            return Some(Timestamp(date.0 * 86_400));
+        }
+        let rest = rest.strip_prefix(['T', ' '])?;
+        let (clock, zone) = match rest.find(['Z', 'z', '+', '-']) {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        let mut parts = clock.splitn(3, ':');
+        let field = |p: Option<&str>, max: i64| -> Option<i64> {
+            let p = p?;
+            let n: i64 = if p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) {
+                p.parse().ok()?
+            } else {
+                return None;
+            };
+            (n <= max).then_some(n)
+        };
+        let h = field(parts.next(), 23)?;
+        let m = field(parts.next(), 59)?;
+        let sec = match parts.next() {
+            None => 0,
+            Some(sec) => {
+                let (whole, frac) = sec.split_once('.').unwrap_or((sec, "0"));
+                if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                field(Some(whole), 60)?
+            }
+        };
+        let offset = match zone {
+            "" | "Z" | "z" => 0,
+            z => {
+                let sign = if z.starts_with('-') { -1 } else { 1 };
+                let (oh, om) = z[1..].split_once(':').unwrap_or((&z[1..], "00"));
+                sign * (field(Some(oh), 14)? * 3600 + field(Some(om), 59)? * 60)
+            }
+        };
+        Some(Timestamp(
+            date.0 * 86_400 + h * 3600 + m * 60 + sec - offset,
+        ))
+    }
+
+    pub fn from_unix(seconds: i64) -> Timestamp {
+        Timestamp(seconds)
+    }
+
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    pub fn date(self) -> Date {
+        Date(self.0.div_euclid(86_400))
+    }
+
+    /// Hours from `earlier` to this instant.
+    pub fn hours_since(self, earlier: Timestamp) -> f64 {
+        (self.0 - earlier.0) as f64 / 3600.0
+    }
+}
+
+/// `2027-01-16T09:14:03Z`.
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.0.rem_euclid(86_400);
+        write!(
+            f,
+            "{}T{:02}:{:02}:{:02}Z",
+            self.date(),
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
     }
 }
 
@@ -85,7 +180,42 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::Date;
+    use super::{Date, Timestamp};
+
+    #[test]
+    fn instants_read_as_powershell_writes_them_in_iso_8601() {
+        let at = |s: &str| Timestamp::parse(s).map(|t| t.to_string());
+        assert_eq!(
+            at("2027-01-16T09:14:03Z").as_deref(),
+            Some("2027-01-16T09:14:03Z")
+        );
+        assert_eq!(
+            at("2027-01-16T09:14:03.1234567+01:00").as_deref(),
+            Some("2027-01-16T08:14:03Z")
+        );
+        assert_eq!(
+            at("2027-01-16T00:30:00-05:00").as_deref(),
+            Some("2027-01-16T05:30:00Z")
+        );
+        assert_eq!(
+            at("2027-01-16 09:14").as_deref(),
+            Some("2027-01-16T09:14:00Z")
+        );
+        assert_eq!(at("2027-01-16").as_deref(), Some("2027-01-16T00:00:00Z"));
+        for bad in [
+            "1/16/2027 9:14:03 AM",
+            "16.01.2027 09:14:03",
+            "2027-01-16T9:14",
+            "2027-01-16T25:00:00",
+            "2027-01-16T09:14:03.",
+            "",
+        ] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
+        let a = Timestamp::parse("2027-01-16T09:00:00Z").unwrap();
+        let b = Timestamp::parse("2027-01-16T10:30:00Z").unwrap();
+        assert_eq!(b.hours_since(a), 1.5);
+    }
 
     #[test]
     fn dates_round_trip_and_add() {

@@ -5,6 +5,7 @@
 
 pub mod causes;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod contacts;
 pub mod date;
@@ -24,6 +25,7 @@ pub mod rules;
 pub mod sample;
 pub mod space;
 pub mod stamp;
+pub mod track;
 pub mod write;
 
 use std::io::Write;
@@ -99,6 +101,19 @@ pub fn run(command: Command) -> Result<Outcome> {
             let written = sample::write(&options, &args.out)?;
             stage.done(args.users);
             eprintln!("wrote {} files to {}", written.len(), args.out.display());
+            Ok(Outcome::default())
+        }
+        Command::Track(args) => {
+            let config = config::TrackConfig::from_args(&args)?;
+            let summary = commands::track::run(&config)?;
+            if !config.quiet {
+                let _ = std::io::stderr().lock().write_all(summary.text.as_bytes());
+            }
+            if let Some(json) = summary.json {
+                let mut out = std::io::stdout().lock();
+                let _ = serde_json::to_writer_pretty(&mut out, &json);
+                let _ = out.write_all(b"\n");
+            }
             Ok(Outcome::default())
         }
         Command::Rules(args) => rules_command(&args).map(|()| Outcome::default()),
@@ -231,7 +246,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     report.extend(&cx, planned);
     let addresses = plan::target_addresses(&cx);
     let grants = postmove::grants(&cx, &wave_plan.graph, &wave_plan);
-    let plan_file = plan::plan_file(&cx, &wave_plan, &addresses, &report.order);
+    let plan_file = plan::plan_file(&cx, &wave_plan, &addresses, &report, &config.waves);
     let moves = previous.as_ref().map(|(_, before)| {
         let blocked = (0..inputs.sources.len())
             .filter(|&i| report.statuses[i] == Status::Blocked)

@@ -20,6 +20,8 @@ pub enum Problem {
     InvalidAddress,
     InvalidBool,
     InvalidSize,
+    InvalidPercent,
+    InvalidTime,
     /// A value the row cannot do without is empty.
     Missing,
 }
@@ -31,6 +33,10 @@ impl Problem {
             Problem::InvalidAddress => "is not an e-mail address",
             Problem::InvalidBool => "is not True or False",
             Problem::InvalidSize => "is not a size",
+            Problem::InvalidPercent => "is not a percentage from 0 to 100",
+            Problem::InvalidTime => {
+                "is not an ISO 8601 time (the recipe writes .ToString('o'), as culture formats are ambiguous)"
+            }
             Problem::Missing => "is empty",
         }
     }
@@ -970,7 +976,28 @@ pub struct MigrationUser {
     pub skipped_items: Option<u64>,
     pub unapproved_skipped: Option<bool>,
     pub data_consistency: String,
-    pub last_successful_sync: String,
+    pub last_successful_sync: Option<crate::date::Timestamp>,
+    /// When the export was taken (the recipe's ExportedAt column).
+    pub exported_at: Option<crate::date::Timestamp>,
+}
+
+/// One of the target's migration batches (Get-MigrationBatch), for `xtenant track`.
+#[derive(Debug, Clone, Default)]
+pub struct MigrationBatch {
+    pub line: u64,
+    /// The batch's name, as plan.json names it.
+    pub identity: String,
+    /// As exported (Syncing, Synced, Completing, Completed, CompletedWithErrors, Failed, ...).
+    pub status: String,
+    pub total: Option<u64>,
+    pub synced: Option<u64>,
+    pub finalized: Option<u64>,
+    pub failed: Option<u64>,
+    pub start_after: Option<crate::date::Timestamp>,
+    pub complete_after: Option<crate::date::Timestamp>,
+    pub created: Option<crate::date::Timestamp>,
+    pub started: Option<crate::date::Timestamp>,
+    pub last_synced: Option<crate::date::Timestamp>,
 }
 
 /// Everything read from the inputs.

@@ -1164,9 +1164,11 @@ pub fn plan_file<'a>(
     cx: &Context<'a>,
     plan: &'a Plan,
     addresses: &'a [String],
-    order: &[usize],
+    report: &crate::report::Report<'_>,
+    settings: &crate::config::WaveSettings,
 ) -> PlanFile<'a> {
-    let mailboxes = order
+    let mailboxes = report
+        .order
         .par_iter()
         .filter_map(|&i| {
             let (w, b) = plan.placement[i]?;
@@ -1181,12 +1183,58 @@ pub fn plan_file<'a>(
                         .get(&plan.cluster_of[i]?)
                         .map_or("", String::as_str),
                 ),
+                bytes: size_of(cx, i),
+                codes: Cow::Owned(report.codes[i].join(";")),
             })
         })
         .collect();
+    let date = |d: Option<crate::date::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let batches = plan
+        .waves
+        .iter()
+        .flat_map(|w| {
+            w.batches
+                .iter()
+                .map(|b| crate::write::batches::PlannedBatch {
+                    wave: w.name.clone(),
+                    batch: b.name.clone(),
+                    users: b.members.len(),
+                    bytes: b.bytes,
+                    estimated_hours: b.estimated_hours,
+                    start_after: date(w.cutover.map(|c| c.add_days(-settings.start_days_before))),
+                    complete_after: date(w.cutover),
+                })
+        })
+        .collect();
+    let held_back = report
+        .order
+        .iter()
+        .filter(|&&i| report.statuses[i] == crate::rules::Status::Blocked)
+        .map(|&i| crate::write::batches::HeldBack {
+            source: cx.inputs.sources[i].label().to_string(),
+            target: addresses[i].clone(),
+            codes: report.codes[i].join(";"),
+        })
+        .collect();
+    let mut org_codes: Vec<String> = report
+        .findings
+        .iter()
+        .take_while(|f| f.source.is_none())
+        .map(|f| f.code.to_string())
+        .collect();
+    org_codes.sort();
+    org_codes.dedup();
     PlanFile {
-        version: 1,
+        version: crate::write::batches::PLAN_FILE_VERSION,
+        settings: Some(crate::write::batches::PlanSettings {
+            gb_per_hour: settings.gb_per_hour,
+            concurrency: settings.concurrency,
+            start_days_before: settings.start_days_before,
+        }),
+        org_codes,
+        batches,
         mailboxes,
+        held_back,
     }
 }
 

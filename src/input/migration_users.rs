@@ -5,11 +5,10 @@
 
 use std::path::Path;
 
-use super::{ColSpec, Loaded, Notice, read_rows};
+use super::{ColSpec, Loaded, read_rows};
 use crate::error::Result;
 use crate::input::InputKind;
 use crate::model::{MigrationUser, StatusSummary, ValueIssue};
-use crate::progress::thousands;
 
 columns! {
     Identity = ColSpec::req("Identity").aka(&["MailboxEmailAddress", "EmailAddress"]),
@@ -29,6 +28,8 @@ columns! {
     HasUnapprovedSkippedItems = ColSpec::opt("HasUnapprovedSkippedItems"),
     DataConsistencyScore = ColSpec::opt("DataConsistencyScore"),
     LastSuccessfulSyncTime = ColSpec::opt("LastSuccessfulSyncTime"),
+    ExportedAt = ColSpec::opt("ExportedAt")
+        .without("the snapshot's time is the newest LastSuccessfulSyncTime, or --as-of"),
 }
 
 pub fn load(path: &Path) -> Result<Loaded<Vec<MigrationUser>>> {
@@ -56,7 +57,7 @@ pub fn load(path: &Path) -> Result<Loaded<Vec<MigrationUser>>> {
                     issues.push(ValueIssue {
                         column: "PercentageComplete",
                         value: p.to_string(),
-                        problem: crate::model::Problem::InvalidSize,
+                        problem: crate::model::Problem::InvalidPercent,
                     });
                     None
                 }
@@ -75,22 +76,12 @@ pub fn load(path: &Path) -> Result<Loaded<Vec<MigrationUser>>> {
             skipped_items: count(C::SkippedItemCount, &mut issues),
             unapproved_skipped: row.flag(C::HasUnapprovedSkippedItems, &mut issues),
             data_consistency: row.string(C::DataConsistencyScore),
-            last_successful_sync: row.string(C::LastSuccessfulSyncTime),
+            last_successful_sync: row.timestamp(C::LastSuccessfulSyncTime, &mut issues),
+            exported_at: row.timestamp(C::ExportedAt, &mut issues),
             status,
         };
         (user, issues.into_iter().next())
     })?;
-    let bad = rows.iter().filter(|(_, i)| i.is_some()).count();
-    if let Some((u, issue)) = rows.iter().find_map(|(u, i)| Some((u, i.as_ref()?))) {
-        notices.push(Notice(format!(
-            "{}: {} row(s) hold a value that is not valid, first at line {}: {} {:?} {}; it is left empty",
-            path.display(),
-            thousands(bad as u64),
-            u.line,
-            issue.column,
-            issue.value,
-            issue.problem.describe()
-        )));
-    }
-    Ok((rows.into_iter().map(|(u, _)| u).collect(), files, notices))
+    let rows = super::note_bad_values(path, rows, |r| r.line, "; it is left empty", &mut notices);
+    Ok((rows, files, notices))
 }

@@ -24,9 +24,11 @@ pub mod decode;
 pub mod domains;
 pub mod mapping;
 pub mod members;
+pub mod migration_batches;
 pub mod migration_users;
 pub mod others;
 pub mod permissions;
+pub mod plan_file;
 pub mod references;
 pub mod scope;
 pub mod setup;
@@ -71,10 +73,11 @@ pub enum InputKind {
     SourceSoftDeleted,
     TargetSoftDeleted,
     MigrationUsers,
+    MigrationBatches,
 }
 
 impl InputKind {
-    pub const ALL: [InputKind; 22] = [
+    pub const ALL: [InputKind; 23] = [
         InputKind::SourceMailboxes,
         InputKind::SourceStatistics,
         InputKind::MailboxPermissions,
@@ -97,6 +100,7 @@ impl InputKind {
         InputKind::SourceSoftDeleted,
         InputKind::TargetSoftDeleted,
         InputKind::MigrationUsers,
+        InputKind::MigrationBatches,
     ];
 
     /// The flag / config key that names this file.
@@ -124,6 +128,7 @@ impl InputKind {
             InputKind::SourceSoftDeleted => "source-soft-deleted",
             InputKind::TargetSoftDeleted => "target-soft-deleted",
             InputKind::MigrationUsers => "migration-users",
+            InputKind::MigrationBatches => "migration-batches",
         }
     }
 
@@ -182,6 +187,7 @@ impl InputKind {
             InputKind::MigrationUsers => {
                 "the target's migration users (Get-MigrationUser | Get-MigrationUserStatistics)"
             }
+            InputKind::MigrationBatches => "the target's migration batches (Get-MigrationBatch)",
         }
     }
 
@@ -211,6 +217,7 @@ impl InputKind {
                 setup::soft_deleted::COLUMNS
             }
             InputKind::MigrationUsers => migration_users::COLUMNS,
+            InputKind::MigrationBatches => migration_batches::COLUMNS,
         }
     }
 
@@ -239,6 +246,7 @@ impl InputKind {
             InputKind::SourceSoftDeleted => RECIPE_SOURCE_SOFT_DELETED,
             InputKind::TargetSoftDeleted => RECIPE_TARGET_SOFT_DELETED,
             InputKind::MigrationUsers => RECIPE_MIGRATION_USERS,
+            InputKind::MigrationBatches => RECIPE_MIGRATION_BATCHES,
         }
     }
 
@@ -273,6 +281,7 @@ impl InputKind {
                 | InputKind::SourceSoftDeleted
                 | InputKind::TargetSoftDeleted
                 | InputKind::MigrationUsers
+                | InputKind::MigrationBatches
         )
     }
 
@@ -542,6 +551,7 @@ pub fn load_one(kind: InputKind, path: &Path) -> Result<usize> {
         InputKind::SourceSoftDeleted => setup::soft_deleted::load_source(path)?.0.len(),
         InputKind::TargetSoftDeleted => setup::soft_deleted::load_target(path)?.0.len(),
         InputKind::MigrationUsers => migration_users::load(path)?.0.len(),
+        InputKind::MigrationBatches => migration_batches::load(path)?.0.len(),
     })
 }
 
@@ -640,6 +650,31 @@ impl SetupSlots {
 
 fn opt<T>(path: Option<&Path>, f: fn(&Path) -> Result<Loaded<T>>) -> Result<Option<Loaded<T>>> {
     path.map(f).transpose()
+}
+
+/// Keeps every row of a reader that leaves a bad value as it is (or empty) rather than stop,
+/// and names the first such value and how many rows hold one in a notice; `outcome` says what
+/// became of them ("; it is left empty").
+pub(crate) fn note_bad_values<T>(
+    path: &Path,
+    rows: Vec<(T, Option<crate::model::ValueIssue>)>,
+    line: impl Fn(&T) -> u64,
+    outcome: &str,
+    notices: &mut Vec<Notice>,
+) -> Vec<T> {
+    let bad = rows.iter().filter(|(_, i)| i.is_some()).count();
+    if let Some((row, issue)) = rows.iter().find_map(|(r, i)| Some((r, i.as_ref()?))) {
+        notices.push(Notice(format!(
+            "{}: {} row(s) hold a value that is not valid, first at line {}: {} {:?} {}{outcome}",
+            path.display(),
+            crate::progress::thousands(bad as u64),
+            line(row),
+            issue.column,
+            issue.value,
+            issue.problem.describe()
+        )));
+    }
+    rows.into_iter().map(|(r, _)| r).collect()
 }
 
 /// Reads one file as a table of `kind` and maps every row in parallel.
@@ -883,12 +918,25 @@ $cols = 'Name','RecipientTypeDetails','ExchangeGuid','PrimarySmtpAddress','UserP
 ) | Select-Object $cols | Export-Csv -Path target-soft-deleted.csv -NoTypeInformation -Encoding UTF8"#;
 
 pub const RECIPE_MIGRATION_USERS: &str = r#"# Target tenant, while the batches run (for xtenant track). Sizes keep Exchange's
-# "1.234 GB (1,324,567,890 bytes)" shape; xtenant reads the bytes.
+# "1.234 GB (1,324,567,890 bytes)" shape; times are ISO 8601 (culture formats are ambiguous).
+$at = (Get-Date).ToUniversalTime().ToString('o')
+$iso = { param($t) if ($t) { ([datetime]$t).ToUniversalTime().ToString('o') } }
 Get-MigrationUser -ResultSize Unlimited | Get-MigrationUserStatistics |
-  Select-Object Identity,BatchId,Status,StatusSummary,ErrorSummary,
+  Select-Object Identity,@{n='BatchId';e={"$($_.BatchId)"}},Status,StatusSummary,ErrorSummary,
     @{n='Error';e={"$($_.Error)"}},BytesTransferred,EstimatedTotalTransferSize,PercentageComplete,
-    SyncedItemCount,SkippedItemCount,HasUnapprovedSkippedItems,DataConsistencyScore,LastSuccessfulSyncTime |
+    SyncedItemCount,SkippedItemCount,HasUnapprovedSkippedItems,DataConsistencyScore,
+    @{n='LastSuccessfulSyncTime';e={& $iso $_.LastSuccessfulSyncTime}},
+    @{n='ExportedAt';e={$at}} |
   Export-Csv -Path migration-users.csv -NoTypeInformation -Encoding UTF8"#;
+
+pub const RECIPE_MIGRATION_BATCHES: &str = r#"# Target tenant, with the migration users (for xtenant track); times are ISO 8601.
+$iso = { param($t) if ($t) { ([datetime]$t).ToUniversalTime().ToString('o') } }
+Get-MigrationBatch | Select-Object @{n='Identity';e={"$($_.Identity)"}},Status,TotalCount,
+    SyncedCount,FinalizedCount,FailedCount,
+    @{n='StartAfter';e={& $iso $_.StartAfter}},@{n='CompleteAfter';e={& $iso $_.CompleteAfter}},
+    @{n='CreationDateTime';e={& $iso $_.CreationDateTime}},@{n='StartDateTime';e={& $iso $_.StartDateTime}},
+    @{n='LastSyncedDateTime';e={& $iso $_.LastSyncedDateTime}} |
+  Export-Csv -Path migration-batches.csv -NoTypeInformation -Encoding UTF8"#;
 
 pub const RECIPE_ACCEPTED_DOMAINS: &str = r#"# Target tenant.
 Get-AcceptedDomain | Select-Object DomainName,DomainType,Default |

@@ -34,23 +34,7 @@ columns! {
 pub fn load(path: &Path, file: u16) -> Result<Loaded<Vec<OtherRecipient>>> {
     let (rows, files, mut notices) =
         read_rows(path, InputKind::TargetOtherRecipients, |row| map(row, file))?;
-    let (rows, issues): (Vec<OtherRecipient>, Vec<Option<ValueIssue>>) = rows.into_iter().unzip();
-    let bad = issues.iter().flatten().count();
-    if let Some((o, issue)) = rows
-        .iter()
-        .zip(&issues)
-        .find_map(|(o, i)| Some((o, i.as_ref()?)))
-    {
-        notices.push(Notice(format!(
-            "{}: {} row(s) hold a value that is not valid, first at line {}: {} {:?} {}",
-            path.display(),
-            thousands(bad as u64),
-            o.line,
-            issue.column,
-            issue.value,
-            issue.problem.describe()
-        )));
-    }
+    let rows = super::note_bad_values(path, rows, |o| o.line, "", &mut notices);
     Ok((rows, files, notices))
 }
 

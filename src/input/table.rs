@@ -257,6 +257,20 @@ impl<'a> Row<'a> {
         self.parsed(col, issues, Problem::InvalidSize, values::parse_size)
     }
 
+    /// An ISO 8601 instant; `None` when absent or empty.
+    pub fn timestamp(
+        &self,
+        col: impl Into<usize>,
+        issues: &mut Vec<ValueIssue>,
+    ) -> Option<crate::date::Timestamp> {
+        let col: usize = col.into();
+        self.parsed(col, issues, Problem::InvalidTime, |t| {
+            crate::date::Timestamp::parse(t)
+                .map(Some)
+                .ok_or(values::Invalid)
+        })
+    }
+
     /// A True/False column; `None` when absent or empty.
     pub fn flag(&self, col: impl Into<usize>, issues: &mut Vec<ValueIssue>) -> Option<bool> {
         let col: usize = col.into();

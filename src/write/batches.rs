@@ -101,12 +101,54 @@ pub fn unresolved(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
     out.flush()
 }
 
-/// plan.json: each planned mailbox's wave and batch, for `--previous-plan`. Written, its values
-/// are borrowed from the run (a million mailboxes made six million copies); read back, owned.
+/// plan.json: each planned mailbox's wave and batch, for `--previous-plan`, and (version 2)
+/// what `xtenant track` follows: the batches with their dates and estimates, the throughput
+/// assumed, each mailbox's size and findings, the mailboxes held back. Written, its values are
+/// borrowed from the run (a million mailboxes made six million copies); read back, owned.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PlanFile<'a> {
     pub version: u32,
+    #[serde(default)]
+    pub settings: Option<PlanSettings>,
+    /// The codes of the organisation-level findings (the tenants' setup, shared domains).
+    #[serde(default)]
+    pub org_codes: Vec<String>,
+    #[serde(default)]
+    pub batches: Vec<PlannedBatch>,
     pub mailboxes: Vec<PlannedMailbox<'a>>,
+    #[serde(default)]
+    pub held_back: Vec<HeldBack>,
+}
+
+/// The version `plan` writes; `track` needs at least 2.
+pub const PLAN_FILE_VERSION: u32 = 2;
+
+/// The throughput model the plan's estimates assumed (`[waves]` in the config).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlanSettings {
+    pub gb_per_hour: f64,
+    pub concurrency: usize,
+    pub start_days_before: i64,
+}
+
+/// One migration batch as batches/batches.csv lists it; dates are `YYYY-MM-DD` or empty.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlannedBatch {
+    pub wave: String,
+    pub batch: String,
+    pub users: usize,
+    pub bytes: u64,
+    pub estimated_hours: f64,
+    pub start_after: String,
+    pub complete_after: String,
+}
+
+/// A source mailbox the plan keeps out of every batch, with the codes that hold it back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HeldBack {
+    pub source: String,
+    pub target: String,
+    pub codes: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -119,6 +161,12 @@ pub struct PlannedMailbox<'a> {
     pub batch: Cow<'a, str>,
     /// The cluster's identity: when it changes, the mailbox may move.
     pub cluster: Cow<'a, str>,
+    /// Primary and archive size, from the statistics.
+    #[serde(default)]
+    pub bytes: u64,
+    /// The codes of its findings, `;`-separated.
+    #[serde(default)]
+    pub codes: Cow<'a, str>,
 }
 
 pub fn plan_json(file: &PlanFile<'_>, w: &mut dyn Write) -> std::io::Result<()> {

@@ -379,3 +379,201 @@ pub fn plan(plan: &crate::plan::Plan, held_back: usize, w: &mut dyn Write) -> st
         thousands(held_back as u64)
     )
 }
+
+/// `xtenant track`'s summary: the snapshot, users by standing, each wave against its date,
+/// throughput, failures by cause, and what to do next, in order.
+pub fn track(t: &crate::track::Tracking, w: &mut dyn Write) -> std::io::Result<()> {
+    use crate::track::{Action, STANDINGS, schedule::gb};
+    for f in &t.inputs.files {
+        writeln!(
+            w,
+            "read {:>9} rows  {} ({})",
+            thousands(f.rows as u64),
+            f.path.display(),
+            f.format
+        )?;
+    }
+    for n in &t.inputs.notices {
+        writeln!(w, "note: {}", n.0)?;
+    }
+    if let Some(d) = t.duplicates.first() {
+        let line = |u: usize| t.inputs.users[u].line;
+        writeln!(
+            w,
+            "note: {} migration user row(s) repeat a user of an earlier row, first at line {} (as line {}): the earlier row is used; export once, with -ResultSize Unlimited",
+            thousands(t.duplicates.len() as u64),
+            line(d.dropped),
+            line(d.kept)
+        )?;
+    }
+    match t.as_of {
+        Some((at, from)) => writeln!(w, "as of {at} (from {from})")?,
+        None => writeln!(
+            w,
+            "as of: unknown (the export has no ExportedAt or LastSuccessfulSyncTime): pass --as-of for the schedule"
+        )?,
+    }
+    let n = t.rows.len() as u64;
+    let pct = |k: usize| {
+        if n == 0 {
+            0.0
+        } else {
+            k as f64 * 100.0 / n as f64
+        }
+    };
+    let by: Vec<String> = STANDINGS
+        .iter()
+        .filter(|s| t.count(**s) > 0)
+        .map(|s| {
+            format!(
+                "{} {} ({:.0} %)",
+                s.as_str(),
+                thousands(t.count(*s) as u64),
+                pct(t.count(*s))
+            )
+        })
+        .collect();
+    writeln!(w, "{} planned users: {}", thousands(n), by.join(", "))?;
+    if !t.not_planned.is_empty() {
+        let held = t
+            .not_planned
+            .iter()
+            .filter(|p| p.held_back.is_some())
+            .count();
+        writeln!(
+            w,
+            "{} migration user(s) the plan does not place ({} held back by it): not-in-plan.csv",
+            thousands(t.not_planned.len() as u64),
+            thousands(held as u64)
+        )?;
+    }
+    writeln!(
+        w,
+        "\nwave        users  done   synced  failed  GB done        schedule"
+    )?;
+    for wave in &t.waves {
+        let done = wave.count(crate::track::Standing::Exported(
+            crate::model::StatusSummary::Completed,
+        ));
+        let synced = wave.count(crate::track::Standing::Exported(
+            crate::model::StatusSummary::Synced,
+        ));
+        let failed = wave.count(crate::track::Standing::Exported(
+            crate::model::StatusSummary::Failed,
+        ));
+        let date = wave
+            .cutover
+            .map(|d| format!(" (cut-over {d})"))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "{:<10} {:>6} {:>5} {:>8} {:>7}  {:>6.0} of {:<6.0} {}{date}",
+            wave.name,
+            thousands(wave.users as u64),
+            thousands(done as u64),
+            thousands(synced as u64),
+            thousands(failed as u64),
+            gb(wave.done),
+            gb(wave.expected),
+            wave.schedule.as_str()
+        )?;
+    }
+    let tp = &t.throughput;
+    if let (Some(rate), Some(per_move)) = (tp.gb_per_hour, tp.per_move) {
+        let planned = tp
+            .planned_per_move
+            .map(|p| format!(" (the plan assumed {p:.2})"))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "\nthroughput: {rate:.1} GB/h over the running batches, {per_move:.2} GB/h per move{planned}, {}",
+            if tp.from_previous {
+                "between the two snapshots"
+            } else {
+                "since each batch started"
+            }
+        )?;
+    }
+    if !tp.late_waves.is_empty() {
+        writeln!(
+            w,
+            "the schedule no longer holds: at the measured throughput {} will not be synced by cut-over; start them earlier, or plan again with a lower gb-per-hour",
+            tp.late_waves.join(", ")
+        )?;
+    }
+    let mut causes: Vec<(&crate::causes::Cause, usize)> = Vec::new();
+    for r in &t.rows {
+        if let Some(c) = r.cause {
+            match causes.iter_mut().find(|(k, _)| k.code == c.code) {
+                Some((_, n)) => *n += 1,
+                None => causes.push((c, 1)),
+            }
+        }
+    }
+    if !causes.is_empty() {
+        causes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(b.0.code)));
+        writeln!(w, "\nfailed users by cause:")?;
+        for (c, k) in &causes {
+            let predicted = c
+                .predicted_by
+                .map(|r| format!(" (predicted by {r})"))
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "  {} {:<30} {:>7}{predicted}",
+                c.code,
+                c.name,
+                thousands(*k as u64)
+            )?;
+        }
+    }
+    writeln!(w, "\nnext steps:")?;
+    let mut steps: Vec<String> = Vec::new();
+    let count = |a: Action| t.count_action(a);
+    if count(Action::Retry) > 0 {
+        steps.push(format!("retry {} failed user(s) whose cause is gone: scripts/Start-FailedUsers.ps1 (actions/retry.csv)", thousands(count(Action::Retry) as u64)));
+    }
+    if count(Action::Fix) > 0 {
+        steps.push(format!("fix {} failed user(s) (progress.xlsx, Failures), plan again on fresh exports, track again", thousands(count(Action::Fix) as u64)));
+    }
+    if count(Action::Remove) > 0 {
+        steps.push(format!("remove {} user(s) the plan moved to another batch from their old one: scripts/Remove-MovedUsers.ps1", thousands(count(Action::Remove) as u64)));
+    }
+    let waves_where = |a: Action| {
+        let mut names: Vec<&str> = t
+            .rows
+            .iter()
+            .filter(|r| r.action == a)
+            .map(|r| t.mailbox(r).wave.as_ref())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.join(",")
+    };
+    if count(Action::Submit) > 0 {
+        steps.push(format!("submit the batches due and not in the tenant ({} users): New-MigrationBatches.ps1 -Wave {} from the plan", thousands(count(Action::Submit) as u64), waves_where(Action::Submit)));
+    }
+    if count(Action::AddToBatch) > 0 {
+        steps.push(format!("{} user(s) are missing from batches that exist (New-MigrationBatch refused them, or they were removed): progress.csv, Action 'Add to its batch'", thousands(count(Action::AddToBatch) as u64)));
+    }
+    if count(Action::Investigate) > 0 {
+        steps.push(format!("{} syncing user(s) moved no bytes since the previous snapshot: Get-MigrationUserStatistics -IncludeReport", thousands(count(Action::Investigate) as u64)));
+    }
+    if count(Action::ApproveSkipped) > 0 {
+        let stuck = t.batches.iter().filter(|b| b.stuck).count();
+        steps.push(format!("review the skipped items of {} synced user(s) ({} batch(es) stuck past CompleteAfter), then scripts/Approve-SkippedItems.ps1 -Reviewed", thousands(count(Action::ApproveSkipped) as u64), stuck));
+    }
+    if count(Action::Complete) > 0 {
+        steps.push(format!("complete the synced batches at their cut-over (dated ones complete on their own): Complete-MigrationBatches.ps1 -Wave {} from the plan", waves_where(Action::Complete)));
+    }
+    if count(Action::PostMove) > 0 {
+        steps.push(format!("after the moves ({} users): Restore-Permissions.ps1 -Wave {} from the plan; licence them within {} days (actions/licence.csv); Remove-MigrationBatches.ps1 once their batches are done", thousands(count(Action::PostMove) as u64), waves_where(Action::PostMove), crate::write::track::LICENCE_DAYS));
+    }
+    if steps.is_empty() {
+        steps.push("nothing to do: wait for the batches due next".to_string());
+    }
+    for (i, s) in steps.iter().enumerate() {
+        writeln!(w, "  {}. {s}", i + 1)?;
+    }
+    Ok(())
+}

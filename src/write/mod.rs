@@ -8,6 +8,7 @@ mod folder;
 pub mod json;
 pub mod ps1;
 pub mod sheet_xml;
+pub mod track;
 pub mod xlsx;
 
 pub use folder::{Claim, KEPT, MANIFEST, Slot, Staging};

@@ -64,6 +64,28 @@ pub const SCRIPTS: [(&str, &str); 11] = [
     ),
 ];
 
+/// The scripts of a track folder, with their templates: they read the track's actions/ lists
+/// at run time and carry no values of their own.
+pub const TRACK_SCRIPTS: [(&str, &str); 3] = [
+    (
+        "Start-FailedUsers.ps1",
+        include_str!("templates/track/Start-FailedUsers.ps1"),
+    ),
+    (
+        "Approve-SkippedItems.ps1",
+        include_str!("templates/track/Approve-SkippedItems.ps1"),
+    ),
+    (
+        "Remove-MovedUsers.ps1",
+        include_str!("templates/track/Remove-MovedUsers.ps1"),
+    ),
+];
+
+/// Writes track script `template`.
+pub fn track_script(template: &str, w: &mut dyn Write) -> std::io::Result<()> {
+    write_script(&fill(template, &[]), w)
+}
+
 /// What the scripts are filled with.
 pub struct ScriptData<'a> {
     pub stamping: &'a Stamping,

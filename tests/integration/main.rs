@@ -12,5 +12,6 @@ mod real_world;
 mod rules;
 mod scripts;
 mod stamping;
+mod track;
 mod util;
 mod workbook;

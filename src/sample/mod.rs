@@ -9,6 +9,8 @@ use crate::error::Result;
 use crate::input::values::{ascii_fold as ascii, local_part, split_proxies};
 use crate::write::Staging;
 
+pub mod status;
+
 const SRC: &str = "contoso.com";
 const SRC_INITIAL: &str = "contoso.onmicrosoft.com";
 const SRC_MAIL: &str = "contoso.mail.onmicrosoft.com";
@@ -310,7 +312,7 @@ pub struct Setup {
 type FileSpec<'a> = (&'a str, Shape, &'a [&'a str], &'a [Vec<String>]);
 
 /// Every file `write` writes, xtenant.toml last.
-pub const FILES: [&str; 22] = [
+pub const FILES: [&str; 26] = [
     "source-mailboxes.csv",
     "source-statistics.csv",
     "mailbox-permissions.csv",
@@ -333,6 +335,10 @@ pub const FILES: [&str; 22] = [
     "target-soft-deleted.csv",
     "answer-key.csv",
     "xtenant.toml",
+    "migration-users.csv",
+    "migration-users-previous.csv",
+    "migration-batches.csv",
+    "track-answer-key.csv",
 ];
 
 /// Refuses a folder that holds a file `write` would replace, unless `xtenant sample` wrote the
@@ -503,6 +509,47 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
         &format!("users-per-wave = {per_wave}\n"),
     );
     staging.write("xtenant.toml", |w| w.write_all(config.as_bytes()))?;
+    let mut written = staging.commit()?;
+    written.extend(write_status(opts, dir)?);
+    Ok(written)
+}
+
+/// The migration status of the sample's own plan (`status`): the tenants just written are
+/// planned into a temporary folder, exactly as `xtenant plan --config xtenant.toml` plans them.
+fn write_status(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
+    let scratch = std::env::temp_dir().join(format!(
+        "xtenant-sample-plan-{}-{}",
+        std::process::id(),
+        opts.seed
+    ));
+    let args = crate::cli::PlanArgs {
+        config: Some(dir.join("xtenant.toml")),
+        out: Some(scratch.clone()),
+        quiet: true,
+        force: true,
+        ..Default::default()
+    };
+    let planned = crate::config::Config::from_args(&args).and_then(|c| crate::plan(&c));
+    let plan = planned.and_then(|_| crate::input::plan_file::load(&scratch));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let plan = plan?;
+    let s = status::generate(&plan, opts.seed);
+    let mut staging = Staging::files(dir, std::iter::empty())?;
+    type File<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
+    let files: [File<'_>; 4] = [
+        ("migration-users.csv", &status::USERS_HEADER, &s.users),
+        (
+            "migration-users-previous.csv",
+            &status::USERS_HEADER,
+            &s.previous,
+        ),
+        ("migration-batches.csv", &status::BATCHES_HEADER, &s.batches),
+        ("track-answer-key.csv", &status::KEY_HEADER, &s.key),
+    ];
+    for (name, header, rows) in files {
+        let bytes = status::SHAPE.render(header, rows);
+        staging.write(name, |w| w.write_all(&bytes))?;
+    }
     staging.commit()
 }
 
@@ -539,6 +586,12 @@ first-cutover = \"2027-01-16\"
 pilot = 50
 users-per-wave = 400
 group-by = \"office\"
+
+[track]
+# xtenant track --config xtenant.toml --plan <the plan folder> --out <a folder> (docs/track.md);
+# migration-users-previous.csv is the same export a day earlier, for --previous.
+migration-users = \"migration-users.csv\"
+migration-batches = \"migration-batches.csv\"
 ";
 
 /// The tenants' setup, right but for the plants `Setup` names; the org-level plants go in the
@@ -1220,7 +1273,7 @@ fn source_row(p: &Person, rng: &mut Rng) -> Vec<String> {
     ]
 }
 
-fn size_text(bytes: u64) -> String {
+pub(crate) fn size_text(bytes: u64) -> String {
     let gb = bytes as f64 / (1u64 << 30) as f64;
     let digits = bytes.to_string();
     let mut grouped = String::new();

@@ -1,0 +1,148 @@
+//! `xtenant track`: reads the plan and the target's migration status exports, joins and
+//! measures them (`track`), and writes progress.csv, progress.xlsx, the action lists and their
+//! scripts, replaced whole like a plan.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use crate::config::TrackConfig;
+use crate::error::Result;
+use crate::input::{self, FileInfo, Notice};
+use crate::progress::Progress;
+use crate::track::{self, TrackInputs, Tracking};
+use crate::write;
+
+/// What `track` wrote and said.
+pub struct TrackSummary {
+    pub written: Vec<std::path::PathBuf>,
+    pub text: String,
+    pub json: Option<serde_json::Value>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Every file of a track folder, but the workbook and the scripts.
+pub const CSV_FILES: [&str; 8] = [
+    "progress.csv",
+    "batches.csv",
+    "not-in-plan.csv",
+    "actions/retry.csv",
+    "actions/skipped-items.csv",
+    "actions/remove-users.csv",
+    "actions/licence.csv",
+    "track.json",
+];
+
+pub fn run(config: &TrackConfig) -> Result<TrackSummary> {
+    let progress = Progress::new(config.quiet);
+    let mut timings = Vec::new();
+    let plan_path = config.plan_file();
+    // The folder is the plan's: the same plan may be tracked into it day after day.
+    let claim = write::Claim::new(&config.out, &plan_path, &plan_path, config.force)?;
+
+    let start = Instant::now();
+    let stage = progress.measured("read", "bytes", 0);
+    let (plan, (users, (batches, previous))) = rayon::join(
+        || input::plan_file::load_for_track(&config.plan),
+        || {
+            rayon::join(
+                || input::migration_users::load(&config.migration_users),
+                || {
+                    rayon::join(
+                        || {
+                            config
+                                .migration_batches
+                                .as_deref()
+                                .map(input::migration_batches::load)
+                                .transpose()
+                        },
+                        || {
+                            config
+                                .previous
+                                .as_deref()
+                                .map(track::previous::load)
+                                .transpose()
+                        },
+                    )
+                },
+            )
+        },
+    );
+    let (users, mut files, mut notices): (_, Vec<FileInfo>, Vec<Notice>) = users?;
+    let batches = match batches? {
+        Some((rows, f, n)) => {
+            files.extend(f);
+            notices.extend(n);
+            Some(rows)
+        }
+        None => None,
+    };
+    let inputs = TrackInputs {
+        plan: plan?,
+        users,
+        batches,
+        previous: previous?,
+        as_of: config.as_of,
+        files,
+        notices,
+    };
+    stage.done(inputs.users.len());
+    timings.push(("read", start.elapsed()));
+
+    let start = Instant::now();
+    let stage = progress.measured("track", "users", 0);
+    let tracking = track::track(inputs);
+    stage.done(tracking.rows.len());
+    timings.push(("track", start.elapsed()));
+
+    let start = Instant::now();
+    let stage = progress.measured("write", "users", 0);
+    let mut staging = write::Staging::plan(claim, config.inputs())?;
+    write_files(&tracking, &mut staging)?;
+    let written = staging.commit()?;
+    stage.done(tracking.rows.len());
+    timings.push(("write", start.elapsed()));
+
+    let mut text = Vec::new();
+    let _ = write::console::track(&tracking, &mut text);
+    let _ = write::console::written(&config.out, &written, &mut text);
+    if config.timings {
+        let _ = write::console::timings(&timings, &mut text);
+    }
+    let json = config.json.then(|| {
+        let mut j = write::track::summary_json(&tracking, &written);
+        j["ok"] = serde_json::Value::Bool(true);
+        j
+    });
+    Ok(TrackSummary {
+        written,
+        text: String::from_utf8_lossy(&text).into_owned(),
+        json,
+        timings,
+    })
+}
+
+fn write_files(t: &Tracking, staging: &mut write::Staging) -> Result<()> {
+    staging.write("progress.csv", |w| write::track::progress(t, w))?;
+    staging.write("batches.csv", |w| write::track::batches(t, w))?;
+    staging.write("not-in-plan.csv", |w| write::track::not_in_plan(t, w))?;
+    staging.write("actions/retry.csv", |w| write::track::retry(t, w))?;
+    staging.write("actions/skipped-items.csv", |w| {
+        write::track::skipped_items(t, w)
+    })?;
+    staging.write("actions/remove-users.csv", |w| {
+        write::track::remove_users(t, w)
+    })?;
+    staging.write("actions/licence.csv", |w| write::track::licence(t, w))?;
+    for (name, template) in write::ps1::TRACK_SCRIPTS {
+        staging.write(&format!("scripts/{name}"), |w| {
+            write::ps1::track_script(template, w)
+        })?;
+    }
+    staging.write("track.json", |w| {
+        // Written before the list of files is known: the files are in the console and
+        // manifest.json.
+        serde_json::to_writer_pretty(&mut *w, &write::track::summary_json(t, &[]))?;
+        w.write_all(b"\n")
+    })?;
+    Ok(())
+}

@@ -1,0 +1,331 @@
+//! `xtenant track`: the sample's migration status against its answer key, and the export's
+//! defects (users the plan does not know, planned users not exported, rows exported twice, a
+//! size that cannot be read), each reported and never dropped.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use xtenant::cli::{SampleArgs, TrackArgs};
+use xtenant::config::TrackConfig;
+
+use crate::util::{Dir, export_rows, plan, rows, samples, tenant_args};
+
+pub fn track_args(tenant: &Path, plan: &Path, out: &Path) -> TrackArgs {
+    TrackArgs {
+        config: Some(tenant.join("xtenant.toml")),
+        plan: Some(plan.to_path_buf()),
+        out: Some(out.to_path_buf()),
+        quiet: true,
+        ..TrackArgs::default()
+    }
+}
+
+pub fn track(args: &TrackArgs) -> xtenant::commands::track::TrackSummary {
+    xtenant::commands::track::run(&TrackConfig::from_args(args).unwrap()).unwrap()
+}
+
+fn track_err(args: &TrackArgs) -> String {
+    match TrackConfig::from_args(args).and_then(|c| xtenant::commands::track::run(&c)) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Plans `tenant`, tracks its previous-day export, then today's with `--previous`: the track
+/// folder of today.
+fn plan_and_track(dir: &Dir, tenant: &Path) -> (PathBuf, PathBuf) {
+    let planned = dir.join("plan");
+    plan(&tenant_args(tenant, &planned));
+    let before = dir.join("track-before");
+    track(&TrackArgs {
+        migration_users: Some(tenant.join("migration-users-previous.csv")),
+        ..track_args(tenant, &planned, &before)
+    });
+    let now = dir.join("track");
+    track(&TrackArgs {
+        previous: Some(before),
+        ..track_args(tenant, &planned, &now)
+    });
+    (planned, now)
+}
+
+/// Every planned user exactly once in progress.csv, and every plant of the answer key found.
+fn check_track_key(tenant: &Path, planned: &Path, out: &Path) {
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(planned.join("plan.json")).unwrap()).unwrap();
+    let mut expected: Vec<String> = plan["mailboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["target"].as_str().unwrap().to_lowercase())
+        .collect();
+    let progress = rows(&out.join("progress.csv"));
+    let mut seen: Vec<String> = progress
+        .iter()
+        .map(|r| r["EmailAddress"].to_lowercase())
+        .collect();
+    expected.sort();
+    seen.sort();
+    assert_eq!(seen, expected, "every planned user exactly once");
+    let by: HashMap<String, &BTreeMap<String, String>> = progress
+        .iter()
+        .map(|r| (r["EmailAddress"].to_lowercase(), r))
+        .collect();
+    let strays: Vec<String> = rows(&out.join("not-in-plan.csv"))
+        .iter()
+        .map(|r| r["EmailAddress"].to_lowercase())
+        .collect();
+    let key = export_rows(&tenant.join("track-answer-key.csv"));
+    assert!(key.len() > 30, "the key plants every cause");
+    let mut causes = std::collections::BTreeSet::new();
+    for k in &key {
+        let address = k["EmailAddress"].to_lowercase();
+        let want = k["Expected"].as_str();
+        if want == "NotInPlan" {
+            assert!(
+                strays.contains(&address),
+                "{address} not in not-in-plan.csv"
+            );
+            continue;
+        }
+        let row = by
+            .get(&address)
+            .unwrap_or_else(|| panic!("{address} not tracked"));
+        if want.starts_with("MF") {
+            assert_eq!(row["Cause"], want, "{address}: {}", row["Error"]);
+            causes.insert(want.to_string());
+        } else {
+            assert_eq!(row["Action"], want, "{address} ({})", k["Plant"]);
+        }
+    }
+    let catalogue: std::collections::BTreeSet<String> = xtenant::causes::ALL
+        .iter()
+        .map(|c| c.code.to_string())
+        .chain(["MF100".to_string()])
+        .collect();
+    assert_eq!(
+        causes, catalogue,
+        "every cause of the catalogue is planted and found"
+    );
+}
+
+#[test]
+fn the_bundled_samples_track_to_their_answer_key() {
+    let dir = Dir::new("track-samples");
+    let (planned, out) = plan_and_track(&dir, &samples());
+    check_track_key(&samples(), &planned, &out);
+    // Each failed user's cause names the check that predicts it, and its fix.
+    let progress = rows(&out.join("progress.csv"));
+    let guid = progress.iter().find(|r| r["Cause"] == "MF101").unwrap();
+    assert_eq!(guid["Rule"], "XT201");
+    assert!(guid["Fix"].contains("ExchangeGuid"), "{}", guid["Fix"]);
+    // The action lists the scripts read.
+    let retry = rows(&out.join("actions/retry.csv"));
+    assert_eq!(
+        retry.iter().filter(|r| r["Retry"] == "Yes").count(),
+        progress.iter().filter(|r| r["Action"] == "Retry").count()
+    );
+    assert_eq!(rows(&out.join("actions/skipped-items.csv")).len(), 3);
+    assert_eq!(rows(&out.join("actions/remove-users.csv")).len(), 2);
+    let licence = rows(&out.join("actions/licence.csv"));
+    assert_eq!(
+        licence.len(),
+        progress
+            .iter()
+            .filter(|r| r["StatusSummary"] == "Completed")
+            .count()
+    );
+    assert!(licence.iter().all(|r| r["LicenceBy"] > r["CompletedBy"]));
+    // The batch stuck past its CompleteAfter, and the throughput between the snapshots.
+    let batches = rows(&out.join("batches.csv"));
+    assert!(batches.iter().any(|b| b["Stuck"] == "True"));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("track.json")).unwrap()).unwrap();
+    assert_eq!(summary["as-of"], "2027-01-20T06:00:00Z");
+    assert_eq!(summary["throughput"]["between-snapshots"], true);
+    assert!(summary["throughput"]["gb-per-hour"].as_f64().unwrap() > 0.0);
+    for script in [
+        "Start-FailedUsers.ps1",
+        "Approve-SkippedItems.ps1",
+        "Remove-MovedUsers.ps1",
+    ] {
+        assert!(out.join("scripts").join(script).is_file(), "{script}");
+    }
+}
+
+#[test]
+fn a_generated_tenant_tracks_to_its_answer_key_at_5000_users() {
+    let dir = Dir::new("track-5000");
+    let tenant = dir.join("tenant");
+    xtenant::run(xtenant::cli::Command::Sample(SampleArgs {
+        users: 5000,
+        out: tenant.clone(),
+        seed: 7,
+        extra_permissions: 0,
+        other_recipients: None,
+        force: false,
+        quiet: true,
+    }))
+    .unwrap();
+    let (planned, out) = plan_and_track(&dir, &tenant);
+    check_track_key(&tenant, &planned, &out);
+}
+
+/// A migration users export of the sample plan written by hand: `lines` after the header.
+fn export(dir: &Dir, lines: &[&str]) -> PathBuf {
+    let mut text = String::from(
+        "\"Identity\",\"BatchId\",\"Status\",\"BytesTransferred\",\"EstimatedTotalTransferSize\",\"ErrorSummary\"\r\n",
+    );
+    for l in lines {
+        text.push_str(l);
+        text.push_str("\r\n");
+    }
+    dir.write("migration-users.csv", text)
+}
+
+#[test]
+fn unknown_missing_and_duplicate_users_and_a_bad_size_are_reported_never_dropped() {
+    let dir = Dir::new("track-defects");
+    let planned = dir.join("plan");
+    plan(&tenant_args(&samples(), &planned));
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(planned.join("plan.json")).unwrap()).unwrap();
+    let first = &plan["mailboxes"][0];
+    let (a, batch) = (
+        first["target"].as_str().unwrap(),
+        first["batch"].as_str().unwrap(),
+    );
+    let second = plan["mailboxes"][1]["target"].as_str().unwrap();
+    let users = export(
+        &dir,
+        &[
+            // Exported in another case than the plan's: the same user.
+            &format!(
+                "\"{}\",\"{batch}\",\"Syncing\",\"1.5 GB (1,610,612,736 bytes)\",\"3 GB (3,221,225,472 bytes)\",",
+                a.to_uppercase()
+            ),
+            &format!("\"{a}\",\"{batch}\",\"Failed\",,,\"MissingExchangeGuidException\""),
+            &format!("\"{second}\",\"{batch}\",\"Synced\",\"a lot\",,"),
+            "\"stranger@northwindtraders.com\",\"Manual\",\"Synced\",,,",
+        ],
+    );
+    let out = dir.join("track");
+    let summary = xtenant::commands::track::run(
+        &TrackConfig::from_args(&TrackArgs {
+            migration_users: Some(users.clone()),
+            as_of: Some("2027-01-20T06:00:00Z".into()),
+            ..track_args(&samples(), &planned, &out)
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    let progress = rows(&out.join("progress.csv"));
+    // Every planned user is there: the missing ones as NotSubmitted.
+    assert_eq!(progress.len(), plan["mailboxes"].as_array().unwrap().len());
+    let row = |address: &str| {
+        progress
+            .iter()
+            .find(|r| r["EmailAddress"] == address)
+            .unwrap()
+    };
+    // The first of the two rows of one user is used, and the repeat is said with its line.
+    assert_eq!(row(a)["Status"], "Syncing");
+    assert_eq!(row(a)["BytesTransferred"], "1610612736");
+    assert!(
+        summary.text.contains(
+            "1 migration user row(s) repeat a user of an earlier row, first at line 3 (as line 2)"
+        ),
+        "{}",
+        summary.text
+    );
+    // A size that cannot be read is left empty and named, with its line.
+    assert_eq!(row(second)["Status"], "Synced");
+    assert_eq!(row(second)["BytesTransferred"], "");
+    assert!(
+        summary
+            .text
+            .contains("first at line 4: BytesTransferred \"a lot\" is not a size"),
+        "{}",
+        summary.text
+    );
+    let third = plan["mailboxes"][2]["target"].as_str().unwrap();
+    assert_eq!(row(third)["Status"], "NotSubmitted");
+    // A user the plan does not know is listed, not dropped.
+    let strays = rows(&out.join("not-in-plan.csv"));
+    assert_eq!(strays.len(), 1);
+    assert_eq!(strays[0]["EmailAddress"], "stranger@northwindtraders.com");
+    assert_eq!(strays[0]["SourceLine"], "5");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("track.json")).unwrap()).unwrap();
+    assert_eq!(summary["duplicate-rows"], 1);
+    assert_eq!(summary["not-in-plan"], 1);
+}
+
+#[test]
+fn a_plan_without_what_track_needs_and_an_export_without_status_are_refused_clearly() {
+    let dir = Dir::new("track-refused");
+    let old = dir.write(
+        "plan.json",
+        r#"{"version": 1, "mailboxes": [{"key": "k", "source": "a@contoso.com", "target": "a@northwindtraders.com", "wave": "W01", "batch": "W01-B001", "cluster": ""}]}"#,
+    );
+    let users = export(
+        &dir,
+        &["\"a@northwindtraders.com\",\"W01-B001\",\"Synced\",,,"],
+    );
+    let err = track_err(&TrackArgs {
+        config: None,
+        plan: Some(old),
+        migration_users: Some(users),
+        out: Some(dir.join("out")),
+        quiet: true,
+        ..TrackArgs::default()
+    });
+    assert!(err.contains("plan again with this xtenant"), "{err}");
+    let no_status = dir.write(
+        "no-status.csv",
+        "\"Identity\",\"BatchId\"\r\n\"a@northwindtraders.com\",\"W01-B001\"\r\n",
+    );
+    let planned = dir.join("plan");
+    plan(&tenant_args(&samples(), &planned));
+    let err = track_err(&TrackArgs {
+        migration_users: Some(no_status),
+        ..track_args(&samples(), &planned, &dir.join("out2"))
+    });
+    assert!(err.contains("Status"), "{err}");
+    assert!(err.contains("no-status.csv"), "{err}");
+    let err = track_err(&TrackArgs {
+        as_of: Some("1/20/2027 6:00 AM".into()),
+        ..track_args(&samples(), &planned, &dir.join("out3"))
+    });
+    assert!(err.contains("--as-of") && err.contains("ISO 8601"), "{err}");
+}
+
+#[test]
+fn tracking_writes_the_same_bytes_on_one_thread_and_on_four() {
+    let dir = Dir::new("track-threads");
+    let planned = dir.join("plan");
+    plan(&tenant_args(&samples(), &planned));
+    let mut outputs = Vec::new();
+    for threads in [1, 4] {
+        let out = dir.join(&format!("track-{threads}"));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| track(&track_args(&samples(), &planned, &out)));
+        let files: Vec<(String, Vec<u8>)> = [
+            "progress.csv",
+            "batches.csv",
+            "not-in-plan.csv",
+            "actions/retry.csv",
+            "track.json",
+            "progress.xlsx",
+        ]
+        .iter()
+        .filter(|f| out.join(f).exists())
+        .map(|f| (f.to_string(), std::fs::read(out.join(f)).unwrap()))
+        .collect();
+        outputs.push(files);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
