@@ -12,6 +12,8 @@ use crate::model::StatusSummary;
 pub enum Schedule {
     /// Its date has passed and it is not done (or not submitted when due).
     Late,
+    /// Cut over, but failed or stopped users were left behind.
+    LeftBehind,
     /// At the measured throughput it will not be synced by its cut-over.
     AtRisk,
     OnSchedule,
@@ -26,6 +28,7 @@ impl Schedule {
     pub fn as_str(self) -> &'static str {
         match self {
             Schedule::Late => "Late",
+            Schedule::LeftBehind => "Cut over, users left",
             Schedule::AtRisk => "At risk",
             Schedule::OnSchedule => "On schedule",
             Schedule::NotDue => "Not due",
@@ -233,8 +236,13 @@ pub fn measure(
                 .complete_after
                 .map(|t| Timestamp::from_unix(t.unix() + 86_400)),
         ) {
-            // Past the whole cut-over day and not completed.
-            Schedule::Late
+            // Past the whole cut-over day and not completed: still moving, or left behind.
+            let moving = active + synced + batch.count(Standing::NotSubmitted);
+            if moving == 0 {
+                Schedule::LeftBehind
+            } else {
+                Schedule::Late
+            }
         } else if batch.complete_after.is_none() {
             Schedule::Undated
         } else if batch

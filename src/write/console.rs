@@ -479,14 +479,15 @@ pub fn track(t: &crate::track::Tracking, w: &mut dyn Write) -> std::io::Result<(
         )?;
     }
     let tp = &t.throughput;
-    if let (Some(rate), Some(per_move)) = (tp.gb_per_hour, tp.per_move) {
-        let planned = tp
-            .planned_per_move
-            .map(|p| format!(" (the plan assumed {p:.2})"))
-            .unwrap_or_default();
+    if let (Some(rate), Some(ratio)) = (tp.gb_per_hour, tp.ratio) {
+        let per_move = match (tp.per_move, tp.planned_per_move) {
+            (Some(m), Some(p)) => format!("; {m:.2} GB/h per move (gb-per-hour: {p:.2})"),
+            _ => String::new(),
+        };
         writeln!(
             w,
-            "\nthroughput: {rate:.1} GB/h over the running batches, {per_move:.2} GB/h per move{planned}, {}",
+            "\nthroughput: {rate:.1} GB/h over the running batches, {:.0} % of what the plan estimated for them{per_move}, {}",
+            ratio * 100.0,
             if tp.from_previous {
                 "between the two snapshots"
             } else {
