@@ -982,7 +982,7 @@ pub struct Inputs {
     pub target_others: Vec<OtherRecipient>,
     /// Attached to `sources` by `plan` and then dropped: ask `given` whether the file was.
     pub statistics: Option<Vec<StatisticsRow>>,
-    /// Taken out by `plan` (`plan::Grants`), which frees them once the permission graph is
+    /// Taken out by `plan` (`waves::Grants`), which frees them once the permission graph is
     /// built.
     pub mailbox_permissions: Option<Vec<PermissionRow>>,
     pub recipient_permissions: Option<Vec<PermissionRow>>,

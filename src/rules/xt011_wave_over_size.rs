@@ -2,8 +2,8 @@
 //! mailboxes linked by permissions is larger. Reported by the planner (src/plan.rs).
 
 use super::{Context, Finding, RuleMeta, Severity};
-use crate::plan::Oversize;
 use crate::progress::thousands;
+use crate::waves::Oversize;
 
 pub struct Rule;
 

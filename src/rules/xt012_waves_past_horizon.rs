@@ -3,7 +3,7 @@
 
 use super::{Context, Finding, RuleMeta, Severity};
 use crate::config::WaveSettings;
-use crate::plan::Wave;
+use crate::waves::Wave;
 
 pub struct Rule;
 

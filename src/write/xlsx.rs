@@ -18,9 +18,9 @@ use super::ContactIndex;
 use super::sheet_xml::{self, Cell, Splice};
 use crate::config::WaveSettings;
 use crate::date::Date;
-use crate::plan::{Broken, Plan, Side};
 use crate::report::{Report, SetupState};
 use crate::rules::{self, Domains, RuleMeta, Severity, Status};
+use crate::waves::{Broken, Plan, Side};
 
 /// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
 pub const SHEET_ROWS: usize = 1_048_575;

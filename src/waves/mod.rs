@@ -284,7 +284,7 @@ fn size_of(cx: &Context<'_>, i: usize) -> u64 {
 
 /// Plans waves and batches for every mailbox that is not Blocked. `previous` pins mailboxes to
 /// the wave and batch names a previous plan gave them (see `replan`).
-pub fn plan(
+pub fn plan_waves(
     cx: &Context<'_>,
     report: &Report<'_>,
     resolver: &Resolver<'_>,
