@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::identity::AddressTemplate;
 use crate::input::values::domain_name as domain;
-use crate::rules::Severity;
+use crate::model::Severity;
 
 /// Input file paths, as resolved.
 #[derive(Debug, Clone, Default)]

@@ -1,5 +1,6 @@
 //! The typed, normalised rows every later stage works on (their text kept compact, in `Texts`),
-//! and the problems found in single values while reading them (which become findings, not errors).
+//! the problems found in single values while reading them (which become findings, not errors),
+//! and how bad a finding is (`Severity`, which the settings name too).
 
 use uuid::Uuid;
 
@@ -33,6 +34,46 @@ impl Problem {
             Problem::InvalidSize => "is not a size",
             Problem::Missing => "is empty",
         }
+    }
+}
+
+/// How bad a finding is. The order is from worst to mildest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The move would fail or is unsupported, and xtenant's stamping cannot fix it.
+    Blocker,
+    /// Applying xtenant's stamping output fixes it.
+    Fix,
+    /// Worth a look; the move can go ahead.
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Blocker => "blocker",
+            Severity::Fix => "fix",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        [
+            Severity::Blocker,
+            Severity::Fix,
+            Severity::Warning,
+            Severity::Info,
+        ]
+        .into_iter()
+        .find(|v| v.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
