@@ -12,6 +12,9 @@ use crate::identity::AddressTemplate;
 use crate::input::values::domain_name as domain;
 use crate::model::Severity;
 
+/// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
+pub const SHEET_ROWS: usize = 1_048_575;
+
 /// Input file paths, as resolved.
 #[derive(Debug, Clone, Default)]
 pub struct InputPaths {
@@ -496,7 +499,7 @@ impl Config {
             json: args.json,
             timings: args.timings,
             exit_after: false,
-            sheet_rows: crate::write::xlsx::SHEET_ROWS,
+            sheet_rows: SHEET_ROWS,
         })
     }
 }

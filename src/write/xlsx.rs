@@ -22,9 +22,6 @@ use crate::report::{Report, SetupState};
 use crate::rules::{self, Domains, RuleMeta, Severity, Status};
 use crate::waves::{Broken, Plan, Side};
 
-/// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
-pub const SHEET_ROWS: usize = 1_048_575;
-
 /// Mailbox and finding rows up to which the workbook is compressed hard (level 6): about a
 /// tenth of a second of deflate.
 const SMALL_BOOK: usize = 20_000;
@@ -39,7 +36,7 @@ pub struct Data<'a> {
     pub broken: &'a [Broken<'a>],
     pub domains: &'a Domains,
     pub settings: &'a WaveSettings,
-    /// Data rows per sheet before it continues on `Name (2)`; `SHEET_ROWS` but in tests.
+    /// Data rows per sheet before it continues on `Name (2)`; `config::SHEET_ROWS` but in tests.
     pub sheet_rows: usize,
     /// The contacts the stamping removes, by mailbox.
     pub contacts: &'a ContactIndex<'a>,
