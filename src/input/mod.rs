@@ -275,19 +275,6 @@ impl InputKind {
                 | InputKind::MigrationUsers
         )
     }
-
-    /// A flattened example value of a multi-valued column, for the "not flattened" error.
-    pub fn list_example(self, column: &str) -> &'static str {
-        match column.to_ascii_lowercase().as_str() {
-            "emailaddresses" => "SMTP:ann@contoso.com;smtp:ann@contoso.onmicrosoft.com;X500:/o=...",
-            "accessrights" => "FullAccess;ReadPermission",
-            "inplaceholds" => {
-                "UniH7d895d48-7e23-4a8d-8346-533c3beac15d;mbxcdbbb86ce60342489bff371876e7f224:1"
-            }
-            "mailboxlocations" => "1;<guid>;Primary;<forest>;<db guid>;1;<guid>;MainArchive;...",
-            _ => "value1;value2",
-        }
-    }
 }
 
 /// How a column's cell is read.
