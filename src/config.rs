@@ -9,8 +9,8 @@ use crate::cli::PlanArgs;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::identity::AddressTemplate;
-use crate::input::values::domain_name as domain;
 use crate::model::Severity;
+use crate::values::domain_name as domain;
 
 /// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
 pub const SHEET_ROWS: usize = 1_048_575;

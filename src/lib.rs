@@ -23,6 +23,7 @@ pub mod rules;
 pub mod sample;
 pub mod space;
 pub mod stamp;
+pub mod values;
 pub mod waves;
 pub mod write;
 

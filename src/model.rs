@@ -4,8 +4,8 @@
 
 use uuid::Uuid;
 
-use crate::input::values::{Prefix, Proxy, ProxyKind};
 use crate::input::{FileInfo, Notice};
+use crate::values::{Prefix, Proxy, ProxyKind};
 
 /// A value on one row that could not be used as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,7 +233,7 @@ macro_rules! text_values {
                 $ty {
                     texts: Texts::new(
                         all,
-                        proxies.iter().map(|p| crate::input::values::Proxy::parse(p)),
+                        proxies.iter().map(|p| crate::values::Proxy::parse(p)),
                     ),
                     ..Default::default()
                 }
@@ -370,7 +370,7 @@ impl SourceMailbox {
     pub fn routing_address(&self) -> &str {
         self.proxies(ProxyKind::Smtp)
             .map(|p| p.value)
-            .find(|a| crate::input::values::is_tenant_domain(a))
+            .find(|a| crate::values::is_tenant_domain(a))
             .unwrap_or(self.primary_smtp())
     }
 

@@ -34,7 +34,6 @@ pub mod source;
 pub mod statistics;
 pub mod table;
 pub mod target;
-pub mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +42,8 @@ use crate::error::Result;
 use crate::model::{Inputs, OtherRecipient};
 
 pub use table::{Row, Table};
+// The value parsers sit below the model, which uses them: `input::values` is that module.
+pub use crate::values::{self, ValueKind};
 
 /// Every input file xtenant reads. The recipe text is also what docs/exports.md (or docs/setup.md)
 /// shows (a test keeps
@@ -274,28 +275,6 @@ impl InputKind {
                 | InputKind::TargetSoftDeleted
                 | InputKind::MigrationUsers
         )
-    }
-}
-
-/// How a column's cell is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
-    /// One value.
-    Scalar,
-    /// `PREFIX:address` entries (EmailAddresses): split only where a new prefix starts,
-    /// because X400 addresses contain `;`.
-    ProxyList,
-    /// Recipient identities (GrantSendOnBehalfTo): split on `;`, `|` and line breaks, never on
-    /// `,` (canonical names and display names contain commas).
-    IdentityList,
-    /// Short tokens (AccessRights, InPlaceHolds, PersistedCapabilities, MailboxLocations):
-    /// split on `;`, `|`, `,`, whitespace and line breaks.
-    TokenList,
-}
-
-impl ValueKind {
-    pub fn is_list(self) -> bool {
-        self != ValueKind::Scalar
     }
 }
 
