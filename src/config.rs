@@ -9,8 +9,11 @@ use crate::cli::PlanArgs;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::identity::AddressTemplate;
-use crate::input::values::domain_name as domain;
-use crate::rules::Severity;
+use crate::model::Severity;
+use crate::values::domain_name as domain;
+
+/// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
+pub const SHEET_ROWS: usize = 1_048_575;
 
 /// Input file paths, as resolved.
 #[derive(Debug, Clone, Default)]
@@ -604,7 +607,7 @@ impl Config {
             json: args.json,
             timings: args.timings,
             exit_after: false,
-            sheet_rows: crate::write::xlsx::SHEET_ROWS,
+            sheet_rows: SHEET_ROWS,
         })
     }
 }

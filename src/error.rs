@@ -4,8 +4,6 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::input::InputKind;
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Where in an input file something was found. `line` is 1-based in the file as written
@@ -52,26 +50,27 @@ pub enum Error {
 
     #[error(
         "{}: this is not {what}: missing column(s) {}\n  columns found: {}\n  re-export with:\n{}",
-        path.display(), quote_list(missing), quote_list(found), indent(kind.recipe())
+        path.display(), quote_list(missing), quote_list(found), indent(recipe)
     )]
     MissingColumns {
         path: PathBuf,
-        kind: InputKind,
         what: &'static str,
+        /// The PowerShell that writes the file (`InputKind::recipe`).
+        recipe: &'static str,
         missing: Vec<String>,
         found: Vec<String>,
     },
 
     #[error(
         "{location}: the multi-valued column {column} holds {value:?}, the name of a .NET collection type: it was exported without flattening{also}\n  expected: the values joined, e.g. {example}\n  fix: select it as @{{n='{column}';e={{$_.{column} -join ';'}}}}; the full export command is:\n{}",
-        indent(kind.recipe()),
+        indent(recipe),
         also = if missing.is_empty() { String::new() } else { format!(" (and the file lacks column(s) {})", quote_list(missing)) },
-        example = kind.list_example(column)
+        example = list_example(column)
     )]
     NotFlattened {
         // Boxed: keeps every Result in the crate small.
         location: Box<Location>,
-        kind: InputKind,
+        recipe: &'static str,
         column: String,
         value: String,
         missing: Vec<String>,
@@ -91,11 +90,11 @@ pub enum Error {
     /// A value the plan acts on that no cmdlet takes (not a finding: the scripts would fail).
     #[error(
         "{location}: {value:?} {problem}\n  expected: {expected}\n  re-export with:\n{}",
-        indent(kind.recipe())
+        indent(recipe)
     )]
     InvalidValue {
         location: Box<Location>,
-        kind: InputKind,
+        recipe: &'static str,
         value: String,
         problem: &'static str,
         expected: String,
@@ -130,6 +129,19 @@ fn quote_list(items: &[String]) -> String {
         .map(|s| format!("{s:?}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A flattened example value of a multi-valued column, for the "not flattened" error.
+fn list_example(column: &str) -> &'static str {
+    match column.to_ascii_lowercase().as_str() {
+        "emailaddresses" => "SMTP:ann@contoso.com;smtp:ann@contoso.onmicrosoft.com;X500:/o=...",
+        "accessrights" => "FullAccess;ReadPermission",
+        "inplaceholds" => {
+            "UniH7d895d48-7e23-4a8d-8346-533c3beac15d;mbxcdbbb86ce60342489bff371876e7f224:1"
+        }
+        "mailboxlocations" => "1;<guid>;Primary;<forest>;<db guid>;1;<guid>;MainArchive;...",
+        _ => "value1;value2",
+    }
 }
 
 fn indent(text: &str) -> String {

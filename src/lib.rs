@@ -15,7 +15,6 @@ pub mod index;
 pub mod input;
 pub mod join;
 pub mod model;
-pub mod plan;
 pub mod postmove;
 pub mod progress;
 pub mod ps;
@@ -26,6 +25,8 @@ pub mod sample;
 pub mod space;
 pub mod stamp;
 pub mod track;
+pub mod values;
+pub mod waves;
 pub mod write;
 
 use std::io::Write;
@@ -179,7 +180,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     if let Some(rows) = inputs.statistics.take() {
         input::statistics::attach(&mut inputs.sources, &rows);
     }
-    let grants = plan::Grants::take(&mut inputs);
+    let grants = waves::Grants::take(&mut inputs);
     let n = inputs.sources.len();
     stages.end(inputs.files.iter().map(|f| f.rows).sum());
     stages.start_measured("join", "mailboxes", 0);
@@ -209,9 +210,9 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let previous = config
         .previous_plan
         .as_deref()
-        .map(plan::load_previous)
+        .map(waves::load_previous)
         .transpose()?;
-    let mut wave_plan = plan::plan(
+    let mut wave_plan = waves::plan_waves(
         &cx,
         &report,
         &resolver,
@@ -229,9 +230,9 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     drop(grants);
     // The links the plan breaks: XT501/XT503 here, the workbook's Permissions sheet later. The
     // planner's findings are warnings and notes, so these statuses are the final ones.
-    let broken = plan::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
+    let broken = waves::broken(&wave_plan.graph, &wave_plan.placement, &report.statuses);
     let mut planned = std::mem::take(&mut wave_plan.findings);
-    planned.par_extend(plan::link_findings(&cx, &broken));
+    planned.par_extend(waves::link_findings(&cx, &broken));
     // The setup checks that need the plan: the app's secret against the last cut-over, the
     // batch count against the tenant's limit.
     let last_cutover = wave_plan.waves.iter().filter_map(|w| w.cutover).max();
@@ -244,15 +245,15 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     ));
     let mut report = report;
     report.extend(&cx, planned);
-    let addresses = plan::target_addresses(&cx);
+    let addresses = waves::target_addresses(&cx);
     let grants = postmove::grants(&cx, &wave_plan.graph, &wave_plan);
-    let plan_file = plan::plan_file(&cx, &wave_plan, &addresses, &report, &config.waves);
+    let plan_file = waves::plan_file(&cx, &wave_plan, &addresses, &report, &config.waves);
     let moves = previous.as_ref().map(|(_, before)| {
         let blocked = (0..inputs.sources.len())
             .filter(|&i| report.statuses[i] == Status::Blocked)
-            .map(|i| plan::mailbox_key(&cx, i))
+            .map(|i| waves::mailbox_key(&cx, i))
             .collect();
-        plan::moves(before, &plan_file, &blocked)
+        waves::moves(before, &plan_file, &blocked)
     });
     stages.end(n);
 
@@ -414,7 +415,7 @@ struct Files<'a> {
     contacts: &'a write::ContactIndex<'a>,
     report: &'a Report<'a>,
     stamping: &'a stamp::Stamping,
-    plan: &'a plan::Plan,
+    plan: &'a waves::Plan,
     plan_file: &'a write::batches::PlanFile<'a>,
     addresses: &'a [String],
     grants: &'a [postmove::Grant],

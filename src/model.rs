@@ -1,10 +1,11 @@
 //! The typed, normalised rows every later stage works on (their text kept compact, in `Texts`),
-//! and the problems found in single values while reading them (which become findings, not errors).
+//! the problems found in single values while reading them (which become findings, not errors),
+//! and how bad a finding is (`Severity`, which the settings name too).
 
 use uuid::Uuid;
 
-use crate::input::values::{Prefix, Proxy, ProxyKind};
 use crate::input::{FileInfo, Notice};
+use crate::values::{Prefix, Proxy, ProxyKind};
 
 /// A value on one row that could not be used as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,46 @@ impl Problem {
             }
             Problem::Missing => "is empty",
         }
+    }
+}
+
+/// How bad a finding is. The order is from worst to mildest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The move would fail or is unsupported, and xtenant's stamping cannot fix it.
+    Blocker,
+    /// Applying xtenant's stamping output fixes it.
+    Fix,
+    /// Worth a look; the move can go ahead.
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Blocker => "blocker",
+            Severity::Fix => "fix",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        [
+            Severity::Blocker,
+            Severity::Fix,
+            Severity::Warning,
+            Severity::Info,
+        ]
+        .into_iter()
+        .find(|v| v.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -198,7 +239,7 @@ macro_rules! text_values {
                 $ty {
                     texts: Texts::new(
                         all,
-                        proxies.iter().map(|p| crate::input::values::Proxy::parse(p)),
+                        proxies.iter().map(|p| crate::values::Proxy::parse(p)),
                     ),
                     ..Default::default()
                 }
@@ -335,7 +376,7 @@ impl SourceMailbox {
     pub fn routing_address(&self) -> &str {
         self.proxies(ProxyKind::Smtp)
             .map(|p| p.value)
-            .find(|a| crate::input::values::is_tenant_domain(a))
+            .find(|a| crate::values::is_tenant_domain(a))
             .unwrap_or(self.primary_smtp())
     }
 
@@ -1009,7 +1050,7 @@ pub struct Inputs {
     pub target_others: Vec<OtherRecipient>,
     /// Attached to `sources` by `plan` and then dropped: ask `given` whether the file was.
     pub statistics: Option<Vec<StatisticsRow>>,
-    /// Taken out by `plan` (`plan::Grants`), which frees them once the permission graph is
+    /// Taken out by `plan` (`waves::Grants`), which frees them once the permission graph is
     /// built.
     pub mailbox_permissions: Option<Vec<PermissionRow>>,
     pub recipient_permissions: Option<Vec<PermissionRow>>,

@@ -7,8 +7,8 @@ use rayon::prelude::*;
 use crate::identity;
 use crate::join::Joined;
 use crate::model::Inputs;
-use crate::plan::{EdgeKind, Graph, Plan};
 use crate::rules::{Context, Domains};
+use crate::waves::{EdgeKind, Graph, Plan};
 
 /// Whether a grant can be made again in the target, and if not, why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

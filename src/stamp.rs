@@ -439,7 +439,7 @@ impl Change {
             domains.accepted.is_empty() || domain_of(a).is_some_and(|d| domains.accepts(&d))
         };
         if identity::primary_must_change(t, domains) {
-            // The same address the batch file names (`plan::target_addresses`).
+            // The same address the batch file names (`waves::target_addresses`).
             c.primary = cx.planned[i].replaced_primary.clone();
             if c.primary.is_some() && !t.primary_smtp().is_empty() {
                 c.old_primary = Some((t.primary_smtp().to_string(), accepted(t.primary_smtp())));

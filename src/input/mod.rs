@@ -36,7 +36,6 @@ pub mod source;
 pub mod statistics;
 pub mod table;
 pub mod target;
-pub mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +44,8 @@ use crate::error::Result;
 use crate::model::{Inputs, OtherRecipient};
 
 pub use table::{Row, Table};
+// The value parsers sit below the model, which uses them: `input::values` is that module.
+pub use crate::values::{self, ValueKind};
 
 /// Every input file xtenant reads. The recipe text is also what docs/exports.md (or docs/setup.md)
 /// shows (a test keeps
@@ -283,41 +284,6 @@ impl InputKind {
                 | InputKind::MigrationUsers
                 | InputKind::MigrationBatches
         )
-    }
-
-    /// A flattened example value of a multi-valued column, for the "not flattened" error.
-    pub fn list_example(self, column: &str) -> &'static str {
-        match column.to_ascii_lowercase().as_str() {
-            "emailaddresses" => "SMTP:ann@contoso.com;smtp:ann@contoso.onmicrosoft.com;X500:/o=...",
-            "accessrights" => "FullAccess;ReadPermission",
-            "inplaceholds" => {
-                "UniH7d895d48-7e23-4a8d-8346-533c3beac15d;mbxcdbbb86ce60342489bff371876e7f224:1"
-            }
-            "mailboxlocations" => "1;<guid>;Primary;<forest>;<db guid>;1;<guid>;MainArchive;...",
-            _ => "value1;value2",
-        }
-    }
-}
-
-/// How a column's cell is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
-    /// One value.
-    Scalar,
-    /// `PREFIX:address` entries (EmailAddresses): split only where a new prefix starts,
-    /// because X400 addresses contain `;`.
-    ProxyList,
-    /// Recipient identities (GrantSendOnBehalfTo): split on `;`, `|` and line breaks, never on
-    /// `,` (canonical names and display names contain commas).
-    IdentityList,
-    /// Short tokens (AccessRights, InPlaceHolds, PersistedCapabilities, MailboxLocations):
-    /// split on `;`, `|`, `,`, whitespace and line breaks.
-    TokenList,
-}
-
-impl ValueKind {
-    pub fn is_list(self) -> bool {
-        self != ValueKind::Scalar
     }
 }
 

@@ -30,7 +30,7 @@ pub fn load(path: &Path) -> Result<Loaded<Vec<Reference>>> {
         let invalid =
             |col: C, value: &str, problem: &'static str, expected: String| Error::InvalidValue {
                 location: Box::new(row.location(col)),
-                kind: InputKind::References,
+                recipe: InputKind::References.recipe(),
                 value: value.to_string(),
                 problem,
                 expected,

@@ -1072,7 +1072,7 @@ fn check_schema<'r>(
     {
         return Err(Error::NotFlattened {
             location,
-            kind,
+            recipe: kind.recipe(),
             column,
             value,
             missing,
@@ -1080,8 +1080,8 @@ fn check_schema<'r>(
     }
     Err(Error::MissingColumns {
         path: path.to_path_buf(),
-        kind,
         what: kind.what(),
+        recipe: kind.recipe(),
         missing,
         found: names.to_vec(),
     })
@@ -1131,7 +1131,7 @@ fn not_flattened(
             line,
             column: field.map(|f| Column::Field(f + 1, spec.name.to_string())),
         }),
-        kind,
+        recipe: kind.recipe(),
         column: spec.name.to_string(),
         value: value.trim().to_string(),
         missing: Vec::new(),
@@ -1207,8 +1207,8 @@ fn read_clixml(
         );
         return Err(Error::MissingColumns {
             path: path.to_path_buf(),
-            kind,
             what: kind.what(),
+            recipe: kind.recipe(),
             missing,
             found: names,
         });

@@ -68,7 +68,6 @@ mod xt602_duplicate_source_key;
 mod xt603_target_value_invalid;
 
 use std::collections::HashMap;
-use std::fmt;
 
 use rayon::prelude::*;
 
@@ -77,46 +76,8 @@ pub use context::{
 };
 pub use docs::{explain, list, markdown};
 pub use finding::{Finding, Status};
-
-/// How bad a finding is. The order is from worst to mildest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The move would fail or is unsupported, and xtenant's stamping cannot fix it.
-    Blocker,
-    /// Applying xtenant's stamping output fixes it.
-    Fix,
-    /// Worth a look; the move can go ahead.
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Blocker => "blocker",
-            Severity::Fix => "fix",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        [
-            Severity::Blocker,
-            Severity::Fix,
-            Severity::Warning,
-            Severity::Info,
-        ]
-        .into_iter()
-        .find(|v| v.as_str().eq_ignore_ascii_case(s))
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+// Defined with the model: the settings (`--fail-on`) name a severity too.
+pub use crate::model::Severity;
 
 /// What a rule is, for the catalogue, `xtenant rules` and docs/rules.md.
 #[derive(Debug)]

@@ -1,9 +1,9 @@
 //! XT011 `wave-over-size`: a wave holds more users than its size, because one cluster of
-//! mailboxes linked by permissions is larger. Reported by the planner (src/plan.rs).
+//! mailboxes linked by permissions is larger. Reported by the planner (src/waves/fill.rs).
 
 use super::{Context, Finding, RuleMeta, Severity};
-use crate::plan::Oversize;
 use crate::progress::thousands;
+use crate::waves::Oversize;
 
 pub struct Rule;
 

@@ -1,9 +1,9 @@
 //! XT012 `waves-past-horizon`: the waves run for more than half a year. Reported by the
-//! planner (src/plan.rs).
+//! planner (src/waves/mod.rs).
 
 use super::{Context, Finding, RuleMeta, Severity};
 use crate::config::WaveSettings;
-use crate::plan::Wave;
+use crate::waves::Wave;
 
 pub struct Rule;
 

@@ -1,4 +1,4 @@
-//! XT501 `delegates-split`: a permission links two mailboxes planned into different batches. Reported by the planner (src/plan.rs), which
+//! XT501 `delegates-split`: a permission links two mailboxes planned into different batches. Reported by the planner (src/waves/links.rs), which
 //! knows the batches; this entry gives the code its place in the catalogue.
 
 use super::{RuleMeta, Severity};

@@ -1,4 +1,4 @@
-//! XT502 `send-on-behalf-restamp`: a delegate sends on behalf of the mailbox: grant it again after the move. Reported by the planner (src/plan.rs), which
+//! XT502 `send-on-behalf-restamp`: a delegate sends on behalf of the mailbox: grant it again after the move. Reported by the planner (src/waves/links.rs), which
 //! knows the batches; this entry gives the code its place in the catalogue.
 
 use super::{RuleMeta, Severity};

@@ -1,4 +1,4 @@
-//! XT503 `delegate-not-migrating`: one side of a permission is Blocked, or is not a mailbox of the source export. Reported by the planner (src/plan.rs), which
+//! XT503 `delegate-not-migrating`: one side of a permission is Blocked, or is not a mailbox of the source export. Reported by the planner (src/waves/links.rs), which
 //! knows the batches; this entry gives the code its place in the catalogue.
 
 use super::{RuleMeta, Severity};

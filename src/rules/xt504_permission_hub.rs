@@ -1,4 +1,4 @@
-//! XT504 `permission-hub`: a mailbox tied by permissions to more mailboxes than the hub limit: planned on its own. Reported by the planner (src/plan.rs), which
+//! XT504 `permission-hub`: a mailbox tied by permissions to more mailboxes than the hub limit: planned on its own. Reported by the planner (src/waves/links.rs), which
 //! knows the batches; this entry gives the code its place in the catalogue.
 
 use super::{RuleMeta, Severity};

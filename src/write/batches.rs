@@ -8,9 +8,9 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::config::WaveSettings;
-use crate::plan::Plan;
 use crate::report::Report;
 use crate::rules::Status;
+use crate::waves::Plan;
 
 /// A batch file exactly as New-MigrationBatch -CSVData expects it: the header `EmailAddress`,
 /// one target address per line, CRLF, UTF-8 without BOM, nothing else (unknown columns fail the

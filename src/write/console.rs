@@ -359,7 +359,7 @@ pub fn recovered(notes: &[String], w: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// One line on the waves and batches written.
-pub fn plan(plan: &crate::plan::Plan, held_back: usize, w: &mut dyn Write) -> std::io::Result<()> {
+pub fn plan(plan: &crate::waves::Plan, held_back: usize, w: &mut dyn Write) -> std::io::Result<()> {
     let batches: usize = plan.waves.iter().map(|w| w.batches.len()).sum();
     let planned: usize = plan.waves.iter().map(|w| w.users()).sum();
     let largest = plan

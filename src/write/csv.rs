@@ -5,11 +5,11 @@
 
 use std::io::Write;
 
-use crate::plan::Plan;
 use crate::postmove::{self, Grant, GrantStatus, Trustee};
 use crate::report::Report;
 use crate::rules::Domains;
 use crate::stamp::Stamping;
+use crate::waves::Plan;
 
 /// No line numbers here: the same tenant exported in another shape (a `#TYPE` line, say) must
 /// give the same bytes. findings.csv carries the lines.

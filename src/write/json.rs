@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::plan::Plan;
 use crate::report::Report;
 use crate::rules::{Severity, Status};
+use crate::waves::Plan;
 
 pub fn summary(
     report: &Report<'_>,

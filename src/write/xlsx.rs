@@ -18,12 +18,9 @@ use super::ContactIndex;
 use super::sheet_xml::{self, Cell, Splice};
 use crate::config::WaveSettings;
 use crate::date::Date;
-use crate::plan::{Broken, Plan, Side};
 use crate::report::{Report, SetupState};
 use crate::rules::{self, Domains, RuleMeta, Severity, Status};
-
-/// Data rows one sheet holds under its header: Excel's 1,048,576 rows less the header.
-pub const SHEET_ROWS: usize = 1_048_575;
+use crate::waves::{Broken, Plan, Side};
 
 /// Mailbox and finding rows up to which the workbook is compressed hard (level 6): about a
 /// tenth of a second of deflate.
@@ -39,7 +36,7 @@ pub struct Data<'a> {
     pub broken: &'a [Broken<'a>],
     pub domains: &'a Domains,
     pub settings: &'a WaveSettings,
-    /// Data rows per sheet before it continues on `Name (2)`; `SHEET_ROWS` but in tests.
+    /// Data rows per sheet before it continues on `Name (2)`; `config::SHEET_ROWS` but in tests.
     pub sheet_rows: usize,
     /// The contacts the stamping removes, by mailbox.
     pub contacts: &'a ContactIndex<'a>,

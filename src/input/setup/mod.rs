@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 fn invalid(row: &Row<'_>, kind: InputKind, col: usize, value: &str, expected: &str) -> Error {
     Error::InvalidValue {
         location: Box::new(row.location(col)),
-        kind,
+        recipe: kind.recipe(),
         value: value.to_string(),
         problem: "cannot be read",
         expected: expected.to_string(),

@@ -1,12 +1,33 @@
 //! Pure parsers for the value shapes PowerShell writes: flattened lists (prefix-aware for proxy
-//! addresses), GUIDs, ByteQuantifiedSize strings, booleans, and unflattened .NET type names.
+//! addresses), GUIDs, ByteQuantifiedSize strings, booleans, unflattened .NET type names, and
+//! addresses and domains. Below the model and the settings, which use it (`input::values` too).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 
 use uuid::Uuid;
 
-use super::ValueKind;
+/// How a column's cell is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// One value.
+    Scalar,
+    /// `PREFIX:address` entries (EmailAddresses): split only where a new prefix starts,
+    /// because X400 addresses contain `;`.
+    ProxyList,
+    /// Recipient identities (GrantSendOnBehalfTo): split on `;`, `|` and line breaks, never on
+    /// `,` (canonical names and display names contain commas).
+    IdentityList,
+    /// Short tokens (AccessRights, InPlaceHolds, PersistedCapabilities, MailboxLocations):
+    /// split on `;`, `|`, `,`, whitespace and line breaks.
+    TokenList,
+}
+
+impl ValueKind {
+    pub fn is_list(self) -> bool {
+        self != ValueKind::Scalar
+    }
+}
 
 /// Splits a flattened multi-valued cell according to what the column holds.
 pub fn split_list(cell: &str, kind: ValueKind) -> Vec<&str> {
