@@ -150,6 +150,38 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Each stage's wall time (for --timings) and its progress line.
+pub struct Stages {
+    progress: Progress,
+    pub timings: Vec<(&'static str, Duration)>,
+    current: Option<(&'static str, Instant, Stage)>,
+}
+
+impl Stages {
+    pub fn new(progress: Progress) -> Stages {
+        Stages {
+            progress,
+            timings: Vec::new(),
+            current: None,
+        }
+    }
+
+    /// A stage of `total` `unit`s, which its work reports with `progress::advance` (0: not
+    /// known, a spinner).
+    pub fn start_measured(&mut self, name: &'static str, unit: &'static str, total: u64) {
+        let stage = self.progress.measured(name, unit, total);
+        self.current = Some((name, Instant::now(), stage));
+    }
+
+    /// Ends the running stage, which handled `rows`.
+    pub fn end(&mut self, rows: usize) {
+        if let Some((name, start, stage)) = self.current.take() {
+            self.timings.push((name, start.elapsed()));
+            stage.done(rows);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -3,12 +3,14 @@
 //! scripts, replaced whole like a plan.
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::Outcome;
+use crate::cli::TrackArgs;
 use crate::config::TrackConfig;
 use crate::error::Result;
 use crate::input::{self, FileInfo, Notice};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stages};
 use crate::track::{self, TrackInputs, Tracking};
 use crate::write;
 
@@ -32,15 +34,28 @@ pub const CSV_FILES: [&str; 8] = [
     "track.json",
 ];
 
+/// `xtenant track` from its flags: the run, then the summary on stderr and `--json` on stdout.
+pub fn command(args: &TrackArgs) -> Result<Outcome> {
+    let config = TrackConfig::from_args(args)?;
+    let summary = run(&config)?;
+    if !config.quiet {
+        let _ = std::io::stderr().lock().write_all(summary.text.as_bytes());
+    }
+    if let Some(json) = summary.json {
+        let mut out = std::io::stdout().lock();
+        let _ = serde_json::to_writer_pretty(&mut out, &json);
+        let _ = out.write_all(b"\n");
+    }
+    Ok(Outcome::default())
+}
+
 pub fn run(config: &TrackConfig) -> Result<TrackSummary> {
-    let progress = Progress::new(config.quiet);
-    let mut timings = Vec::new();
+    let mut stages = Stages::new(Progress::new(config.quiet));
     let plan_path = config.plan_file();
     // The folder is the plan's: the same plan may be tracked into it day after day.
     let claim = write::Claim::new(&config.out, &plan_path, &plan_path, config.force)?;
 
-    let start = Instant::now();
-    let stage = progress.measured("read", "bytes", 0);
+    stages.start_measured("read", "users", 0);
     let (plan, (users, (batches, previous))) = rayon::join(
         || input::plan_file::load_for_track(&config.plan),
         || {
@@ -85,22 +100,16 @@ pub fn run(config: &TrackConfig) -> Result<TrackSummary> {
         files,
         notices,
     };
-    stage.done(inputs.users.len());
-    timings.push(("read", start.elapsed()));
-
-    let start = Instant::now();
-    let stage = progress.measured("track", "users", 0);
+    stages.end(inputs.users.len());
+    stages.start_measured("track", "users", 0);
     let tracking = track::track(inputs);
-    stage.done(tracking.rows.len());
-    timings.push(("track", start.elapsed()));
-
-    let start = Instant::now();
-    let stage = progress.measured("write", "users", 0);
+    stages.end(tracking.rows.len());
+    stages.start_measured("write", "users", 0);
     let mut staging = write::Staging::plan(claim, config.inputs())?;
     write_files(&tracking, &mut staging)?;
     let written = staging.commit()?;
-    stage.done(tracking.rows.len());
-    timings.push(("write", start.elapsed()));
+    stages.end(tracking.rows.len());
+    let timings = stages.timings;
 
     let mut text = Vec::new();
     let _ = write::console::track(&tracking, &mut text);

@@ -517,10 +517,12 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
 /// The migration status of the sample's own plan (`status`): the tenants just written are
 /// planned into a temporary folder, exactly as `xtenant plan --config xtenant.toml` plans them.
 fn write_status(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
+    // One folder per call: samples are written side by side (by tests, in one process).
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let scratch = std::env::temp_dir().join(format!(
         "xtenant-sample-plan-{}-{}",
         std::process::id(),
-        opts.seed
+        CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let args = crate::cli::PlanArgs {
         config: Some(dir.join("xtenant.toml")),
