@@ -319,6 +319,8 @@ pub struct TrackConfig {
     pub quiet: bool,
     pub json: bool,
     pub timings: bool,
+    /// Data rows per workbook sheet (`SHEET_ROWS` but in tests).
+    pub sheet_rows: usize,
 }
 
 impl TrackConfig {
@@ -372,6 +374,7 @@ impl TrackConfig {
             quiet: args.quiet,
             json: args.json,
             timings: args.timings,
+            sheet_rows: SHEET_ROWS,
         })
     }
 

@@ -383,7 +383,7 @@ pub fn plan(plan: &crate::waves::Plan, held_back: usize, w: &mut dyn Write) -> s
 /// `xtenant track`'s summary: the snapshot, users by standing, each wave against its date,
 /// throughput, failures by cause, and what to do next, in order.
 pub fn track(t: &crate::track::Tracking, w: &mut dyn Write) -> std::io::Result<()> {
-    use crate::track::{Action, STANDINGS, schedule::gb};
+    use crate::track::{STANDINGS, schedule::gb};
     for f in &t.inputs.files {
         writeln!(
             w,
@@ -529,50 +529,7 @@ pub fn track(t: &crate::track::Tracking, w: &mut dyn Write) -> std::io::Result<(
         }
     }
     writeln!(w, "\nnext steps:")?;
-    let mut steps: Vec<String> = Vec::new();
-    let count = |a: Action| t.count_action(a);
-    if count(Action::Retry) > 0 {
-        steps.push(format!("retry {} failed user(s) whose cause is gone: scripts/Start-FailedUsers.ps1 (actions/retry.csv)", thousands(count(Action::Retry) as u64)));
-    }
-    if count(Action::Fix) > 0 {
-        steps.push(format!("fix {} failed user(s) (progress.xlsx, Failures), plan again on fresh exports, track again", thousands(count(Action::Fix) as u64)));
-    }
-    if count(Action::Remove) > 0 {
-        steps.push(format!("remove {} user(s) the plan moved to another batch from their old one: scripts/Remove-MovedUsers.ps1", thousands(count(Action::Remove) as u64)));
-    }
-    let waves_where = |a: Action| {
-        let mut names: Vec<&str> = t
-            .rows
-            .iter()
-            .filter(|r| r.action == a)
-            .map(|r| t.mailbox(r).wave.as_ref())
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names.join(",")
-    };
-    if count(Action::Submit) > 0 {
-        steps.push(format!("submit the batches due and not in the tenant ({} users): New-MigrationBatches.ps1 -Wave {} from the plan", thousands(count(Action::Submit) as u64), waves_where(Action::Submit)));
-    }
-    if count(Action::AddToBatch) > 0 {
-        steps.push(format!("{} user(s) are missing from batches that exist (New-MigrationBatch refused them, or they were removed): progress.csv, Action 'Add to its batch'", thousands(count(Action::AddToBatch) as u64)));
-    }
-    if count(Action::Investigate) > 0 {
-        steps.push(format!("{} syncing user(s) moved no bytes since the previous snapshot: Get-MigrationUserStatistics -IncludeReport", thousands(count(Action::Investigate) as u64)));
-    }
-    if count(Action::ApproveSkipped) > 0 {
-        let stuck = t.batches.iter().filter(|b| b.stuck).count();
-        steps.push(format!("review the skipped items of {} synced user(s) ({} batch(es) stuck past CompleteAfter), then scripts/Approve-SkippedItems.ps1 -Reviewed", thousands(count(Action::ApproveSkipped) as u64), stuck));
-    }
-    if count(Action::Complete) > 0 {
-        steps.push(format!("complete the synced batches at their cut-over (dated ones complete on their own): Complete-MigrationBatches.ps1 -Wave {} from the plan", waves_where(Action::Complete)));
-    }
-    if count(Action::PostMove) > 0 {
-        steps.push(format!("after the moves ({} users): Restore-Permissions.ps1 -Wave {} from the plan; licence them within {} days (actions/licence.csv); Remove-MigrationBatches.ps1 once their batches are done", thousands(count(Action::PostMove) as u64), waves_where(Action::PostMove), crate::write::track::LICENCE_DAYS));
-    }
-    if steps.is_empty() {
-        steps.push("nothing to do: wait for the batches due next".to_string());
-    }
+    let steps = crate::write::track::next_steps(t);
     for (i, s) in steps.iter().enumerate() {
         writeln!(w, "  {}. {s}", i + 1)?;
     }

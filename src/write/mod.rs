@@ -9,6 +9,7 @@ pub mod json;
 pub mod ps1;
 pub mod sheet_xml;
 pub mod track;
+pub mod track_xlsx;
 pub mod xlsx;
 
 pub use folder::{Claim, KEPT, MANIFEST, Slot, Staging};

@@ -1,7 +1,8 @@
 //! The plan's PowerShell scripts, filled from `templates/`: every value through `ps::quote`,
 //! the data read from the plan's CSV files at run time (no user data in code), and the shared
-//! fragments `common.ps1` (run log and results), `exchange.ps1` and `ad.ps1` (lookups) and
-//! `setup.ps1` (the setup scripts' relationship look-ups) inserted.
+//! fragments `common.ps1` (run log and results), `exchange.ps1` and `ad.ps1` (lookups),
+//! `setup.ps1` (the setup scripts' relationship look-ups) and `track.ps1` (the track scripts'
+//! action lists) inserted.
 
 use std::io::Write;
 
@@ -14,6 +15,7 @@ const COMMON: &str = include_str!("templates/common.ps1");
 const EXCHANGE: &str = include_str!("templates/exchange.ps1");
 const AD: &str = include_str!("templates/ad.ps1");
 const SETUP: &str = include_str!("templates/setup.ps1");
+const TRACK: &str = include_str!("templates/track.ps1");
 
 /// Every script a plan writes, in the order an admin runs them, with the template it is made
 /// from: (file name under scripts/, template).
@@ -170,12 +172,13 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
         .replace("!COMMON!\n", &lf(COMMON))
         .replace("!EXCHANGE!\n", &lf(EXCHANGE))
         .replace("!AD!\n", &lf(AD))
-        .replace("!SETUP!\n", &lf(SETUP));
+        .replace("!SETUP!\n", &lf(SETUP))
+        .replace("!TRACK!\n", &lf(TRACK));
     for (name, value) in values {
         text = text.replace(name, value);
     }
     debug_assert!(
-        !["!COMMON!", "!EXCHANGE!", "!AD!", "!SETUP!"]
+        !["!COMMON!", "!EXCHANGE!", "!AD!", "!SETUP!", "!TRACK!"]
             .iter()
             .any(|p| text.contains(p)),
         "a fragment placeholder must be alone on its line"

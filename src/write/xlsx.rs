@@ -174,7 +174,7 @@ struct Page {
     index: usize,
 }
 
-fn page_ranges(n: usize, per_sheet: usize) -> Vec<Range<usize>> {
+pub(super) fn page_ranges(n: usize, per_sheet: usize) -> Vec<Range<usize>> {
     let per_sheet = per_sheet.max(1);
     if n == 0 {
         // An empty table still gets its (header-only) sheet.
@@ -187,7 +187,7 @@ fn page_ranges(n: usize, per_sheet: usize) -> Vec<Range<usize>> {
 }
 
 /// `Mailboxes`, `Mailboxes (2)`, ...
-fn page_name(title: &str, index: usize) -> String {
+pub(super) fn page_name(title: &str, index: usize) -> String {
     match index {
         0 => title.to_string(),
         i => format!("{title} ({})", i + 1),
@@ -195,7 +195,7 @@ fn page_name(title: &str, index: usize) -> String {
 }
 
 /// A cell's text as Excel can hold it: cut at 32,767 UTF-16 units, saying so.
-fn text(s: &str) -> Cow<'_, str> {
+pub(super) fn text(s: &str) -> Cow<'_, str> {
     // UTF-8 never has fewer bytes than UTF-16 has units, so short strings need no count.
     if s.len() <= CELL_CHARS {
         return Cow::Borrowed(s);
@@ -217,11 +217,11 @@ fn text(s: &str) -> Cow<'_, str> {
     Cow::Owned(format!("{}{CUT}", &s[..end]))
 }
 
-fn gb(bytes: u64) -> f64 {
+pub(super) fn gb(bytes: u64) -> f64 {
     bytes as f64 / (1u64 << 30) as f64
 }
 
-fn unix_seconds(t: SystemTime) -> i64 {
+pub(super) fn unix_seconds(t: SystemTime) -> i64 {
     t.duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
 }
@@ -276,18 +276,18 @@ impl Counts {
 }
 
 /// The formats every sheet uses.
-struct Formats {
-    header: Format,
-    int: Format,
-    gb: Format,
-    hours: Format,
-    pct: Format,
-    link: Format,
-    wrap: Format,
+pub(super) struct Formats {
+    pub(super) header: Format,
+    pub(super) int: Format,
+    pub(super) gb: Format,
+    pub(super) hours: Format,
+    pub(super) pct: Format,
+    pub(super) link: Format,
+    pub(super) wrap: Format,
 }
 
 impl Formats {
-    fn new() -> Formats {
+    pub(super) fn new() -> Formats {
         Formats {
             header: Format::new()
                 .set_bold()
@@ -320,7 +320,7 @@ fn status_format(status: Status) -> Format {
 }
 
 /// The name of a sheet's Excel table.
-fn table_name(sheet: &str) -> String {
+pub(super) fn table_name(sheet: &str) -> String {
     sheet.replace([' ', '(', ')'], "")
 }
 
@@ -328,7 +328,7 @@ fn table_name(sheet: &str) -> String {
 /// covers the header and the probe row: rust_xlsxwriter books every cell of a table in a hash
 /// map (about 40 bytes and 100 ns a cell, 15 million cells for 1,000,000 mailboxes), so
 /// `sheet_xml` widens it to the rows instead.
-fn prepare(
+pub(super) fn prepare(
     sheet: &mut Worksheet,
     name: &str,
     columns: &[(&str, f64)],
@@ -612,7 +612,7 @@ fn permission_row<'a>(
 }
 
 /// A text cell; nothing at all for an empty value.
-fn cell(s: &str) -> Cell<'_> {
+pub(super) fn cell(s: &str) -> Cell<'_> {
     if s.is_empty() {
         Cell::Empty
     } else {
@@ -702,7 +702,7 @@ fn write_waves(sheet: &mut Worksheet, data: &Data<'_>) -> Result<(), XlsxError> 
     Ok(())
 }
 
-fn share(part: usize, whole: usize) -> f64 {
+pub(super) fn share(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {

@@ -444,6 +444,13 @@ fn sample_scripts(dir: &Dir) -> BTreeMap<String, Script> {
         let bytes = std::fs::read(out.join("scripts").join(name)).unwrap();
         scripts.insert(name.to_string(), parse(name, &bytes));
     }
+    // The track folder's scripts, by the same rules.
+    let tracked = dir.join("track");
+    crate::track::track(&crate::track::track_args(&samples(), &out, &tracked));
+    for (name, _) in xtenant::write::ps1::TRACK_SCRIPTS {
+        let bytes = std::fs::read(tracked.join("scripts").join(name)).unwrap();
+        scripts.insert(name.to_string(), parse(name, &bytes));
+    }
     scripts
 }
 
@@ -451,7 +458,7 @@ fn sample_scripts(dir: &Dir) -> BTreeMap<String, Script> {
 fn every_script_stops_on_errors_per_object_asks_before_changing_and_logs_under_whatif() {
     let dir = Dir::new("scripts-structure");
     let scripts = sample_scripts(&dir);
-    assert_eq!(scripts.len(), 11);
+    assert_eq!(scripts.len(), 14);
     let mut all = Vec::new();
     for s in scripts.values() {
         let calls: Vec<&str> = s
@@ -1081,4 +1088,45 @@ fn generated_scripts_for_the_samples_match_their_snapshots() {
         .map(|r| format!("{r:?}"))
         .collect();
     snapshot("mailusers.samples.head.txt", head.join("\n").as_bytes());
+}
+
+#[test]
+fn track_scripts_retry_approve_and_remove_only_what_their_help_says() {
+    let dir = Dir::new("track-scripts");
+    let scripts = sample_scripts(&dir);
+    let retry = &scripts["Start-FailedUsers.ps1"];
+    // Per batch, only while a Yes user is still failed, never a batch someone stopped.
+    has(
+        retry,
+        &[
+            "Where-Object { $_.Retry -eq 'Yes' }",
+            "if ($status -in 'Stopped', 'Stopping' -and -not $IncludeStopped)",
+            "Get-MigrationUser -BatchId $b -StatusSummary Failed -ResultSize Unlimited -ErrorAction Stop",
+            "if ($ready.Count -eq 0)",
+            "Start-MigrationBatch -Identity $b -Confirm:$false -ErrorAction Stop",
+        ],
+    );
+    let approve = &scripts["Approve-SkippedItems.ps1"];
+    // Nothing approved unreviewed, nor more items than were reviewed.
+    has(
+        approve,
+        &[
+            "if (-not $Reviewed)",
+            "if ($now -gt $reviewed)",
+            "Set-MigrationUser -Identity $user -ApproveSkippedItems -Confirm:$false -ErrorAction Stop",
+        ],
+    );
+    let remove = &scripts["Remove-MovedUsers.ps1"];
+    has(
+        remove,
+        &[
+            "Get-BatchMigrationUser $user $r.ExportedBatch",
+            "if ($batch -ne $r.ExportedBatch)",
+            "if ($status -like 'Complet*')",
+            "Remove-MigrationUser -Identity $user -Confirm:$false -ErrorAction Stop",
+        ],
+    );
+    for s in [retry, approve, remove] {
+        assert!(s.raw.contains("function Import-ActionCsv"), "{}", s.name);
+    }
 }

@@ -329,3 +329,63 @@ fn tracking_writes_the_same_bytes_on_one_thread_and_on_four() {
     }
     assert_eq!(outputs[0], outputs[1]);
 }
+
+#[test]
+fn progress_xlsx_matches_progress_csv_and_continues_past_the_sheet_limit() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = Dir::new("track-xlsx");
+    let (_, out) = plan_and_track(&dir, &samples());
+    let mut wb: Xlsx<_> = open_workbook(out.join("progress.xlsx")).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        ["Summary", "Batches", "Users", "Failures"]
+    );
+    let text = |d: &Data| match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    };
+    let progress = rows(&out.join("progress.csv"));
+    let users = wb.worksheet_range("Users").unwrap();
+    let body: Vec<Vec<String>> = users
+        .rows()
+        .skip(1)
+        .map(|r| r.iter().map(text).collect())
+        .collect();
+    assert_eq!(body.len(), progress.len());
+    for (sheet, csv) in body.iter().zip(&progress) {
+        assert_eq!(sheet[0], csv["EmailAddress"]);
+        assert_eq!(sheet[3], csv["Action"]);
+        assert_eq!(sheet[4], csv["Cause"]);
+    }
+    let failures = wb.worksheet_range("Failures").unwrap();
+    let failed = progress.iter().filter(|r| !r["Cause"].is_empty()).count();
+    assert_eq!(failures.rows().count() - 1, failed);
+    // The Summary: each wave with its schedule, and the totals of progress.csv.
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let rows_of: Vec<Vec<String>> = summary
+        .rows()
+        .map(|r| r.iter().map(text).collect())
+        .collect();
+    let total = rows_of.iter().find(|r| r[0] == "All waves").unwrap();
+    assert_eq!(total[2], progress.len().to_string());
+    let completed = progress
+        .iter()
+        .filter(|r| r["StatusSummary"] == "Completed")
+        .count();
+    assert_eq!(total[6], completed.to_string());
+    let w01 = rows_of.iter().find(|r| r[0] == "W01").unwrap();
+    assert_eq!(w01[11], "Late");
+    assert!(rows_of.iter().any(|r| r[0] == "MF101"));
+    // A small sheet limit: Users continues on Users (2).
+    let small = dir.join("track-small");
+    let planned = dir.join("plan");
+    let mut config = TrackConfig::from_args(&track_args(&samples(), &planned, &small)).unwrap();
+    config.sheet_rows = 1000;
+    xtenant::commands::track::run(&config).unwrap();
+    let wb: Xlsx<_> = open_workbook(small.join("progress.xlsx")).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        ["Summary", "Batches", "Users", "Users (2)", "Failures"]
+    );
+}

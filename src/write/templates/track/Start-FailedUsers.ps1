@@ -11,10 +11,16 @@ exports after fixing, then track again). Set Retry to Yes yourself for a user yo
 other means.
 
 Exchange retries failed users per batch: Start-MigrationBatch "can be run at any time to retry
-failed users within the batch" (Microsoft's cmdlet reference). So this script starts each batch
-that holds a Yes row and still has a failed user; every failed user of that batch is retried,
-the No rows too (they fail again, with the same error, until fixed). A batch without failed
-users any more is reported as AlreadyDone, so it is safe to run again.
+failed users within the batch" (Microsoft's cmdlet reference). So this script starts a batch
+only while one of its Yes users is still failed, and then every failed user of that batch is
+retried: the No rows too (they fail again, with the same error, until fixed), and users the
+plan does not place. The confirmation names them. A batch none of whose Yes users is failed
+any more is reported as AlreadyDone, so it is safe to run again.
+
+Start-MigrationBatch also resumes a Stopped batch: a batch stopped on purpose (Stopped,
+Stopping) is left alone unless -IncludeStopped, and a batch being completed or removed is
+always left alone. A user retried in a batch whose CompleteAfter has passed completes as soon
+as it is synced: its cut-over happens then, not at a planned time.
 
 A user who must move to another batch is removed first (Remove-MovedUsers.ps1): a new batch
 refuses a user still in another one (UserDuplicateInOtherBatchException).
@@ -24,10 +30,14 @@ logs\Start-FailedUsers-<time>.log and -results.csv.
 
 .PARAMETER Batch
 Only these batches.
+
+.PARAMETER IncludeStopped
+Resume a batch someone stopped too (Start-MigrationBatch resumes it whole).
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
     [string[]] $Batch,
+    [switch] $IncludeStopped,
     [string] $ActionFolder = (Join-Path $PSScriptRoot '..\actions'),
     [string] $LogFolder = (Join-Path $PSScriptRoot '..\logs')
 )
@@ -38,27 +48,51 @@ $ScriptName = 'Start-FailedUsers'
 
 !COMMON!
 !EXCHANGE!
+!TRACK!
 $ActionFolder = Resolve-Folder $ActionFolder
 $LogFolder = Resolve-Folder $LogFolder
-$FailedStatuses = @('Failed', 'IncrementalFailed', 'CompletionFailed', 'Corrupted')
 Start-RunLog
 try {
-    $rows = @(Import-PlanCsv (Join-Path $ActionFolder 'retry.csv') | Where-Object { $_.Retry -eq 'Yes' })
+    $all = @(Import-ActionCsv (Join-Path $ActionFolder 'retry.csv') @('EmailAddress', 'Batch', 'Cause', 'Retry'))
+    $rows = @($all | Where-Object { $_.Retry -eq 'Yes' })
     if ($Batch) { $rows = @($rows | Where-Object { $Batch -contains $_.Batch }) }
     $batches = @($rows | ForEach-Object { $_.Batch } | Sort-Object -Unique)
+    if ($batches.Count -gt 0) { $tenantBatches = Get-TenantBatches }
     foreach ($b in $batches) {
-        $step = 'Get-MigrationUser'
+        $step = 'Get-MigrationBatch'
         try {
-            $failed = @(Get-MigrationUser -BatchId $b -ResultSize Unlimited -ErrorAction Stop | Where-Object { $FailedStatuses -contains "$(Get-Prop $_ 'Status')" })
-            if ($failed.Count -eq 0) {
-                Add-Result -Object $b -Action 'Start-MigrationBatch' -Result 'AlreadyDone' -Detail 'no failed user in the batch any more'
+            $tb = $tenantBatches[$b]
+            if ($null -eq $tb) {
+                Add-Result -Object $b -Action 'Start-MigrationBatch' -Result 'Waiting' -Detail 'no such migration batch (removed, or not created yet): track again'
                 continue
             }
-            $ready = @($rows | Where-Object { $_.Batch -eq $b }).Count
+            $status = "$(Get-Prop $tb 'Status')"
+            if ($status -in 'Completing', 'Removing', 'Completed') {
+                Add-Result -Object $b -Action 'Start-MigrationBatch' -Result 'Skipped' -Detail "batch status ${status}: nothing to retry now"
+                continue
+            }
+            if ($status -in 'Stopped', 'Stopping' -and -not $IncludeStopped) {
+                Add-Result -Object $b -Action 'Start-MigrationBatch' -Result 'Skipped' -Detail "batch status ${status}: someone stopped it; pass -IncludeStopped to resume it whole"
+                continue
+            }
+            $step = 'Get-MigrationUser'
+            $failed = @(Get-MigrationUser -BatchId $b -StatusSummary Failed -ResultSize Unlimited -ErrorAction Stop)
+            $failedNames = New-Object 'System.Collections.Generic.HashSet[string]' ([StringComparer]::OrdinalIgnoreCase)
+            foreach ($u in $failed) {
+                foreach ($name in "$(Get-Prop $u 'Identity')", "$(Get-Prop $u 'MailboxEmailAddress')") {
+                    if ($name) { [void]$failedNames.Add($name) }
+                }
+            }
+            $ready = @($rows | Where-Object { $_.Batch -eq $b -and $failedNames.Contains($_.EmailAddress) })
+            if ($ready.Count -eq 0) {
+                Add-Result -Object $b -Action 'Start-MigrationBatch' -Result 'AlreadyDone' -Detail "none of its Yes users is failed any more ($($failed.Count) other failed user(s) in the batch)"
+                continue
+            }
+            $others = $failed.Count - $ready.Count
             $step = 'Start-MigrationBatch'
-            if ($PSCmdlet.ShouldProcess($b, "Start-MigrationBatch: retry its $($failed.Count) failed user(s), $ready of them marked Yes in retry.csv")) {
+            if ($PSCmdlet.ShouldProcess($b, "Start-MigrationBatch (status $status): retry $($ready.Count) user(s) marked Yes, and $others other failed user(s) of the batch with them")) {
                 Start-MigrationBatch -Identity $b -Confirm:$false -ErrorAction Stop
-                Add-Result -Object $b -Action 'Start-MigrationBatch' -Result 'Done' -Detail "$($failed.Count) failed user(s) retried"
+                Add-Result -Object $b -Action 'Start-MigrationBatch' -Result 'Done' -Detail "$($ready.Count) Yes user(s) and $others other failed user(s) retried"
             } else {
                 Add-Result -Object $b -Action 'Start-MigrationBatch' -Result (Get-NotMade)
             }
@@ -67,7 +101,11 @@ try {
         }
     }
     if ($batches.Count -eq 0) {
-        Write-Host 'No row of retry.csv says Retry = Yes: nothing to retry.'
+        if ($Batch) {
+            Write-Host "No row of retry.csv in batch(es) $($Batch -join ', ') says Retry = Yes: nothing to retry."
+        } else {
+            Write-Host 'No row of retry.csv says Retry = Yes: nothing to retry.'
+        }
     }
 } catch {
     # The run itself stopped: its reason is a row of the results too.
