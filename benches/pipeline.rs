@@ -6,6 +6,10 @@
 //! costs. The data is generated once into target/bench-data/<users>x3o.
 //! `XTENANT_BENCH_USERS=10000,200000` picks other sizes. Three samples of one run each: a
 //! sample is seconds to a minute.
+//! `track` times `xtenant track` on the sample's own plan, generated in the sample's default
+//! shape into target/bench-data/<users>t, and a migration status of its last wave (every
+//! planned user exported), with the day before as `--previous`; `cargo bench -- track` runs
+//! it alone.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -87,6 +91,94 @@ fn timed_plan(bencher: Bencher, users: usize, what: &'static str, config: Config
     });
 }
 
+#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
+fn track(bencher: Bencher, users: usize) {
+    let dir = track_data(users);
+    let args = |users_file: &str, out: &str, previous: Option<PathBuf>| {
+        xtenant::config::TrackConfig::from_args(&xtenant::cli::TrackArgs {
+            config: Some(dir.join("xtenant.toml")),
+            plan: Some(dir.join("plan")),
+            migration_users: Some(dir.join(users_file)),
+            migration_batches: Some(dir.join("late-batches.csv")),
+            previous,
+            out: Some(dir.join(out)),
+            force: true,
+            quiet: true,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    if !dir.join("track-before/track.json").exists() {
+        xtenant::commands::track::run(&args("late-users-previous.csv", "track-before", None))
+            .unwrap();
+    }
+    let config = args("late-users.csv", "track", Some(dir.join("track-before")));
+    bencher.bench_local(|| {
+        let start = Instant::now();
+        let summary = xtenant::commands::track::run(&config).unwrap();
+        let took = start.elapsed();
+        let mut stages = Vec::new();
+        xtenant::write::console::timings(&summary.timings, &mut stages).unwrap();
+        record(
+            users,
+            "track",
+            took,
+            String::from_utf8_lossy(&stages).replace('\n', " "),
+        );
+        summary
+    });
+}
+
+/// The sample's tenants in its default shape, planned, with their migration status.
+fn track_data(users: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{users}t"));
+    if !dir.join("plan/plan.json").exists() {
+        eprintln!(
+            "generating and planning {users} users into {}",
+            dir.display()
+        );
+        xtenant::sample::write(&xtenant::sample::Options::new(users, 2026), &dir).unwrap();
+        let config = Config::from_args(&PlanArgs {
+            config: Some(dir.join("xtenant.toml")),
+            out: Some(dir.join("plan")),
+            force: true,
+            quiet: true,
+            ..PlanArgs::default()
+        })
+        .unwrap();
+        xtenant::plan(&config).unwrap();
+    }
+    if !dir.join("late-batches.csv").exists() {
+        // The sample's own status holds the first waves only: here every planned user is in
+        // the export, as in the last wave of a migration.
+        let plan = xtenant::input::plan_file::load(&dir.join("plan")).unwrap();
+        let status = xtenant::sample::status::generate(
+            &plan,
+            2026,
+            xtenant::sample::status::Moment::LastWave,
+        );
+        let shape = xtenant::sample::status::SHAPE;
+        let header = &xtenant::sample::status::USERS_HEADER;
+        std::fs::write(
+            dir.join("late-users.csv"),
+            shape.render(header, &status.users),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("late-users-previous.csv"),
+            shape.render(header, &status.previous),
+        )
+        .unwrap();
+        let header = &xtenant::sample::status::BATCHES_HEADER;
+        std::fs::write(
+            dir.join("late-batches.csv"),
+            shape.render(header, &status.batches),
+        )
+        .unwrap();
+    }
+    dir
+}
+
 fn record(users: usize, what: &'static str, took: Duration, stages: String) {
     let mut runs = RUNS
         .lock()
@@ -106,6 +198,15 @@ fn summary() {
             these.sort_by_key(|r| r.1);
             these.get(these.len() / 2).map(|r| (r.1, r.2.clone()))
         };
+        if let Some((took, stages)) = median("track") {
+            let dir = track_data(users);
+            let bytes = std::fs::metadata(dir.join("late-users.csv")).map_or(0, |m| m.len());
+            println!(
+                "{users:>9} users  track {:.3} s ({:.0} MB migration users export, --previous)\n          median run's {stages}",
+                took.as_secs_f64(),
+                bytes as f64 / 1e6
+            );
+        }
         let (Some(floor), Some(full)) = (median("read only"), median("plan")) else {
             continue;
         };

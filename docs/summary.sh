@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the Summary sheet of the bundled samples' readiness.xlsx to docs/summary.png (and the
-# Mailboxes sheet's first page to docs/mailboxes.png), through
+# Mailboxes sheet's first page to docs/mailboxes.png), and the Summary of their progress.xlsx
+# (xtenant track on the samples' migration status) to docs/progress.png, through
 # LibreOffice (headless) and pdftoppm, and checks on the way that the workbook opens cleanly:
 # every XML part well-formed, LibreOffice converts it, and the PDF shows the Summary's text.
 #
@@ -46,7 +47,25 @@ if grep -q "MISMATCH" "$work/page1.txt"; then
 fi
 echo "LibreOffice opened readiness.xlsx; page 1 is the Summary"
 
+# The samples' migration status, tracked: the day before, then the day with --previous.
+sample=samples/contoso-to-northwind
+cargo run --quiet --release --locked -- track --config "$sample/xtenant.toml" --plan "$work/plan" \
+    --migration-users "$sample/migration-users-previous.csv" --out "$work/track-before" --quiet
+cargo run --quiet --release --locked -- track --config "$sample/xtenant.toml" --plan "$work/plan" \
+    --previous "$work/track-before" --out "$work/track" --quiet
+"$soffice" -env:UserInstallation="file://$work/profile" --headless --norestore \
+    --convert-to pdf --outdir "$work" "$work/track/progress.xlsx" > "$work/convert.log" 2>&1 || {
+    cat "$work/convert.log"; echo "LibreOffice could not convert progress.xlsx" >&2; exit 1; }
+pdftotext -f 1 -l 1 -layout "$work/progress.pdf" "$work/progress1.txt"
+for want in "Cross-tenant migration progress" "Where the users are" "Throughput and schedule" \
+    "Failed users by cause" "Next steps" "Users per wave"; do
+    grep -q "$want" "$work/progress1.txt" || { echo "progress page 1 lacks \"$want\"" >&2; exit 1; }
+done
+echo "LibreOffice opened progress.xlsx; page 1 is the Summary"
+
 if [ "$check_only" != "--check" ]; then
+    pdftoppm -f 1 -l 1 -r 110 -png -singlefile "$work/progress.pdf" docs/progress
+    echo "wrote docs/progress.png"
     pdftoppm -f 1 -l 1 -r 110 -png -singlefile "$work/readiness.pdf" docs/summary
     echo "wrote docs/summary.png"
     # The Mailboxes sheet's first printed page: one page wide, its key columns first.

@@ -535,7 +535,7 @@ fn write_status(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
     let plan = planned.and_then(|_| crate::input::plan_file::load(&scratch));
     let _ = std::fs::remove_dir_all(&scratch);
     let plan = plan?;
-    let s = status::generate(&plan, opts.seed);
+    let s = status::generate(&plan, opts.seed, status::Moment::AfterFirstWave);
     let mut staging = Staging::files(dir, std::iter::empty())?;
     type File<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
     let files: [File<'_>; 4] = [

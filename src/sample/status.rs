@@ -79,7 +79,18 @@ fn error_text(code: &str) -> String {
     }
 }
 
-pub fn generate(plan: &PlanFile<'_>, seed: u64) -> Status {
+/// When the snapshot is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// A few days after the first main wave's cut-over (the sample's): later waves not
+    /// submitted yet.
+    AfterFirstWave,
+    /// During the last wave, a few days before its cut-over: every batch submitted (the
+    /// benchmark's, where the export holds every planned user).
+    LastWave,
+}
+
+pub fn generate(plan: &PlanFile<'_>, seed: u64, moment: Moment) -> Status {
     let mut rng = Rng(seed ^ 0x7472_6163_6b00);
     let dates: Vec<Option<Date>> = plan
         .batches
@@ -89,12 +100,19 @@ pub fn generate(plan: &PlanFile<'_>, seed: u64) -> Status {
     // A few days after the second dated wave's cut-over (the first main wave after a pilot).
     let mut cutovers: Vec<Date> = dates.iter().flatten().copied().collect();
     cutovers.dedup();
-    let anchor = cutovers
-        .get(1)
-        .or(cutovers.first())
-        .copied()
-        .unwrap_or(Date::parse("2027-01-16").expect("a date"));
-    let as_of = at(anchor.add_days(4), 6);
+    let fallback = Date::parse("2027-01-16").expect("a date");
+    let as_of = match moment {
+        Moment::AfterFirstWave => at(
+            cutovers
+                .get(1)
+                .or(cutovers.first())
+                .copied()
+                .unwrap_or(fallback)
+                .add_days(4),
+            6,
+        ),
+        Moment::LastWave => at(cutovers.last().copied().unwrap_or(fallback).add_days(-3), 6),
+    };
     let day_before = Timestamp::from_unix(as_of.unix() - 86_400);
     let stage = |b: &PlannedBatch| -> Stage {
         match (Date::parse(&b.start_after), Date::parse(&b.complete_after)) {

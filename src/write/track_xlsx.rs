@@ -13,13 +13,14 @@ use rust_xlsxwriter::{
 use super::sheet_xml::{self, Cell, Splice};
 use super::xlsx::{Formats, cell, gb, page_name, page_ranges, prepare, share, table_name, text};
 use crate::model::StatusSummary;
+use crate::progress::thousands;
 use crate::track::{Schedule, Standing, Tracked, Tracking};
 
 /// Users and failures rows up to which the workbook is compressed hard.
 const SMALL_BOOK: usize = 20_000;
 
 const SUMMARY_WIDTHS: [f64; 12] = [
-    14.0, 12.0, 10.0, 15.0, 10.0, 10.0, 12.0, 9.0, 10.0, 10.0, 10.0, 22.0,
+    14.0, 12.0, 10.0, 15.0, 13.0, 10.0, 12.0, 9.0, 10.0, 10.0, 10.0, 22.0,
 ];
 
 const USER_COLUMNS: [(&str, f64); 16] = [
@@ -379,7 +380,7 @@ fn write_summary(sheet: &mut Worksheet, t: &Tracking) -> Result<(), XlsxError> {
     } else {
         format!(
             " {} migration user(s) the plan does not place: not-in-plan.csv.",
-            t.not_planned.len()
+            thousands(t.not_planned.len() as u64)
         )
     };
     long(
@@ -387,7 +388,8 @@ fn write_summary(sheet: &mut Worksheet, t: &Tracking) -> Result<(), XlsxError> {
         1,
         0,
         &format!(
-            "{as_of} The plan: {planned} users in {} waves and {} batches.{stray}",
+            "{as_of} The plan: {} users in {} waves and {} batches.{stray}",
+            thousands(planned as u64),
             t.waves.len(),
             t.batches.len()
         ),
