@@ -11,6 +11,7 @@ pub static CAUSE: Cause = Cause {
         "does not have an SMTP proxy matching",
     ],
     predicted_by: Some("XT212"),
+    resubmit: false,
     what: "The move reports that the target mailbox doesn't have an SMTP proxy matching the TargetDeliveryDomain of the batch.",
     why: "MRS stamps the source's new targetAddress from that proxy: without it the move cannot finish.",
     fix: "Add <alias>@<delivery domain> to the MailUser (stamping adds it), then resume the batch.",

@@ -12,6 +12,7 @@ pub static CAUSE: Cause = Cause {
         "source tenant does not authorize",
     ],
     predicted_by: Some("XT004"),
+    resubmit: false,
     what: "The batch cannot connect to the source, or the source refuses the move (MigrationServerConnectionFailedException, MRSRemotePermanentException \"does not authorize\").",
     why: "The source relationship, its app and its scope, and the source admin's consent, release the mailbox: a problem with any stops every move.",
     fix: "Check the source relationship and consent (scripts/Setup-SourceTenant.ps1; readiness.xlsx, Organisation setup), then Test-MigrationServerAvailability and resume.",

@@ -11,6 +11,7 @@ pub static CAUSE: Cause = Cause {
         "SourceAuxArchiveIsProvisionedDuringCrossTenantMovePermanentException",
     ],
     predicted_by: Some("XT403"),
+    resubmit: true,
     what: "The move reports AuxArchiveNotFoundInTargetRecipientException or SourceAuxArchiveIsProvisionedDuringCrossTenantMovePermanentException.",
     why: "Auto-expanding archives move only when the user was in scope as the batch started and no new auxiliary archive is made during the move.",
     fix: "Remove the user from the batch (Remove-MigrationUser) and submit it again, with the archive no longer growing.",

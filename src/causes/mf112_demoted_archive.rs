@@ -8,6 +8,7 @@ pub static CAUSE: Cause = Cause {
     summary: "the user once had an archive that was disabled",
     patterns: &["UserAlreadyHasDemotedArchiveException"],
     predicted_by: None,
+    resubmit: false,
     what: "The move reports UserAlreadyHasDemotedArchiveException.",
     why: "A disabled archive still exists in the source and cannot be moved as it is.",
     fix: "Set-Mailbox -RemoveDisabledArchive in the source, or enable the archive again and stamp its ArchiveGuid on the target; then resume.",

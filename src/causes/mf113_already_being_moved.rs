@@ -8,6 +8,7 @@ pub static CAUSE: Cause = Cause {
     summary: "the source mailbox has another move request",
     patterns: &["SourceMailboxAlreadyBeingMovedPermanentException"],
     predicted_by: Some("XT408"),
+    resubmit: false,
     what: "The move reports SourceMailboxAlreadyBeingMovedPermanentException.",
     why: "A mailbox takes one move at a time; a leftover move request (or an internal one) holds it.",
     fix: "Remove the leftover move request in the source (Get-MoveRequest; Remove-MoveRequest) or wait for the internal one; then resume.",

@@ -12,6 +12,7 @@ pub static CAUSE: Cause = Cause {
         "TooManyMissingItemsPermanentException",
     ],
     predicted_by: None,
+    resubmit: false,
     what: "The move reports TooManyBadItemsPermanentException, TooManyLargeItemsPermanentException or TooManyMissingItemsPermanentException.",
     why: "Items MRS cannot copy are skipped up to a limit; past it, or with skipped items not approved, the move stops.",
     fix: "Review the skipped items (Get-MigrationUserStatistics -IncludeSkippedItems), then Set-MigrationUser -ApproveSkippedItems and resume.",

@@ -8,13 +8,13 @@ pub static CAUSE: Cause = Cause {
     summary: "a temporary failure on Microsoft's side",
     patterns: &[
         "TransientException",
-        "MailboxIsNotInExpectedDBException",
         "StalledDueTo",
         "RelinquishedWlmStall",
         "timed out",
     ],
     predicted_by: None,
-    what: "The move reports a transient condition (a TransientException, MailboxIsNotInExpectedDBException, a stall due to load or maintenance).",
+    resubmit: false,
+    what: "The move reports a transient condition (a TransientException, a stall due to load or maintenance).",
     why: "Microsoft's service retries or recovers on its own; these are not data problems.",
     fix: "Resume the batch (Start-MigrationBatch); if it persists a day, remove the user and submit it again, or open a case with Microsoft.",
 };

@@ -18,6 +18,7 @@ mod mf112_demoted_archive;
 mod mf113_already_being_moved;
 mod mf114_bad_items;
 mod mf115_transient;
+mod mf116_not_in_expected_db;
 
 /// A cause of a failed move.
 #[derive(Debug)]
@@ -30,6 +31,9 @@ pub struct Cause {
     pub patterns: &'static [&'static str],
     /// The readiness check that finds the condition before the move, when one does.
     pub predicted_by: Option<&'static str>,
+    /// Fixed by removing the user from its batch and submitting it again; else by resuming
+    /// the batch (Start-MigrationBatch) once the condition is gone.
+    pub resubmit: bool,
     pub what: &'static str,
     pub why: &'static str,
     pub fix: &'static str,
@@ -52,6 +56,7 @@ pub static ALL: &[&Cause] = &[
     &mf113_already_being_moved::CAUSE,
     &mf114_bad_items::CAUSE,
     &mf115_transient::CAUSE,
+    &mf116_not_in_expected_db::CAUSE,
 ];
 
 /// An error text no cause names: kept as written for a person to read.
@@ -61,6 +66,7 @@ pub static UNCLASSIFIED: Cause = Cause {
     summary: "an error xtenant's catalogue does not name",
     patterns: &[],
     predicted_by: None,
+    resubmit: false,
     what: "The error text matches no cause of the catalogue: it is reported as Exchange wrote it.",
     why: "A guess would send the admin to the wrong fix.",
     fix: "Read the error (Get-MigrationUserStatistics -IncludeReport for the whole report) and search Microsoft's documentation for its exception name.",

@@ -125,7 +125,7 @@ pub fn run(config: &TrackConfig) -> Result<TrackSummary> {
         let _ = write::console::timings(&timings, &mut text);
     }
     let json = config.json.then(|| {
-        let mut j = write::track::summary_json(&tracking, &written);
+        let mut j = write::track::summary_json(&tracking, Some(&written));
         j["ok"] = serde_json::Value::Bool(true);
         j
     });
@@ -155,9 +155,8 @@ fn write_files(t: &Tracking, staging: &mut write::Staging) -> Result<()> {
         })?;
     }
     staging.write("track.json", |w| {
-        // Written before the list of files is known: the files are in the console and
-        // manifest.json.
-        serde_json::to_writer_pretty(&mut *w, &write::track::summary_json(t, &[]))?;
+        // The files it sits among are listed in manifest.json.
+        serde_json::to_writer_pretty(&mut *w, &write::track::summary_json(t, None))?;
         w.write_all(b"\n")
     })?;
     Ok(())

@@ -168,10 +168,13 @@ pub fn generate(plan: &PlanFile<'_>, seed: u64, moment: Moment) -> Status {
         let mut plant = |rng: &mut Rng, still: bool| {
             if let Some(i) = pick(rng, &|i| codes(i) == still) {
                 failures.push((i, cause.code));
-                let action = if cause.code == "MF115" || (cause.predicted_by.is_some() && !still) {
-                    crate::track::Action::Retry
-                } else {
-                    crate::track::Action::Fix
+                // The sample's plan was made before its batches started: what its checks no
+                // longer find tells nothing of now, so only a transient failure is retried
+                // as it is, and Microsoft's maintenance resubmitted.
+                let action = match cause.code {
+                    "MF115" => crate::track::Action::Retry,
+                    "MF116" => crate::track::Action::Resubmit,
+                    _ => crate::track::Action::Fix,
                 };
                 key.push(row(&[
                     &plan.mailboxes[i].target,
@@ -191,6 +194,12 @@ pub fn generate(plan: &PlanFile<'_>, seed: u64, moment: Moment) -> Status {
         plant(&mut rng, false);
     }
     let stage_of = |i: usize| stages[plan.mailboxes[i].batch.as_ref()];
+    let batch_index: std::collections::HashMap<&str, usize> = plan
+        .batches
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.batch.as_str(), i))
+        .collect();
     let mut plant_action =
         |rng: &mut Rng, stage: Stage, action: crate::track::Action, why: &str| {
             let i = pick(rng, &|i| stage_of(i) == stage)?;
@@ -296,7 +305,12 @@ pub fn generate(plan: &PlanFile<'_>, seed: u64, moment: Moment) -> Status {
             0
         };
         let sync = match stage {
-            Stage::Completed | Stage::Synced => at(as_of.date(), 2),
+            // A completed user last synced as its batch completed, on its cut-over day.
+            Stage::Completed => {
+                Date::parse(&plan.batches[batch_index[m.batch.as_ref()]].complete_after)
+                    .map_or(at(as_of.date(), 2), |d| at(d, 20))
+            }
+            Stage::Synced => at(as_of.date(), 2),
             _ => as_of,
         };
         let percent = match summary {
@@ -343,7 +357,12 @@ pub fn generate(plan: &PlanFile<'_>, seed: u64, moment: Moment) -> Status {
         if stage == Stage::Syncing {
             previous.push(record(before, &exported_before, day_before));
         } else {
-            previous.push(record(moved_bytes, &exported_before, day_before));
+            let last = if stage == Stage::Completed {
+                sync
+            } else {
+                day_before
+            };
+            previous.push(record(moved_bytes, &exported_before, last));
         }
     }
     // Strays: users nobody planned, submitted by hand.
@@ -391,12 +410,13 @@ pub fn generate(plan: &PlanFile<'_>, seed: u64, moment: Moment) -> Status {
         .filter(|b| stages[b.batch.as_str()] != Stage::NotSubmitted)
         .map(|b| {
             let stage = stages[b.batch.as_str()];
+            // At 18:00 UTC, as New-MigrationBatches.ps1 sets them by default.
             let time = |d: &str| {
                 Date::parse(d)
-                    .map(|d| at(d, 0).to_string())
+                    .map(|d| at(d, 18).to_string())
                     .unwrap_or_default()
             };
-            let started = Date::parse(&b.start_after).map(|d| at(d, 1));
+            let started = Date::parse(&b.start_after).map(|d| at(d, 18));
             let status = match stage {
                 Stage::Completed if skipped.iter().any(|&i| plan.mailboxes[i].batch == b.batch) => {
                     "Synced"

@@ -10,9 +10,9 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::causes::{self, Cause};
-use crate::date::{Date, Timestamp};
+use crate::date::Timestamp;
 use crate::model::{MigrationBatch, MigrationUser, StatusSummary};
-use crate::write::batches::{PlanFile, PlannedBatch, PlannedMailbox};
+use crate::write::batches::{PlanFile, PlannedMailbox};
 
 pub use previous::Previous;
 pub use schedule::{BatchProgress, Schedule, Throughput, WaveProgress};
@@ -66,6 +66,8 @@ pub enum Action {
     Investigate,
     /// Failed, and the cause is transient or the check that predicts it no longer fires.
     Retry,
+    /// Failed on a cause Microsoft fixes by removing the user and submitting it again.
+    Resubmit,
     /// Failed, and the cause stands (or only a person can tell it is fixed).
     Fix,
     /// Synced with skipped items Exchange waits for someone to approve.
@@ -89,6 +91,7 @@ impl Action {
             Action::Wait => "Wait",
             Action::Investigate => "Investigate: no progress",
             Action::Retry => "Retry",
+            Action::Resubmit => "Remove and resubmit",
             Action::Fix => "Fix, then retry",
             Action::ApproveSkipped => "Approve skipped items",
             Action::Complete => "Complete its batch",
@@ -100,10 +103,11 @@ impl Action {
 }
 
 /// Every action, in the order the console and the workbook list them.
-pub const ACTIONS: [Action; 12] = [
-    Action::Retry,
-    Action::Fix,
+pub const ACTIONS: [Action; 13] = [
     Action::Remove,
+    Action::Retry,
+    Action::Resubmit,
+    Action::Fix,
     Action::AddToBatch,
     Action::Submit,
     Action::Investigate,
@@ -127,6 +131,10 @@ pub struct Tracked {
     /// The check that predicts the cause still finds the condition on this mailbox (or the
     /// organisation) in the plan.
     pub cause_still_found: bool,
+    /// The plan's exports were taken after the user's batch started.
+    pub plan_is_newer: bool,
+    /// Completed in the previous snapshot, absent from this one: its batch was removed.
+    pub batch_removed: bool,
     pub stalled: bool,
     /// Exported in a batch other than the plan's.
     pub other_batch: bool,
@@ -137,6 +145,8 @@ pub struct Tracked {
 #[derive(Debug, Clone)]
 pub struct NotPlanned {
     pub user: usize,
+    /// Held back by the plan but syncing or synced: remove it before its batch completes.
+    pub remove: bool,
     /// The codes that hold it back, when the plan holds it back.
     pub held_back: Option<String>,
     pub cause: Option<&'static Cause>,
@@ -228,7 +238,7 @@ pub fn track(inputs: TrackInputs) -> Tracking {
             },
         }
     }
-    let submitted_batches: std::collections::HashSet<String> = inputs
+    let submitted: std::collections::HashSet<String> = inputs
         .users
         .iter()
         .map(|u| u.batch.to_lowercase())
@@ -240,55 +250,80 @@ pub fn track(inputs: TrackInputs) -> Tracking {
                 .map(|b| b.identity.to_lowercase()),
         )
         .collect();
-    let batch_of: HashMap<&str, &PlannedBatch> =
-        plan.batches.iter().map(|b| (b.batch.as_str(), b)).collect();
+    let times = schedule::batch_times(&inputs);
+    let plan_exports = plan.exports_at.as_deref().and_then(Timestamp::parse);
     let org: Vec<&str> = plan.org_codes.iter().map(String::as_str).collect();
     let previous = inputs.previous.as_ref();
-    let today = as_of.map(|(t, _)| t.date());
+    let now = as_of.map(|(t, _)| t);
     let rows: Vec<Tracked> = matched
         .par_iter()
         .enumerate()
         .map(|(m, &user)| {
             let mailbox = &plan.mailboxes[m];
             let user_row = user.map(|u| &inputs.users[u]);
+            // A user the previous snapshot saw completed and this one lacks: its batch was
+            // removed (Remove-MigrationBatches.ps1), it did not go back to the source.
+            let batch_removed = user_row.is_none()
+                && previous.is_some_and(|p| p.standing(&mailbox.target) == Some("Completed"));
             let standing = match user_row {
+                None if batch_removed => Standing::Exported(StatusSummary::Completed),
                 None => Standing::NotSubmitted,
                 Some(u) => u.summary.map_or(Standing::Unknown, Standing::Exported),
             };
+            let status = user_row.map_or("", |u| u.status.as_str());
             let cause = user_row
                 .filter(|_| standing == Standing::Exported(StatusSummary::Failed))
                 .and_then(|u| causes::classify(&u.error));
             let cause_still_found = cause
                 .and_then(|c| c.predicted_by)
                 .is_some_and(|r| org.contains(&r) || mailbox.codes.split(';').any(|c| c == r));
-            let other_batch = user_row.is_some_and(|u| {
-                !u.batch.is_empty() && !u.batch.eq_ignore_ascii_case(&mailbox.batch)
-            });
+            let exported_batch = user_row
+                .map(|u| u.batch.as_str())
+                .filter(|b| !b.is_empty())
+                .unwrap_or(&mailbox.batch);
+            let other_batch = !exported_batch.eq_ignore_ascii_case(&mailbox.batch);
+            // Only a first copy stalls: a queued user waits for a slot, an incremental sync
+            // moves little.
             let stalled = match (user_row, previous) {
                 (Some(u), Some(p)) => {
-                    standing == Standing::Exported(StatusSummary::Active)
+                    status.eq_ignore_ascii_case("Syncing")
                         && p.stalled(&mailbox.target, u.bytes_transferred)
                 }
                 _ => false,
             };
-            let due = batch_of
-                .get(mailbox.batch.as_ref())
-                .and_then(|b| Date::parse(&b.start_after))
-                .is_some_and(|start| today.is_some_and(|t| t >= start));
-            let batch_submitted = submitted_batches.contains(&mailbox.batch.to_lowercase());
+            let times = times.get(&exported_batch.to_lowercase());
+            let due = times
+                .and_then(|t| t.start)
+                .is_some_and(|start| now.is_some_and(|now| now >= start));
+            // The plan's exports were taken after the batch started: a condition its check
+            // no longer finds is gone, not just never seen.
+            let plan_is_newer = match (plan_exports, times.and_then(|t| t.start)) {
+                (Some(exports), Some(start)) => exports > start,
+                _ => false,
+            };
             let action = match (standing, user_row) {
-                (Standing::NotSubmitted, _) if batch_submitted => Action::AddToBatch,
+                (Standing::NotSubmitted, _)
+                    if submitted.contains(&mailbox.batch.to_lowercase()) =>
+                {
+                    Action::AddToBatch
+                }
                 (Standing::NotSubmitted, _) if due => Action::Submit,
                 (Standing::NotSubmitted, _) => Action::None,
                 _ if other_batch && standing != Standing::Exported(StatusSummary::Completed) => {
                     Action::Remove
                 }
-                (Standing::Exported(StatusSummary::Failed), _) => {
-                    let retry = cause.is_some_and(|c| {
-                        c.code == "MF115" || (c.predicted_by.is_some() && !cause_still_found)
-                    });
-                    if retry { Action::Retry } else { Action::Fix }
-                }
+                (Standing::Exported(StatusSummary::Failed), _) => match cause {
+                    Some(c) if c.predicted_by.is_none() && c.code == "MF115" => Action::Retry,
+                    Some(c) if c.predicted_by.is_none() && c.resubmit => Action::Resubmit,
+                    Some(c) if c.predicted_by.is_some() && !cause_still_found && plan_is_newer => {
+                        if c.resubmit {
+                            Action::Resubmit
+                        } else {
+                            Action::Retry
+                        }
+                    }
+                    _ => Action::Fix,
+                },
                 (Standing::Exported(StatusSummary::Synced), Some(u))
                     if u.unapproved_skipped == Some(true) =>
                 {
@@ -296,9 +331,16 @@ pub fn track(inputs: TrackInputs) -> Tracking {
                 }
                 (Standing::Exported(StatusSummary::Synced), _) => Action::Complete,
                 (Standing::Exported(StatusSummary::Completed), _) => Action::PostMove,
+                (Standing::Exported(StatusSummary::Stopped), _)
+                    if status.eq_ignore_ascii_case("Removing") =>
+                {
+                    Action::None
+                }
                 (Standing::Exported(StatusSummary::Stopped), _) => Action::Review,
                 (Standing::Exported(StatusSummary::Active), _) if stalled => Action::Investigate,
-                _ => Action::Wait,
+                (Standing::Exported(StatusSummary::Active), _) => Action::Wait,
+                // A Status xtenant cannot bucket is for a person to look at.
+                _ => Action::Investigate,
             };
             Tracked {
                 planned: m,
@@ -306,8 +348,10 @@ pub fn track(inputs: TrackInputs) -> Tracking {
                 standing,
                 cause,
                 cause_still_found,
+                plan_is_newer,
                 stalled,
                 other_batch,
+                batch_removed,
                 action,
             }
         })
@@ -322,9 +366,16 @@ pub fn track(inputs: TrackInputs) -> Tracking {
         .into_iter()
         .map(|u| {
             let user = &inputs.users[u];
+            let held_back = held.get(&keys[u]).map(|c| c.to_string());
             NotPlanned {
                 user: u,
-                held_back: held.get(&keys[u]).map(|c| c.to_string()),
+                // Held back, yet moving: it completes with its batch unless removed.
+                remove: held_back.is_some()
+                    && matches!(
+                        user.summary,
+                        Some(StatusSummary::Active | StatusSummary::Synced)
+                    ),
+                held_back,
                 cause: user
                     .summary
                     .filter(|s| *s == StatusSummary::Failed)

@@ -24,6 +24,13 @@ impl Previous {
         }
     }
 
+    /// The StatusSummary the previous snapshot gave the user (NotSubmitted when absent).
+    pub fn standing(&self, target: &str) -> Option<&str> {
+        self.users
+            .get(&target.to_lowercase())
+            .map(|(standing, _)| standing.as_str())
+    }
+
     /// Bytes moved since the previous snapshot (0 when the count went down: a restarted move).
     pub fn moved(&self, target: &str, now: u64) -> u64 {
         let before = self

@@ -7,15 +7,27 @@ use super::{STANDINGS, Standing, TrackInputs, Tracked};
 use crate::date::{Date, Timestamp};
 use crate::model::StatusSummary;
 
+/// The time of day (UTC) of the plan's StartAfter and CompleteAfter dates when the batches are
+/// not exported: the default of New-MigrationBatches.ps1's -CutoverTimeUtc.
+pub const CUTOVER_HOUR_UTC: i64 = 18;
+
+/// After CompleteAfter, the hours a completion may take before a batch still Synced is stuck,
+/// and one still moving is late.
+pub const COMPLETION_GRACE_HOURS: i64 = 12;
+
 /// How a batch or a wave stands against the plan's dates, worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Schedule {
     /// Its date has passed and it is not done (or not submitted when due).
     Late,
+    /// It will not be synced by its cut-over at the measured throughput, or users in it
+    /// failed, stopped or are missing.
+    AtRisk,
     /// Cut over, but failed or stopped users were left behind.
     LeftBehind,
-    /// At the measured throughput it will not be synced by its cut-over.
-    AtRisk,
+    /// Users are copying but no throughput could be measured, or the snapshot's time is not
+    /// known.
+    Unmeasured,
     OnSchedule,
     /// Not submitted, and not due yet.
     NotDue,
@@ -28,8 +40,9 @@ impl Schedule {
     pub fn as_str(self) -> &'static str {
         match self {
             Schedule::Late => "Late",
-            Schedule::LeftBehind => "Cut over, users left",
             Schedule::AtRisk => "At risk",
+            Schedule::LeftBehind => "Cut over, users left",
+            Schedule::Unmeasured => "Not measured",
             Schedule::OnSchedule => "On schedule",
             Schedule::NotDue => "Not due",
             Schedule::Undated => "No date",
@@ -45,10 +58,56 @@ fn slot(standing: Standing) -> usize {
     STANDINGS.iter().position(|s| *s == standing).unwrap_or(0)
 }
 
+/// When a batch started syncing and may complete.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BatchTimes {
+    pub start: Option<Timestamp>,
+    pub complete_after: Option<Timestamp>,
+}
+
+/// Each batch's times, by lower-cased name: Get-MigrationBatch's StartDateTime, else the later
+/// of its CreationDateTime and StartAfter (the plan's scripts create batches ahead of
+/// StartAfter), else the plan's StartAfter; its CompleteAfter, else the plan's. The plan's
+/// dates are at `CUTOVER_HOUR_UTC`.
+pub fn batch_times(inputs: &TrackInputs) -> HashMap<String, BatchTimes> {
+    let at = |d: &str| {
+        Date::parse(d)
+            .map(|d| Timestamp::from_unix(d.unix_days() * 86_400 + CUTOVER_HOUR_UTC * 3600))
+    };
+    let mut times: HashMap<String, BatchTimes> = inputs
+        .plan
+        .batches
+        .iter()
+        .map(|b| {
+            (
+                b.batch.to_lowercase(),
+                BatchTimes {
+                    start: at(&b.start_after),
+                    complete_after: at(&b.complete_after),
+                },
+            )
+        })
+        .collect();
+    for e in inputs.batches.iter().flatten() {
+        let t = times.entry(e.identity.to_lowercase()).or_default();
+        let start_after = e.start_after.or(t.start);
+        t.start = e
+            .started
+            .or_else(|| match (e.created, start_after) {
+                (Some(c), Some(s)) => Some(c.max(s)),
+                (c, s) => c.or(s),
+            })
+            .or(t.start);
+        t.complete_after = e.complete_after.or(t.complete_after);
+    }
+    times
+}
+
 #[derive(Debug, Clone)]
 pub struct BatchProgress {
     pub wave: String,
     pub batch: String,
+    /// Its planned users, by where they stand.
     pub users: usize,
     pub counts: Counts,
     /// Bytes to copy: each user's EstimatedTotalTransferSize, else the plan's size.
@@ -59,12 +118,15 @@ pub struct BatchProgress {
     pub status: String,
     pub start: Option<Timestamp>,
     pub complete_after: Option<Timestamp>,
-    /// Measured: bytes moved per hour over the measuring window.
+    /// Users copying (Status Syncing) in the batch as the tenant has it.
+    pub copying: usize,
+    /// Measured: bytes moved per hour over the measuring window, by the users copying in it.
     pub gb_per_hour: Option<f64>,
     /// The plan's: its bytes over its estimated hours.
     pub planned_gb_per_hour: Option<f64>,
     pub eta: Option<Timestamp>,
-    /// Synced users left after CompleteAfter passed: usually unapproved skipped items.
+    /// Synced users in it (as the tenant has it) after CompleteAfter and the grace: usually
+    /// unapproved skipped items.
     pub stuck: bool,
     pub schedule: Schedule,
 }
@@ -96,21 +158,35 @@ impl BatchProgress {
     }
 }
 
-/// The throughput measured over the running batches, against the plan's assumption.
+/// The throughput measured over the batches copying, against the plan's assumption.
 #[derive(Debug, Clone, Default)]
 pub struct Throughput {
-    /// All running batches together.
+    /// All copying batches together.
     pub gb_per_hour: Option<f64>,
-    /// Per mailbox move: the total over the moves running at once (at most the concurrency).
+    /// Per mailbox move: the total over the moves copying at once (at most the concurrency).
     pub per_move: Option<f64>,
-    /// The plan's `gb-per-hour`.
+    /// The plan's `gb-per-hour`: what its estimates assumed per move.
     pub planned_per_move: Option<f64>,
-    /// Measured over planned for the same batches (1.0: as planned).
+    /// Measured per move over planned per move (1.0: as planned): the plan's estimates of the
+    /// later waves are divided by it.
     pub ratio: Option<f64>,
     /// Between the previous snapshot and this one, else since each batch started.
     pub from_previous: bool,
+    /// `--previous` was given but its snapshot is not older than this one: measured since each
+    /// batch started instead.
+    pub previous_not_older: bool,
     /// Waves the measured throughput does not sync within their window.
     pub late_waves: Vec<String>,
+}
+
+/// What the tenant's own batch holds, by lower-cased name (users may sit in another batch than
+/// the plan's).
+#[derive(Default)]
+struct InTenant {
+    synced: usize,
+    copying: usize,
+    moved: u64,
+    done: u64,
 }
 
 pub fn measure(
@@ -119,6 +195,7 @@ pub fn measure(
     as_of: Option<Timestamp>,
 ) -> (Vec<BatchProgress>, Vec<WaveProgress>, Throughput) {
     let plan = &inputs.plan;
+    let times = batch_times(inputs);
     let exported: HashMap<String, &crate::model::MigrationBatch> = inputs
         .batches
         .iter()
@@ -135,9 +212,8 @@ pub fn measure(
         .batches
         .iter()
         .map(|b| {
-            let export = exported.get(&b.batch.to_lowercase());
-            let day =
-                |d: &str| Date::parse(d).map(|d| Timestamp::from_unix(d.unix_days() * 86_400));
+            let key = b.batch.to_lowercase();
+            let t = times.get(&key).copied().unwrap_or_default();
             BatchProgress {
                 wave: b.wave.clone(),
                 batch: b.batch.clone(),
@@ -145,13 +221,13 @@ pub fn measure(
                 counts: Counts::default(),
                 expected: 0,
                 done: 0,
-                status: export.map(|e| e.status.clone()).unwrap_or_default(),
-                start: export
-                    .and_then(|e| e.started.or(e.created))
-                    .or_else(|| day(&b.start_after)),
-                complete_after: export
-                    .and_then(|e| e.complete_after)
-                    .or_else(|| day(&b.complete_after)),
+                status: exported
+                    .get(&key)
+                    .map(|e| e.status.clone())
+                    .unwrap_or_default(),
+                start: t.start,
+                complete_after: t.complete_after,
+                copying: 0,
                 gb_per_hour: None,
                 planned_gb_per_hour: (b.estimated_hours > 0.0)
                     .then(|| gb(b.bytes) / b.estimated_hours),
@@ -161,8 +237,7 @@ pub fn measure(
             }
         })
         .collect();
-    // Bytes moved between the snapshots, per batch.
-    let mut moved: Vec<u64> = vec![0; batches.len()];
+    let mut tenant: HashMap<String, InTenant> = HashMap::new();
     for row in rows {
         let mailbox = &plan.mailboxes[row.planned];
         let Some(&b) = index.get(mailbox.batch.as_ref()) else {
@@ -177,13 +252,29 @@ pub fn measure(
             .filter(|&e| e > 0)
             .unwrap_or(mailbox.bytes);
         let transferred = user.and_then(|u| u.bytes_transferred).unwrap_or(0);
-        batch.expected += expected;
-        batch.done += match row.standing {
+        let done = match row.standing {
             Standing::Exported(StatusSummary::Synced | StatusSummary::Completed) => expected,
             _ => transferred.min(expected),
         };
-        if let (Some(previous), Some(_)) = (&inputs.previous, user) {
-            moved[b] += previous.moved(&mailbox.target, transferred);
+        batch.expected += expected;
+        batch.done += done;
+        if let Some(u) = user {
+            let name: &str = if u.batch.is_empty() {
+                &mailbox.batch
+            } else {
+                &u.batch
+            };
+            let t = tenant.entry(name.to_lowercase()).or_default();
+            if row.standing == Standing::Exported(StatusSummary::Synced) {
+                t.synced += 1;
+            }
+            if u.status.eq_ignore_ascii_case("Syncing") {
+                t.copying += 1;
+                t.done += done;
+                if let Some(previous) = &inputs.previous {
+                    t.moved += previous.moved(&mailbox.target, transferred);
+                }
+            }
         }
     }
     let previous_at = inputs.previous.as_ref().and_then(|p| p.as_of);
@@ -191,28 +282,31 @@ pub fn measure(
         (Some(before), Some(now)) if now > before => Some(now.hours_since(before)),
         _ => None,
     };
+    let settings = plan.settings.as_ref();
     let mut throughput = Throughput {
         from_previous: window.is_some(),
-        planned_per_move: plan.settings.as_ref().map(|s| s.gb_per_hour),
+        previous_not_older: inputs.previous.is_some() && window.is_none(),
+        planned_per_move: settings.map(|s| s.gb_per_hour),
         ..Throughput::default()
     };
-    let (mut total_rate, mut total_planned, mut running) = (0.0, 0.0, 0usize);
-    for (i, batch) in batches.iter_mut().enumerate() {
-        let active = batch.count(Standing::Exported(StatusSummary::Active));
-        let submitted = batch.users - batch.count(Standing::NotSubmitted);
-        let completed = batch.count(Standing::Exported(StatusSummary::Completed));
-        let synced = batch.count(Standing::Exported(StatusSummary::Synced));
-        batch.gb_per_hour = match (window, as_of, batch.start) {
-            (Some(hours), _, _) if active > 0 => Some(gb(moved[i]) / hours),
-            (None, Some(now), Some(start)) if active > 0 && now > start => {
-                Some(gb(batch.done) / now.hours_since(start))
+    let (mut total_rate, mut copying_total, mut measured) = (0.0, 0usize, false);
+    let grace = COMPLETION_GRACE_HOURS * 3600;
+    for batch in &mut batches {
+        let key = batch.batch.to_lowercase();
+        let here = tenant.get(&key);
+        let (copying, synced_here) = here.map_or((0, 0), |t| (t.copying, t.synced));
+        batch.copying = copying;
+        batch.gb_per_hour = match (here, window, as_of, batch.start) {
+            (Some(t), Some(hours), _, _) if copying > 0 => Some(gb(t.moved) / hours),
+            (Some(t), None, Some(now), Some(start)) if copying > 0 && now > start => {
+                Some(gb(t.done) / now.hours_since(start))
             }
             _ => None,
         };
-        if let (Some(rate), Some(planned)) = (batch.gb_per_hour, batch.planned_gb_per_hour) {
+        if let Some(rate) = batch.gb_per_hour {
             total_rate += rate;
-            total_planned += planned;
-            running += active;
+            copying_total += copying;
+            measured = true;
         }
         let remaining = batch.expected.saturating_sub(batch.done);
         batch.eta = match (batch.gb_per_hour, as_of) {
@@ -221,23 +315,28 @@ pub fn measure(
             )),
             _ => None,
         };
-        let past = |t: Option<Timestamp>| matches!((t, as_of), (Some(t), Some(now)) if now > t);
-        batch.stuck = synced > 0 && past(batch.complete_after);
+        let past = |t: Option<Timestamp>, after: i64| matches!((t, as_of), (Some(t), Some(now)) if now.unix() > t.unix() + after);
+        batch.stuck = synced_here > 0 && past(batch.complete_after, grace);
+        let count = |s: StatusSummary| batch.count(Standing::Exported(s));
+        let completed = count(StatusSummary::Completed);
+        let submitted = batch.users - batch.count(Standing::NotSubmitted);
+        let moving = count(StatusSummary::Active)
+            + count(StatusSummary::Synced)
+            + batch.count(Standing::NotSubmitted);
+        let troubled = count(StatusSummary::Failed)
+            + count(StatusSummary::Stopped)
+            + batch.count(Standing::Unknown);
         batch.schedule = if batch.users > 0 && completed == batch.users {
             Schedule::Done
+        } else if as_of.is_none() {
+            Schedule::Unmeasured
         } else if submitted == 0 {
-            match (batch.start, as_of) {
-                (Some(start), Some(now)) if now >= start => Schedule::Late,
-                (Some(_), _) => Schedule::NotDue,
-                _ => Schedule::Undated,
+            match batch.start {
+                Some(_) if past(batch.start, 0) => Schedule::Late,
+                Some(_) => Schedule::NotDue,
+                None => Schedule::Undated,
             }
-        } else if past(
-            batch
-                .complete_after
-                .map(|t| Timestamp::from_unix(t.unix() + 86_400)),
-        ) {
-            // Past the whole cut-over day and not completed: still moving, or left behind.
-            let moving = active + synced + batch.count(Standing::NotSubmitted);
+        } else if past(batch.complete_after, grace) {
             if moving == 0 {
                 Schedule::LeftBehind
             } else {
@@ -245,25 +344,30 @@ pub fn measure(
             }
         } else if batch.complete_after.is_none() {
             Schedule::Undated
-        } else if batch
-            .eta
-            .zip(batch.complete_after)
-            .is_some_and(|(eta, by)| eta > by)
-        {
+        } else if troubled > 0 || batch.count(Standing::NotSubmitted) > 0 {
+            // Users who will not move at cut-over unless someone acts.
             Schedule::AtRisk
+        } else if copying > 0 {
+            match (batch.gb_per_hour, batch.eta) {
+                (None, _) => Schedule::Unmeasured,
+                (Some(_), None) => Schedule::AtRisk,
+                (Some(_), Some(eta)) if Some(eta) > batch.complete_after => Schedule::AtRisk,
+                _ => Schedule::OnSchedule,
+            }
         } else {
             Schedule::OnSchedule
         };
     }
-    if total_planned > 0.0 {
+    if measured {
         throughput.gb_per_hour = Some(total_rate);
-        throughput.ratio = Some(total_rate / total_planned);
-        let lanes = plan
-            .settings
-            .as_ref()
-            .map_or(running, |s| running.min(s.concurrency))
+        let lanes = settings
+            .map_or(copying_total, |s| copying_total.min(s.concurrency))
             .max(1);
-        throughput.per_move = Some(total_rate / lanes as f64);
+        let per_move = total_rate / lanes as f64;
+        throughput.per_move = Some(per_move);
+        throughput.ratio = settings
+            .filter(|s| s.gb_per_hour > 0.0)
+            .map(|s| per_move / s.gb_per_hour);
     }
 
     // Waves, in the plan's order.
@@ -292,22 +396,34 @@ pub fn measure(
         wave.planned_hours = wave.planned_hours.max(planned.estimated_hours);
         wave.schedule = wave.schedule.min(batch.schedule);
     }
-    let window_hours = plan
-        .settings
-        .as_ref()
-        .map(|s| s.start_days_before as f64 * 24.0);
-    for wave in &mut waves {
-        let Some(ratio) = throughput.ratio.filter(|r| *r > 0.0) else {
-            continue;
+    // Batches copying that will not be synced by their cut-over at their measured speed.
+    for b in &batches {
+        let late = match (b.eta, b.complete_after, b.gb_per_hour) {
+            (Some(eta), Some(by), _) => eta > by,
+            (None, Some(_), Some(_)) => true,
+            _ => false,
         };
-        let hours = wave.planned_hours / ratio;
-        wave.estimated_hours = Some(hours);
-        // A wave not started yet: its sync window is the plan's start-days-before.
-        if wave.schedule == Schedule::NotDue && window_hours.is_some_and(|w| hours > w) {
-            wave.schedule = Schedule::AtRisk;
+        if late && b.schedule == Schedule::AtRisk && !throughput.late_waves.contains(&b.wave) {
+            throughput.late_waves.push(b.wave.clone());
         }
-        if wave.schedule == Schedule::AtRisk {
-            throughput.late_waves.push(wave.name.clone());
+    }
+    let window_hours = settings.map(|s| s.start_days_before as f64 * 24.0);
+    if let Some(ratio) = throughput.ratio {
+        for wave in &mut waves {
+            // The plan's estimate at the measured speed; nothing moving: never synced.
+            let hours = if ratio > 0.0 {
+                wave.planned_hours / ratio
+            } else {
+                f64::INFINITY
+            };
+            wave.estimated_hours = hours.is_finite().then_some(hours);
+            // A wave not started yet: its sync window is the plan's start-days-before.
+            if wave.schedule == Schedule::NotDue && window_hours.is_some_and(|w| hours > w) {
+                wave.schedule = Schedule::AtRisk;
+                if !throughput.late_waves.contains(&wave.name) {
+                    throughput.late_waves.push(wave.name.clone());
+                }
+            }
         }
     }
     (batches, waves, throughput)

@@ -111,8 +111,17 @@ pub fn plan_file<'a>(
         .collect();
     org_codes.sort();
     org_codes.dedup();
+    let exports_at = cx
+        .inputs
+        .files
+        .iter()
+        .filter_map(|f| f.modified)
+        .max()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| crate::date::Timestamp::from_unix(d.as_secs() as i64).to_string());
     PlanFile {
         version: crate::write::batches::PLAN_FILE_VERSION,
+        exports_at,
         settings: Some(crate::write::batches::PlanSettings {
             gb_per_hour: settings.gb_per_hour,
             concurrency: settings.concurrency,

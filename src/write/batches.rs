@@ -108,6 +108,10 @@ pub fn unresolved(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PlanFile<'a> {
     pub version: u32,
+    /// When the newest export the plan read was written (its file's modification time, ISO
+    /// 8601): a failure of a batch started before it may be fixed since.
+    #[serde(default)]
+    pub exports_at: Option<String>,
     #[serde(default)]
     pub settings: Option<PlanSettings>,
     /// The codes of the organisation-level findings (the tenants' setup, shared domains).

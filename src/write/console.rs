@@ -479,20 +479,27 @@ pub fn track(t: &crate::track::Tracking, w: &mut dyn Write) -> std::io::Result<(
         )?;
     }
     let tp = &t.throughput;
-    if let (Some(rate), Some(ratio)) = (tp.gb_per_hour, tp.ratio) {
-        let per_move = match (tp.per_move, tp.planned_per_move) {
-            (Some(m), Some(p)) => format!("; {m:.2} GB/h per move (gb-per-hour: {p:.2})"),
+    if let (Some(rate), Some(per_move)) = (tp.gb_per_hour, tp.per_move) {
+        let planned = match (tp.ratio, tp.planned_per_move) {
+            (Some(r), Some(p)) => {
+                format!(": {:.0} % of the plan's gb-per-hour ({p:.2})", r * 100.0)
+            }
             _ => String::new(),
         };
         writeln!(
             w,
-            "\nthroughput: {rate:.1} GB/h over the running batches, {:.0} % of what the plan estimated for them{per_move}, {}",
-            ratio * 100.0,
+            "\nthroughput: {rate:.1} GB/h over the moves copying, {per_move:.2} GB/h per move{planned}, {}",
             if tp.from_previous {
                 "between the two snapshots"
             } else {
                 "since each batch started"
             }
+        )?;
+    }
+    if tp.previous_not_older {
+        writeln!(
+            w,
+            "note: the --previous snapshot is not older than this one: the throughput is measured since each batch started (give the export an ExportedAt, or --as-of)"
         )?;
     }
     if !tp.late_waves.is_empty() {

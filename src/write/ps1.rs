@@ -78,8 +78,8 @@ pub const TRACK_SCRIPTS: [(&str, &str); 3] = [
         include_str!("templates/track/Approve-SkippedItems.ps1"),
     ),
     (
-        "Remove-MovedUsers.ps1",
-        include_str!("templates/track/Remove-MovedUsers.ps1"),
+        "Remove-MigrationUsers.ps1",
+        include_str!("templates/track/Remove-MigrationUsers.ps1"),
     ),
 ];
 

@@ -42,6 +42,15 @@ fn yes(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
+/// A user's Status as exported; NotSubmitted, or the batch's removal, when it is not.
+pub fn status_text<'a>(t: &'a Tracking, row: &crate::track::Tracked) -> &'a str {
+    match (row.standing, t.user(row)) {
+        (_, Some(u)) => &u.status,
+        (Standing::NotSubmitted, None) => "NotSubmitted",
+        (_, None) => "Completed (batch removed)",
+    }
+}
+
 /// progress.csv.
 pub fn progress(t: &Tracking, w: &mut dyn Write) -> std::io::Result<()> {
     let mut out = import_csv_writer(w)?;
@@ -49,10 +58,7 @@ pub fn progress(t: &Tracking, w: &mut dyn Write) -> std::io::Result<()> {
     for row in &t.rows {
         let m = t.mailbox(row);
         let u = t.user(row);
-        let status = match row.standing {
-            Standing::NotSubmitted => "NotSubmitted",
-            _ => u.map_or("", |u| u.status.as_str()),
-        };
+        let status = status_text(t, row);
         out.write_record([
             m.target.as_ref(),
             &m.source,
@@ -175,7 +181,7 @@ pub fn retry(t: &Tracking, w: &mut dyn Write) -> std::io::Result<()> {
     for row in t
         .rows
         .iter()
-        .filter(|r| matches!(r.action, Action::Retry | Action::Fix))
+        .filter(|r| matches!(r.action, Action::Retry | Action::Resubmit | Action::Fix))
     {
         let m = t.mailbox(row);
         let cause = row.cause.map_or("", |c| c.code);
@@ -186,14 +192,29 @@ pub fn retry(t: &Tracking, w: &mut dyn Write) -> std::io::Result<()> {
             (Action::Retry, Some(c)) => (
                 "Yes",
                 format!(
-                    "{} no longer finds the condition in the plan",
+                    "{} no longer finds the condition in a plan made from exports taken after the batch started",
                     c.predicted_by.unwrap_or_default()
+                ),
+            ),
+            (Action::Resubmit, Some(c)) => (
+                "No",
+                format!(
+                    "{} is fixed by removing the user and submitting it again: actions/remove-users.csv",
+                    c.code
                 ),
             ),
             (_, Some(c)) if row.cause_still_found => (
                 "No",
                 format!(
                     "{} still finds it in the plan: fix it ({}), plan again on fresh exports, track again",
+                    c.predicted_by.unwrap_or_default(),
+                    c.fix
+                ),
+            ),
+            (_, Some(c)) if c.predicted_by.is_some() => (
+                "No",
+                format!(
+                    "the plan's exports predate the batch, so its {} tells nothing of now: fix it ({}), plan again on fresh exports, track again",
                     c.predicted_by.unwrap_or_default(),
                     c.fix
                 ),
@@ -244,18 +265,54 @@ pub fn skipped_items(t: &Tracking, w: &mut dyn Write) -> std::io::Result<()> {
     out.flush()
 }
 
-/// actions/remove-users.csv: users exported in a batch the plan no longer gives them.
+/// actions/remove-users.csv: migration users to remove (Remove-MigrationUsers.ps1): in a batch
+/// the plan no longer gives them, failed on a cause fixed by submitting again, or held back by
+/// the plan yet moving.
 pub fn remove_users(t: &Tracking, w: &mut dyn Write) -> std::io::Result<()> {
     let mut out = import_csv_writer(w)?;
-    out.write_record(["EmailAddress", "ExportedBatch", "PlannedBatch", "Status"])?;
-    for row in t.rows.iter().filter(|r| r.action == Action::Remove) {
+    out.write_record([
+        "EmailAddress",
+        "ExportedBatch",
+        "PlannedBatch",
+        "Status",
+        "Why",
+    ])?;
+    for row in t
+        .rows
+        .iter()
+        .filter(|r| matches!(r.action, Action::Remove | Action::Resubmit))
+    {
         let m = t.mailbox(row);
         let u = t.user(row);
+        let why = match row.cause {
+            Some(c) if row.action == Action::Resubmit => format!(
+                "failed on {} ({}): submit it again in a new batch",
+                c.code, c.name
+            ),
+            _ => format!(
+                "the plan moved it to {}: submit it with that batch",
+                m.batch
+            ),
+        };
         out.write_record([
             m.target.as_ref(),
             u.map_or("", |u| u.batch.as_str()),
             &m.batch,
             u.map_or("", |u| u.status.as_str()),
+            &why,
+        ])?;
+    }
+    for n in t.not_planned.iter().filter(|n| n.remove) {
+        let u = &t.inputs.users[n.user];
+        out.write_record([
+            u.identity.as_str(),
+            &u.batch,
+            "",
+            &u.status,
+            &format!(
+                "held back by the plan ({}), yet in a batch: remove it before the batch completes",
+                n.held_back.as_deref().unwrap_or_default()
+            ),
         ])?;
     }
     out.flush()
@@ -276,17 +333,24 @@ pub fn licence(t: &Tracking, w: &mut dyn Write) -> std::io::Result<()> {
         "LicenceBy",
     ])?;
     let as_of = t.as_of.map(|(at, _)| at.date());
+    let complete_after: std::collections::HashMap<&str, Option<crate::date::Date>> = t
+        .batches
+        .iter()
+        .map(|b| (b.batch.as_str(), b.complete_after.map(|at| at.date())))
+        .collect();
     for row in t
         .rows
         .iter()
         .filter(|r| r.standing == Standing::Exported(StatusSummary::Completed))
     {
         let m = t.mailbox(row);
-        // The last sync is the completion's; the snapshot is an upper bound.
+        // The last sync is the completion's. Without it the batch's CompleteAfter, a lower
+        // bound, so the deadline is never later than the real one; the snapshot last.
         let done = t
             .user(row)
             .and_then(|u| u.last_successful_sync)
             .map(|at| at.date())
+            .or_else(|| complete_after.get(m.batch.as_ref()).copied().flatten())
             .or(as_of);
         let date = |d: Option<crate::date::Date>| d.map(|d| d.to_string()).unwrap_or_default();
         out.write_record([
@@ -302,7 +366,7 @@ pub fn licence(t: &Tracking, w: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// track.json: the run's summary, for automation and for the next run's `--previous`.
-pub fn summary_json(t: &Tracking, written: &[std::path::PathBuf]) -> Value {
+pub fn summary_json(t: &Tracking, written: Option<&[std::path::PathBuf]>) -> Value {
     let counts: serde_json::Map<String, Value> = STANDINGS
         .iter()
         .map(|s| (s.as_str().to_string(), json!(t.count(*s))))
@@ -339,7 +403,7 @@ pub fn summary_json(t: &Tracking, written: &[std::path::PathBuf]) -> Value {
         .filter(|a| **a != Action::None)
         .map(|a| (a.as_str().to_string(), json!(t.count_action(*a))))
         .collect();
-    json!({
+    let mut json = json!({
         "xtenant": env!("CARGO_PKG_VERSION"),
         "as-of": t.as_of.map(|(at, _)| at.to_string()),
         "as-of-from": t.as_of.map(|(_, from)| from),
@@ -358,8 +422,11 @@ pub fn summary_json(t: &Tracking, written: &[std::path::PathBuf]) -> Value {
             "waves-at-risk": t.throughput.late_waves,
         },
         "waves": waves,
-        "written": written,
-    })
+    });
+    if let Some(written) = written {
+        json["written"] = json!(written);
+    }
+    json
 }
 
 fn round(x: f64) -> f64 {
@@ -370,16 +437,8 @@ fn round(x: f64) -> f64 {
 pub fn next_steps(t: &Tracking) -> Vec<String> {
     use crate::progress::thousands;
     let mut steps: Vec<String> = Vec::new();
-    let count = |a: Action| t.count_action(a);
-    if count(Action::Retry) > 0 {
-        steps.push(format!("retry {} failed user(s) whose cause is gone: scripts/Start-FailedUsers.ps1 (actions/retry.csv)", thousands(count(Action::Retry) as u64)));
-    }
-    if count(Action::Fix) > 0 {
-        steps.push(format!("fix {} failed user(s) (progress.xlsx, Failures), plan again on fresh exports, track again", thousands(count(Action::Fix) as u64)));
-    }
-    if count(Action::Remove) > 0 {
-        steps.push(format!("remove {} user(s) the plan moved to another batch from their old one: scripts/Remove-MovedUsers.ps1", thousands(count(Action::Remove) as u64)));
-    }
+    let count = |a: Action| thousands(t.count_action(a) as u64);
+    let some = |a: Action| t.count_action(a) > 0;
     let waves_where = |a: Action| {
         let mut names: Vec<&str> = t
             .rows
@@ -391,24 +450,44 @@ pub fn next_steps(t: &Tracking) -> Vec<String> {
         names.dedup();
         names.join(",")
     };
-    if count(Action::Submit) > 0 {
-        steps.push(format!("submit the batches due and not in the tenant ({} users): New-MigrationBatches.ps1 -Wave {} from the plan", thousands(count(Action::Submit) as u64), waves_where(Action::Submit)));
+    // First what a cut-over would make worse: users syncing where they must not complete.
+    let stray = t.not_planned.iter().filter(|n| n.remove).count();
+    if some(Action::Remove) || some(Action::Resubmit) || stray > 0 {
+        steps.push(format!(
+            "remove {} user(s) from their batch before it completes: {} the plan moved to another batch, {} failed on a cause fixed by submitting again, {} held back by the plan: scripts/Remove-MigrationUsers.ps1 (actions/remove-users.csv), then submit them again",
+            thousands((t.count_action(Action::Remove) + t.count_action(Action::Resubmit) + stray) as u64),
+            count(Action::Remove),
+            count(Action::Resubmit),
+            thousands(stray as u64)
+        ));
     }
-    if count(Action::AddToBatch) > 0 {
-        steps.push(format!("{} user(s) are missing from batches that exist (New-MigrationBatch refused them, or they were removed): progress.csv, Action 'Add to its batch'", thousands(count(Action::AddToBatch) as u64)));
+    if some(Action::Retry) {
+        steps.push(format!("retry {} failed user(s) whose cause is gone: scripts/Start-FailedUsers.ps1 (actions/retry.csv)", count(Action::Retry)));
     }
-    if count(Action::Investigate) > 0 {
-        steps.push(format!("{} syncing user(s) moved no bytes since the previous snapshot: Get-MigrationUserStatistics -IncludeReport", thousands(count(Action::Investigate) as u64)));
+    if some(Action::Fix) {
+        steps.push(format!("fix {} failed user(s) (progress.xlsx, Failures), plan again on fresh exports, track again", count(Action::Fix)));
     }
-    if count(Action::ApproveSkipped) > 0 {
+    if some(Action::Submit) {
+        steps.push(format!("submit the batches due and not in the tenant ({} users): New-MigrationBatches.ps1 -Wave {} from the plan", count(Action::Submit), waves_where(Action::Submit)));
+    }
+    if some(Action::AddToBatch) {
+        steps.push(format!("{} user(s) are missing from batches that exist (New-MigrationBatch refused them, or they were removed): progress.csv, Action 'Add to its batch'; Set-MigrationBatch -AddUsers", count(Action::AddToBatch)));
+    }
+    if some(Action::Investigate) {
+        steps.push(format!("investigate {} user(s): copying with no bytes moved since the previous snapshot, or in a Status xtenant cannot bucket: Get-MigrationUserStatistics -IncludeReport", count(Action::Investigate)));
+    }
+    if some(Action::Review) {
+        steps.push(format!("{} user(s) were stopped: resume them (Start-MigrationBatch on their batch) or remove them (Remove-MigrationUser)", count(Action::Review)));
+    }
+    if some(Action::ApproveSkipped) {
         let stuck = t.batches.iter().filter(|b| b.stuck).count();
-        steps.push(format!("review the skipped items of {} synced user(s) ({} batch(es) stuck past CompleteAfter), then scripts/Approve-SkippedItems.ps1 -Reviewed", thousands(count(Action::ApproveSkipped) as u64), stuck));
+        steps.push(format!("review the skipped items of {} synced user(s) ({} batch(es) stuck past CompleteAfter), then scripts/Approve-SkippedItems.ps1 -Reviewed", count(Action::ApproveSkipped), stuck));
     }
-    if count(Action::Complete) > 0 {
+    if some(Action::Complete) {
         steps.push(format!("complete the synced batches at their cut-over (dated ones complete on their own): Complete-MigrationBatches.ps1 -Wave {} from the plan", waves_where(Action::Complete)));
     }
-    if count(Action::PostMove) > 0 {
-        steps.push(format!("after the moves ({} users): Restore-Permissions.ps1 -Wave {} from the plan; licence them within {} days (actions/licence.csv); Remove-MigrationBatches.ps1 once their batches are done", thousands(count(Action::PostMove) as u64), waves_where(Action::PostMove), crate::write::track::LICENCE_DAYS));
+    if some(Action::PostMove) {
+        steps.push(format!("after the moves ({} users): Restore-Permissions.ps1 -Wave {} from the plan; licence them within {} days (actions/licence.csv); Remove-MigrationBatches.ps1 once their batches are done (track with --previous keeps their state)", count(Action::PostMove), waves_where(Action::PostMove), LICENCE_DAYS));
     }
     if steps.is_empty() {
         steps.push("nothing to do: wait for the batches due next".to_string());

@@ -206,13 +206,6 @@ fn probe(sheet: &mut Worksheet, kind: Kind, f: &Formats) -> Result<(), XlsxError
     Ok(())
 }
 
-fn status_text<'a>(t: &'a Tracking, row: &Tracked) -> &'a str {
-    match row.standing {
-        Standing::NotSubmitted => "NotSubmitted",
-        _ => t.user(row).map_or("", |u| u.status.as_str()),
-    }
-}
-
 fn user_row(t: &Tracking, row: &Tracked, r: u32, styles: &[Option<u32>], out: &mut String) {
     let m = t.mailbox(row);
     let u = t.user(row);
@@ -227,7 +220,7 @@ fn user_row(t: &Tracking, row: &Tracked, r: u32, styles: &[Option<u32>], out: &m
         .map_or(Cow::Borrowed(""), |u| text(&u.error));
     let cells = [
         cell(&m.target),
-        cell(status_text(t, row)),
+        cell(crate::write::track::status_text(t, row)),
         cell(row.standing.as_str()),
         cell(row.action.as_str()),
         cell(row.cause.map_or("", |c| c.code)),
@@ -285,7 +278,7 @@ fn schedule_format(s: Schedule) -> Format {
         Schedule::Done | Schedule::OnSchedule => ("C6EFCE", "006100"),
         Schedule::AtRisk | Schedule::LeftBehind => ("FFEB9C", "9C5700"),
         Schedule::Late => ("FFC7CE", "9C0006"),
-        Schedule::NotDue | Schedule::Undated => ("F2F2F2", "404040"),
+        Schedule::NotDue | Schedule::Undated | Schedule::Unmeasured => ("F2F2F2", "404040"),
     };
     Format::new()
         .set_background_color(fill)
@@ -471,23 +464,23 @@ fn write_summary(sheet: &mut Worksheet, t: &Tracking) -> Result<(), XlsxError> {
     sections(sheet, row, "Throughput and schedule")?;
     row += 1;
     let tp = &t.throughput;
-    let measured = match (tp.gb_per_hour, tp.ratio) {
-        (Some(rate), Some(ratio)) => format!(
-            "Measured {rate:.1} GB/h over the running batches ({}), {:.0} % of what the plan estimated for them.{}",
+    let measured = match (tp.gb_per_hour, tp.per_move) {
+        (Some(rate), Some(per_move)) => format!(
+            "Measured {rate:.1} GB/h over the moves copying ({}): {per_move:.2} GB/h per move{}.",
             if tp.from_previous {
                 "between the previous snapshot and this one"
             } else {
                 "since each batch started"
             },
-            ratio * 100.0,
-            match (tp.per_move, tp.planned_per_move) {
-                (Some(m), Some(p)) => {
-                    format!(" Per mailbox move: {m:.2} GB/h (the plan assumed {p:.2}).")
-                }
+            match (tp.ratio, tp.planned_per_move) {
+                (Some(r), Some(p)) => format!(
+                    ", {:.0} % of the {p:.2} the plan assumed (gb-per-hour): its estimates of the waves to come are scaled by it",
+                    r * 100.0
+                ),
                 _ => String::new(),
             }
         ),
-        _ => "No batch is syncing, or the export does not say when: no throughput measured."
+        _ => "No mailbox is copying, or the export does not say when: no throughput measured."
             .to_string(),
     };
     long(sheet, row, 0, &measured)?;

@@ -1116,7 +1116,7 @@ fn track_scripts_retry_approve_and_remove_only_what_their_help_says() {
             "Set-MigrationUser -Identity $user -ApproveSkippedItems -Confirm:$false -ErrorAction Stop",
         ],
     );
-    let remove = &scripts["Remove-MovedUsers.ps1"];
+    let remove = &scripts["Remove-MigrationUsers.ps1"];
     has(
         remove,
         &[

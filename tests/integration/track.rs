@@ -126,7 +126,17 @@ fn the_bundled_samples_track_to_their_answer_key() {
         progress.iter().filter(|r| r["Action"] == "Retry").count()
     );
     assert_eq!(rows(&out.join("actions/skipped-items.csv")).len(), 3);
-    assert_eq!(rows(&out.join("actions/remove-users.csv")).len(), 2);
+    let resubmit = progress
+        .iter()
+        .filter(|r| {
+            ["Remove from its old batch", "Remove and resubmit"].contains(&r["Action"].as_str())
+        })
+        .count();
+    assert_eq!(rows(&out.join("actions/remove-users.csv")).len(), resubmit);
+    assert_eq!(
+        resubmit, 3,
+        "2 moved by the plan, 1 on Microsoft's maintenance (MF116)"
+    );
     let licence = rows(&out.join("actions/licence.csv"));
     assert_eq!(
         licence.len(),
@@ -147,7 +157,7 @@ fn the_bundled_samples_track_to_their_answer_key() {
     for script in [
         "Start-FailedUsers.ps1",
         "Approve-SkippedItems.ps1",
-        "Remove-MovedUsers.ps1",
+        "Remove-MigrationUsers.ps1",
     ] {
         assert!(out.join("scripts").join(script).is_file(), "{script}");
     }
@@ -388,4 +398,123 @@ fn progress_xlsx_matches_progress_csv_and_continues_past_the_sheet_limit() {
         wb.sheet_names(),
         ["Summary", "Batches", "Users", "Users (2)", "Failures"]
     );
+}
+
+/// The sample's plan, its previous-day track, and an export of `lines` (Identity, BatchId,
+/// Status, BytesTransferred, EstimatedTotalTransferSize, ErrorSummary) tracked against them.
+fn track_lines(dir: &Dir, planned: &Path, previous: Option<PathBuf>, lines: &[String]) -> PathBuf {
+    let users = export(dir, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = dir.join(&format!("track-{}", lines.len()));
+    track(&TrackArgs {
+        migration_users: Some(users),
+        migration_batches: None,
+        previous,
+        as_of: Some("2027-01-20T06:00:00Z".into()),
+        ..track_args(&samples(), planned, &out)
+    });
+    out
+}
+
+#[test]
+fn a_cleared_failure_is_retried_only_when_the_plan_was_made_after_its_batch_started() {
+    let dir = Dir::new("track-retry");
+    let planned = dir.join("plan");
+    plan(&tenant_args(&samples(), &planned));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(planned.join("plan.json")).unwrap()).unwrap();
+    // A W01 mailbox the plan does not find XT201 on, failed on MissingExchangeGuid (MF101).
+    let m = json["mailboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["wave"] == "W01" && !m["codes"].as_str().unwrap().contains("XT201"))
+        .unwrap();
+    let (target, batch) = (m["target"].as_str().unwrap(), m["batch"].as_str().unwrap());
+    let line = format!("\"{target}\",\"{batch}\",\"Failed\",,,\"MissingExchangeGuidException\"");
+    let action = |out: &Path| {
+        rows(&out.join("progress.csv"))
+            .into_iter()
+            .find(|r| r["EmailAddress"] == target)
+            .unwrap()["Action"]
+            .clone()
+    };
+    // The plan's exports were written today, before W01 starts (2027-01-02): its XT201 tells
+    // nothing of the failure.
+    let out = track_lines(&dir, &planned, None, std::slice::from_ref(&line));
+    assert_eq!(action(&out), "Fix, then retry");
+    // Planned again on exports taken after the batch started, and XT201 is gone: retry.
+    let mut newer = json.clone();
+    newer["exports_at"] = "2027-01-19T08:00:00Z".into();
+    std::fs::write(
+        planned.join("plan.json"),
+        serde_json::to_vec(&newer).unwrap(),
+    )
+    .unwrap();
+    let dir2 = Dir::new("track-retry-newer");
+    let out = track_lines(&dir2, &planned, None, &[line]);
+    assert_eq!(action(&out), "Retry");
+    let retry = rows(&out.join("actions/retry.csv"));
+    assert_eq!(retry[0]["Retry"], "Yes");
+}
+
+#[test]
+fn completed_users_of_a_removed_batch_stay_completed_and_a_queued_user_never_stalls() {
+    let dir = Dir::new("track-removed");
+    let planned = dir.join("plan");
+    plan(&tenant_args(&samples(), &planned));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(planned.join("plan.json")).unwrap()).unwrap();
+    let of_wave = |w: &str| -> Vec<(String, String)> {
+        json["mailboxes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["wave"] == w)
+            .map(|m| {
+                (
+                    m["target"].as_str().unwrap().to_string(),
+                    m["batch"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let pilot = of_wave("W00-pilot");
+    let w03 = of_wave("W03");
+    let mut day1: Vec<String> = pilot
+        .iter()
+        .map(|(t, b)| format!("\"{t}\",\"{b}\",\"Completed\",\"1 GB (1,073,741,824 bytes)\",,"))
+        .collect();
+    day1.push(format!(
+        "\"{}\",\"{}\",\"Queued\",\"0 B (0 bytes)\",,",
+        w03[0].0, w03[0].1
+    ));
+    day1.push(format!(
+        "\"{}\",\"{}\",\"Syncing\",\"5 GB (5,368,709,120 bytes)\",,",
+        w03[1].0, w03[1].1
+    ));
+    let before = dir.join("before");
+    track(&TrackArgs {
+        migration_users: Some(export(
+            &dir,
+            &day1.iter().map(String::as_str).collect::<Vec<_>>(),
+        )),
+        as_of: Some("2027-01-19T06:00:00Z".into()),
+        ..track_args(&samples(), &planned, &before)
+    });
+    // The next day the pilot's batch was removed; the queued and the copying user did not move.
+    let day2 = Dir::new("track-removed-2");
+    let out = track_lines(&day2, &planned, Some(before), &day1[pilot.len()..]);
+    let progress = rows(&out.join("progress.csv"));
+    let row = |t: &str| progress.iter().find(|r| r["EmailAddress"] == t).unwrap();
+    let first = row(&pilot[0].0);
+    assert_eq!(first["StatusSummary"], "Completed");
+    assert_eq!(first["Status"], "Completed (batch removed)");
+    assert_eq!(first["Action"], "Post-move steps");
+    assert_eq!(
+        row(&w03[0].0)["Stalled"],
+        "False",
+        "a queued user waits for a slot"
+    );
+    assert_eq!(row(&w03[1].0)["Stalled"], "True");
+    assert_eq!(row(&w03[1].0)["Action"], "Investigate: no progress");
 }

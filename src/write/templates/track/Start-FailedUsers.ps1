@@ -22,7 +22,7 @@ Stopping) is left alone unless -IncludeStopped, and a batch being completed or r
 always left alone. A user retried in a batch whose CompleteAfter has passed completes as soon
 as it is synced: its cut-over happens then, not at a planned time.
 
-A user who must move to another batch is removed first (Remove-MovedUsers.ps1): a new batch
+A user who must move to another batch is removed first (Remove-MigrationUsers.ps1): a new batch
 refuses a user still in another one (UserDuplicateInOtherBatchException).
 
 Select batches with -Batch; all by default. -WhatIf shows what would be retried. Each run writes

@@ -1,22 +1,29 @@
 <#
 .SYNOPSIS
-Removes, in the TARGET tenant, the migration users the plan now puts in another batch
-(Remove-MigrationUser), so the batch of their new wave can take them.
+Removes, in the TARGET tenant, the migration users that must be submitted again
+(Remove-MigrationUser): moved by the plan to another batch, failed on a cause Microsoft fixes by
+submitting again, or held back by the plan yet in a batch.
 
 .DESCRIPTION
-Written by xtenant track. Reads ..\actions\remove-users.csv: users exported in a batch
-(ExportedBatch) other than the one the current plan gives them (PlannedBatch): a new batch
-refuses a user still in another one (UserDuplicateInOtherBatchException). Removing a migration
-user stops its move and discards what was synced; the mailbox in the source is untouched, and
-it is copied again from the start in its new batch (New-MigrationBatches.ps1 -Wave <its wave>
-from the plan, or Set-MigrationBatch -AddUsers for a batch that exists).
+Written by xtenant track. Reads ..\actions\remove-users.csv; its Why column says which:
+- the plan puts the user in another batch (PlannedBatch) than the one it is in (ExportedBatch):
+  a new batch refuses a user still in another one (UserDuplicateInOtherBatchException);
+- the user failed on a cause whose fix is to remove it and submit it again (an auxiliary archive
+  missing or made during the move, a recipient not found, Microsoft's maintenance moving the
+  mailbox's database): Microsoft's Migration Failures section;
+- the plan holds the user back (a blocker), yet it is in a batch that would complete it.
+Removing a migration user stops its move and discards what was synced; the mailbox in the
+source is untouched. Submit it again afterwards: with its batch of the plan
+(New-MigrationBatches.ps1 -Wave <its wave> from the plan, or Set-MigrationBatch -AddUsers for a
+batch that exists), or in a new batch.
 
 Left alone and reported: a user already gone (AlreadyDone), one being removed (Waiting), one
 now in another batch than ExportedBatch, and one whose cut-over has begun or ended (Completing,
 CompletionSyncing, CompletionFailed, Completed: never removed here). A user in two batches is
 reported as Failed, with the batches: remove the wrong one by its Guid. Safe to run again. The
 script asks before each user (ConfirmImpact High; -Confirm:$false answers yes for all). -WhatIf
-shows what would be removed. Each run writes logs\Remove-MovedUsers-<time>.log and -results.csv.
+shows what would be removed. Each run writes logs\Remove-MigrationUsers-<time>.log and
+-results.csv.
 #>
 [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
 param(
@@ -26,7 +33,7 @@ param(
 
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
-$ScriptName = 'Remove-MovedUsers'
+$ScriptName = 'Remove-MigrationUsers'
 
 !COMMON!
 !EXCHANGE!
@@ -35,14 +42,14 @@ $ActionFolder = Resolve-Folder $ActionFolder
 $LogFolder = Resolve-Folder $LogFolder
 Start-RunLog
 try {
-    foreach ($r in @(Import-ActionCsv (Join-Path $ActionFolder 'remove-users.csv') @('EmailAddress', 'ExportedBatch', 'PlannedBatch'))) {
+    foreach ($r in @(Import-ActionCsv (Join-Path $ActionFolder 'remove-users.csv') @('EmailAddress', 'ExportedBatch', 'PlannedBatch', 'Why'))) {
         $user = $r.EmailAddress
         $action = 'Remove-MigrationUser'
         $step = 'Get-MigrationUser'
         try {
             $mu = Get-BatchMigrationUser $user $r.ExportedBatch
             if ($null -eq $mu) {
-                Add-Result -Object $user -Action $action -Result 'AlreadyDone' -Detail "not a migration user any more: submit it with $($r.PlannedBatch)"
+                Add-Result -Object $user -Action $action -Result 'AlreadyDone' -Detail "not a migration user any more ($($r.Why))"
                 continue
             }
             $batch = "$(Get-Prop $mu 'BatchId')"
@@ -60,9 +67,9 @@ try {
                 continue
             }
             $step = 'Remove-MigrationUser'
-            if ($PSCmdlet.ShouldProcess($user, "Remove-MigrationUser from $batch ($status; what was synced is discarded; its plan batch is $($r.PlannedBatch))")) {
+            if ($PSCmdlet.ShouldProcess($user, "Remove-MigrationUser from $batch ($status; what was synced is discarded): $($r.Why)")) {
                 Remove-MigrationUser -Identity $user -Confirm:$false -ErrorAction Stop
-                Add-Result -Object $user -Action $action -Result 'Done' -Detail "was $status in $batch; submit it with $($r.PlannedBatch)"
+                Add-Result -Object $user -Action $action -Result 'Done' -Detail "was $status in ${batch}: $($r.Why)"
             } else {
                 Add-Result -Object $user -Action $action -Result (Get-NotMade)
             }
