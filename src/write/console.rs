@@ -292,8 +292,13 @@ pub fn next_steps(report: &Report<'_>, work: &Work<'_>, w: &mut dyn Write) -> st
 pub fn written(out: &std::path::Path, paths: &[PathBuf], w: &mut dyn Write) -> std::io::Result<()> {
     let mut top: Vec<String> = Vec::new();
     let mut folders: Vec<(String, usize)> = Vec::new();
+    // The files are named by absolute paths; `out` as given may be relative.
+    let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     for p in paths {
-        let rel = p.strip_prefix(out).unwrap_or(p);
+        let rel = p
+            .strip_prefix(&absolute)
+            .or_else(|_| p.strip_prefix(out))
+            .unwrap_or(p);
         let mut parts = rel.components();
         let first = parts
             .next()
