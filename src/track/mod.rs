@@ -383,7 +383,8 @@ pub fn track(inputs: TrackInputs) -> Tracking {
             }
         })
         .collect();
-    let (batches, waves, throughput) = schedule::measure(&inputs, &rows, as_of.map(|a| a.0));
+    let (batches, waves, throughput) =
+        schedule::measure(&inputs, &rows, &times, as_of.map(|a| a.0));
     Tracking {
         inputs,
         rows,

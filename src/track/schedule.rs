@@ -192,10 +192,10 @@ struct InTenant {
 pub fn measure(
     inputs: &TrackInputs,
     rows: &[Tracked],
+    times: &HashMap<String, BatchTimes>,
     as_of: Option<Timestamp>,
 ) -> (Vec<BatchProgress>, Vec<WaveProgress>, Throughput) {
     let plan = &inputs.plan;
-    let times = batch_times(inputs);
     let exported: HashMap<String, &crate::model::MigrationBatch> = inputs
         .batches
         .iter()
