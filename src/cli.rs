@@ -219,6 +219,10 @@ pub struct SampleArgs {
     /// Extra FullAccess rows between random users (dense permission graphs for benchmarks).
     #[arg(long, default_value_t = 0)]
     pub extra_permissions: usize,
+    /// The permission graph: `scattered` (grants across the whole tenant, the samples' shape) or
+    /// `clustered` (teams on their shared mailboxes, assistants, a few hubs, as real tenants).
+    #[arg(long, default_value = "scattered", value_parser = ["scattered", "clustered"])]
+    pub grants: String,
     /// Groups, public folders and dynamic groups in the target besides the contacts and guests
     /// planted for people [default: one per 25 users].
     #[arg(long, value_name = "N")]

@@ -7,8 +7,13 @@ use crate::error::Result;
 use crate::{progress, sample};
 
 pub fn run(args: &SampleArgs) -> Result<Outcome> {
-    let mut options =
-        sample::Options::new(args.users, args.seed).with_extra_permissions(args.extra_permissions);
+    let grants = match args.grants.as_str() {
+        "clustered" => sample::Grants::Clustered,
+        _ => sample::Grants::Scattered,
+    };
+    let mut options = sample::Options::new(args.users, args.seed)
+        .with_extra_permissions(args.extra_permissions)
+        .with_grants(grants);
     if let Some(n) = args.other_recipients {
         options = options.with_other_recipients(n);
     }

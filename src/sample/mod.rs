@@ -166,6 +166,20 @@ pub struct Options {
     /// Groups, dynamic groups and public folders of the target (besides the planted contacts
     /// and guests).
     pub other_recipients: usize,
+    /// Who holds permissions on whom.
+    pub grants: Grants,
+}
+
+/// The shape of the permission graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grants {
+    /// Shared mailboxes and assistants granted to users anywhere in the tenant (the samples'
+    /// shape so far: one cluster spans the tenant).
+    Scattered,
+    /// As real tenants are: teams of 2 to 150 (by office and department) on their shared
+    /// mailboxes, assistants within their team, a few company-wide mailboxes and service
+    /// accounts as hubs of thousands; about half the mailboxes without any grant.
+    Clustered,
 }
 
 impl Options {
@@ -175,7 +189,13 @@ impl Options {
             seed,
             extra_permissions: 0,
             other_recipients: users / 25,
+            grants: Grants::Scattered,
         }
+    }
+
+    pub fn with_grants(mut self, grants: Grants) -> Options {
+        self.grants = grants;
+        self
     }
 
     pub fn with_other_recipients(mut self, n: usize) -> Options {
@@ -1093,7 +1113,10 @@ pub fn generate(opts: &Options) -> Tenants {
     }
     background_others(opts.other_recipients, &mut others_rng, &mut t.others);
     setup(&mut t);
-    permissions(&people, &mut rng, &mut t);
+    match opts.grants {
+        Grants::Scattered => permissions(&people, &mut rng, &mut t),
+        Grants::Clustered => clustered_permissions(&people, opts.seed, &mut t),
+    }
     extra_permissions(&people, opts, &mut t);
     native_targets(opts.users / 10, &mut rng, &mut t.target);
     t.domains = [
@@ -1521,6 +1544,98 @@ fn permissions(people: &[Person], rng: &mut Rng, t: &mut Tenants) {
     }
 }
 
+/// FullAccess (and SendAs on shared mailboxes) as a real tenant has them: users in teams of 2
+/// to 150 by office and department; each shared mailbox granted to a few of one team; one user
+/// in 25 with an assistant from their team (FullAccess and send-on-behalf); and hubs: a
+/// company-wide shared mailbox per 100,000 users (at least two) granted to thousands, and a
+/// service account holding FullAccess on one mailbox in 500. From a generator of its own.
+fn clustered_permissions(people: &[Person], seed: u64, t: &mut Tenants) {
+    let mut rng = Rng(seed ^ 0xC1A5_7E2E_D0A1);
+    let mut users: Vec<usize> = (0..people.len())
+        .filter(|&i| people[i].rtd == "UserMailbox")
+        .collect();
+    if users.len() < 2 {
+        return;
+    }
+    users.sort_by_key(|&i| (people[i].office, people[i].department, i));
+    // Teams: mostly small, a few large (sizes 2-10, 10-40 and 40-150 in 6:3:1).
+    let mut teams: Vec<&[usize]> = Vec::new();
+    let mut rest = &users[..];
+    while rest.len() >= 2 {
+        let size = match rng.below(10) {
+            0..=5 => 2 + rng.below(9),
+            6..=8 => 10 + rng.below(31),
+            _ => 40 + rng.below(111),
+        }
+        .min(rest.len());
+        let (team, tail) = rest.split_at(size);
+        teams.push(team);
+        rest = tail;
+    }
+    let grant = |t: &mut Tenants, holder: &Person, trustee: &Person, send_as: bool| {
+        t.mailbox_permissions.push(vec![
+            holder.name.clone(),
+            trustee.upn.clone(),
+            "FullAccess".into(),
+            "False".into(),
+            "False".into(),
+        ]);
+        if send_as {
+            t.recipient_permissions.push(vec![
+                holder.name.clone(),
+                trustee.upn.clone(),
+                "Allow".into(),
+                "SendAs".into(),
+                "False".into(),
+            ]);
+        }
+    };
+    let shared: Vec<usize> = (0..people.len())
+        .filter(|&i| people[i].rtd == "SharedMailbox")
+        .collect();
+    // Company-wide mailboxes first: the hubs.
+    let hubs = (users.len() / 100_000).max(2).min(shared.len());
+    for (n, &s) in shared.iter().enumerate() {
+        let holder = &people[s];
+        if n < hubs {
+            let members = (users.len() / 200).clamp(2, 5_000);
+            for _ in 0..members {
+                let d = &people[users[rng.below(users.len())]];
+                grant(t, holder, d, false);
+            }
+            continue;
+        }
+        let team = teams[rng.below(teams.len())];
+        let members = (1 + rng.below(6)).min(team.len());
+        let start = rng.below(team.len() - members + 1);
+        for (k, &d) in team[start..start + members].iter().enumerate() {
+            grant(t, holder, &people[d], k % 2 == 0);
+        }
+    }
+    // Assistants, within their team, also send on the manager's behalf.
+    for team in &teams {
+        for &m in team.iter() {
+            if !rng.chance(4) {
+                continue;
+            }
+            let a = team[rng.below(team.len())];
+            if a == m {
+                continue;
+            }
+            grant(t, &people[m], &people[a], false);
+            t.source[m][GRANT_SEND_ON_BEHALF_TO] = people[a].name.clone();
+        }
+    }
+    // A service account (an archiving or CRM connector) holds FullAccess on one mailbox in 500.
+    let service = &people[users[rng.below(users.len())]];
+    for _ in 0..(users.len() / 500).max(1) {
+        let holder = &people[users[rng.below(users.len())]];
+        if holder.alias != service.alias {
+            grant(t, holder, service, false);
+        }
+    }
+}
+
 /// Random FullAccess grants between user mailboxes, from a generator of their own so that the
 /// default tenants (no extra rows) stay byte-identical.
 fn extra_permissions(people: &[Person], opts: &Options, t: &mut Tenants) {
@@ -1597,6 +1712,47 @@ mod tests {
         let dense = generate(&Options::new(300, 3).with_extra_permissions(900));
         assert!(dense.mailbox_permissions.len() > plain.mailbox_permissions.len() + 850);
         assert_eq!((plain.source, plain.target), (dense.source, dense.target));
+    }
+
+    #[test]
+    fn clustered_grants_form_teams_hubs_and_leave_half_the_mailboxes_alone() {
+        let n = 20_000;
+        let t = generate(&Options::new(n, 5).with_grants(Grants::Clustered));
+        let rows = t.mailbox_permissions.len() + t.recipient_permissions.len();
+        let per_mailbox = rows as f64 / n as f64;
+        assert!(
+            (0.25..0.6).contains(&per_mailbox),
+            "{per_mailbox} rows per mailbox"
+        );
+        // Mailboxes named on either side of a grant (holders by name, trustees by UPN).
+        let mut touched = std::collections::HashSet::new();
+        for r in t.mailbox_permissions.iter().chain(&t.recipient_permissions) {
+            touched.insert(r[0].clone());
+            touched.insert(r[1].clone());
+        }
+        let named = |row: &Vec<String>| touched.contains(&row[0]) || touched.contains(&row[3]);
+        let alone = t.source.iter().filter(|r| !named(r)).count();
+        assert!(
+            alone * 100 >= n * 40,
+            "{alone} of {n} mailboxes without a grant"
+        );
+        // Hubs: a mailbox granted to dozens (thousands at a million users).
+        let mut per_holder: std::collections::HashMap<&str, usize> = Default::default();
+        for r in &t.mailbox_permissions {
+            *per_holder.entry(r[0].as_str()).or_default() += 1;
+        }
+        let biggest = per_holder.values().max().copied().unwrap_or(0);
+        assert!(
+            biggest >= n / 250,
+            "the biggest holder has {biggest} grants"
+        );
+        // Not one cluster: most shared mailboxes are granted to a handful.
+        let small = per_holder.values().filter(|&&k| k <= 6).count();
+        assert!(small * 10 >= per_holder.len() * 8);
+        // The default stays as it was.
+        let plain = generate(&Options::new(300, 3));
+        let scattered = generate(&Options::new(300, 3).with_grants(Grants::Scattered));
+        assert_eq!(plain.mailbox_permissions, scattered.mailbox_permissions);
     }
 
     #[test]

@@ -172,6 +172,7 @@ fn a_generated_tenant_tracks_to_its_answer_key_at_5000_users() {
         out: tenant.clone(),
         seed: 7,
         extra_permissions: 0,
+        grants: "scattered".into(),
         other_recipients: None,
         force: false,
         quiet: true,
