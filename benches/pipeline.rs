@@ -6,6 +6,8 @@
 //! costs. The data is generated once into target/bench-data/<users>x3o.
 //! `XTENANT_BENCH_USERS=10000,200000` picks other sizes. Three samples of one run each: a
 //! sample is seconds to a minute.
+//! `read_only_clustered` and `plan_clustered` are issue 20's shape, a real tenant's permission
+//! graph (`sample --grants clustered`), generated into target/bench-data/<users>c.
 //! `track` times `xtenant track` on the sample's own plan, generated in the sample's default
 //! shape into target/bench-data/<users>t, and a migration status of its last wave (every
 //! planned user exported), with the day before as `--previous`; `cargo bench -- track` runs
@@ -64,6 +66,45 @@ fn read_only(bencher: Bencher, users: usize) {
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
 fn plan(bencher: Bencher, users: usize) {
     timed_plan(bencher, users, "plan", config(&data(users)));
+}
+
+/// Issue 20's shape: the permission graph of a real tenant (`sample --grants clustered`), its
+/// floor and its full run.
+#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
+fn read_only_clustered(bencher: Bencher, users: usize) {
+    let config = config(&clustered_data(users));
+    bencher.bench_local(|| {
+        let start = Instant::now();
+        let inputs = xtenant::input::load(&config).unwrap();
+        record(users, "read only clustered", start.elapsed(), String::new());
+        inputs
+    });
+}
+
+#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
+fn plan_clustered(bencher: Bencher, users: usize) {
+    timed_plan(
+        bencher,
+        users,
+        "plan clustered",
+        config(&clustered_data(users)),
+    );
+}
+
+/// The sample's tenants with `--grants clustered`, generated once into
+/// target/bench-data/<users>c.
+fn clustered_data(users: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{users}c"));
+    if !dir.join("xtenant.toml").exists() {
+        eprintln!(
+            "generating {users} users (clustered grants) into {}",
+            dir.display()
+        );
+        let options = xtenant::sample::Options::new(users, 2026)
+            .with_grants(xtenant::sample::Grants::Clustered);
+        xtenant::sample::write(&options, &dir).unwrap();
+    }
+    dir
 }
 
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
@@ -198,6 +239,19 @@ fn summary() {
             these.sort_by_key(|r| r.1);
             these.get(these.len() / 2).map(|r| (r.1, r.2.clone()))
         };
+        if let (Some(floor), Some(full)) = (median("read only clustered"), median("plan clustered"))
+        {
+            let dir = clustered_data(users);
+            println!(
+                "{users:>9} users  clustered: {} permission rows  {:.0} MB input  read only {:.3} s  plan {:.3} s  ratio {:.2}\n          median run's {}",
+                permission_rows(&dir),
+                input_bytes(&config(&dir)) as f64 / 1e6,
+                floor.0.as_secs_f64(),
+                full.0.as_secs_f64(),
+                full.0.as_secs_f64() / floor.0.as_secs_f64(),
+                full.1
+            );
+        }
         if let Some((took, stages)) = median("track") {
             let dir = track_data(users);
             let bytes = std::fs::metadata(dir.join("late-users.csv")).map_or(0, |m| m.len());
