@@ -54,13 +54,7 @@ fn sizes() -> Vec<usize> {
 
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
 fn read_only(bencher: Bencher, users: usize) {
-    let config = config(&data(users));
-    bencher.bench_local(|| {
-        let start = Instant::now();
-        let inputs = xtenant::input::load(&config).unwrap();
-        record(users, "read only", start.elapsed(), String::new());
-        inputs
-    });
+    timed_read(bencher, users, "read only", config(&data(users)));
 }
 
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
@@ -72,13 +66,12 @@ fn plan(bencher: Bencher, users: usize) {
 /// floor and its full run.
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
 fn read_only_clustered(bencher: Bencher, users: usize) {
-    let config = config(&clustered_data(users));
-    bencher.bench_local(|| {
-        let start = Instant::now();
-        let inputs = xtenant::input::load(&config).unwrap();
-        record(users, "read only clustered", start.elapsed(), String::new());
-        inputs
-    });
+    timed_read(
+        bencher,
+        users,
+        "read only clustered",
+        config(&clustered_data(users)),
+    );
 }
 
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
@@ -113,6 +106,16 @@ fn plan_without_others(bencher: Bencher, users: usize) {
     config.inputs.target_other_recipients.clear();
     config.inputs.group_members = None;
     timed_plan(bencher, users, "plan without others", config);
+}
+
+/// The floor: reading the inputs, nothing else.
+fn timed_read(bencher: Bencher, users: usize, what: &'static str, config: Config) {
+    bencher.bench_local(|| {
+        let start = Instant::now();
+        let inputs = xtenant::input::load(&config).unwrap();
+        record(users, what, start.elapsed(), String::new());
+        inputs
+    });
 }
 
 fn timed_plan(bencher: Bencher, users: usize, what: &'static str, config: Config) {

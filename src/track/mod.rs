@@ -187,6 +187,19 @@ impl Tracking {
         self.rows.iter().filter(|r| r.standing == standing).count()
     }
 
+    /// Failed users per cause, the commonest first (then by code).
+    pub fn by_cause(&self) -> Vec<(&'static Cause, usize)> {
+        let mut causes: Vec<(&'static Cause, usize)> = Vec::new();
+        for c in self.rows.iter().filter_map(|r| r.cause) {
+            match causes.iter_mut().find(|(k, _)| k.code == c.code) {
+                Some((_, n)) => *n += 1,
+                None => causes.push((c, 1)),
+            }
+        }
+        causes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(b.0.code)));
+        causes
+    }
+
     pub fn count_action(&self, action: Action) -> usize {
         self.rows.iter().filter(|r| r.action == action).count()
     }

@@ -514,17 +514,8 @@ pub fn track(t: &crate::track::Tracking, w: &mut dyn Write) -> std::io::Result<(
             tp.late_waves.join(", ")
         )?;
     }
-    let mut causes: Vec<(&crate::causes::Cause, usize)> = Vec::new();
-    for r in &t.rows {
-        if let Some(c) = r.cause {
-            match causes.iter_mut().find(|(k, _)| k.code == c.code) {
-                Some((_, n)) => *n += 1,
-                None => causes.push((c, 1)),
-            }
-        }
-    }
+    let causes = t.by_cause();
     if !causes.is_empty() {
-        causes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(b.0.code)));
         writeln!(w, "\nfailed users by cause:")?;
         for (c, k) in &causes {
             let predicted = c

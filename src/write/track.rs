@@ -392,12 +392,8 @@ pub fn summary_json(t: &Tracking, written: Option<&[std::path::PathBuf]>) -> Val
             })
         })
         .collect();
-    let mut causes: std::collections::BTreeMap<&str, usize> = Default::default();
-    for r in &t.rows {
-        if let Some(c) = r.cause {
-            *causes.entry(c.code).or_default() += 1;
-        }
-    }
+    let causes: std::collections::BTreeMap<&str, usize> =
+        t.by_cause().into_iter().map(|(c, n)| (c.code, n)).collect();
     let actions: serde_json::Map<String, Value> = crate::track::ACTIONS
         .iter()
         .filter(|a| **a != Action::None)

@@ -497,16 +497,7 @@ fn write_summary(sheet: &mut Worksheet, t: &Tracking) -> Result<(), XlsxError> {
     row += 2;
 
     // Failures by cause.
-    let mut causes: Vec<(&crate::causes::Cause, usize)> = Vec::new();
-    for r in &t.rows {
-        if let Some(c) = r.cause {
-            match causes.iter_mut().find(|(k, _)| k.code == c.code) {
-                Some((_, n)) => *n += 1,
-                None => causes.push((c, 1)),
-            }
-        }
-    }
-    causes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code.cmp(b.0.code)));
+    let causes = t.by_cause();
     sections(sheet, row, "Failed users by cause (Failures sheet)")?;
     row += 1;
     for (c, h) in [
