@@ -1,14 +1,15 @@
 //! `cargo bench` (divan): times `xtenant plan` end to end, and the floor (only reading the
-//! inputs), on generated tenants of 50,000 and 1,000,000 mailboxes in issue 7's shape: about
-//! three permission rows per mailbox (150,000 at 50,000) and a statistics export, and as many
-//! other target recipients (groups, contacts, guests) as mailboxes, issue 16's shape; `plan
-//! without others` is the same run without that file, for what the target's address space
-//! costs. The data is generated once into target/bench-data/<users>x3o.
+//! inputs), on generated tenants of 50,000 and 1,000,000 mailboxes.
+//! - `read_only`, `plan`: a real tenant's shape (issue 20): `xtenant sample --utf8`, the
+//!   permission graph clustered, about 0.4 rows per mailbox; data in target/bench-data/<users>r.
+//! - `read_only_stress`, `plan_stress`: issue 7's stress shape, about three random permission
+//!   rows per mailbox, and as many other target recipients (groups, contacts, guests) as
+//!   mailboxes (issue 16); `plan_stress_without_others` is the same run without that file, for
+//!   what the target's address space costs. Data in target/bench-data/<users>x3o.
+//!
 //! `XTENANT_BENCH_USERS=10000,200000` picks other sizes. Three samples of one run each: a
 //! sample is seconds to a minute.
-//! `read_only_clustered` and `plan_clustered` are issue 20's shape, a real tenant's permission
-//! graph (`sample --grants clustered`), generated into target/bench-data/<users>c.
-//! `track` times `xtenant track` on the sample's own plan, generated in the sample's default
+//! `track` times `xtenant track` on the sample's own plan, generated in the sample's scattered
 //! shape into target/bench-data/<users>t, and a migration status of its last wave (every
 //! planned user exported), with the day before as `--previous`; `cargo bench -- track` runs
 //! it alone.
@@ -52,60 +53,56 @@ fn sizes() -> Vec<usize> {
         .unwrap_or_else(|| vec![50_000, 1_000_000])
 }
 
+/// Issue 20's shape, a real tenant's: the permission graph clustered (teams on their shared
+/// mailboxes, assistants, a few hubs; about 0.4 rows per mailbox), every export UTF-8.
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
 fn read_only(bencher: Bencher, users: usize) {
-    timed_read(bencher, users, "read only", config(&data(users)));
+    timed_read(bencher, users, "read only", config(&real_data(users)));
 }
 
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
 fn plan(bencher: Bencher, users: usize) {
-    timed_plan(bencher, users, "plan", config(&data(users)));
+    timed_plan(bencher, users, "plan", config(&real_data(users)));
 }
 
-/// Issue 20's shape: the permission graph of a real tenant (`sample --grants clustered`), its
-/// floor and its full run.
+/// Issue 7's stress shape: about three random permission rows per mailbox and one other target
+/// recipient per mailbox. No time target; it must stay linear.
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
-fn read_only_clustered(bencher: Bencher, users: usize) {
+fn read_only_stress(bencher: Bencher, users: usize) {
     timed_read(
         bencher,
         users,
-        "read only clustered",
-        config(&clustered_data(users)),
+        "read only stress",
+        config(&stress_data(users)),
     );
 }
 
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
-fn plan_clustered(bencher: Bencher, users: usize) {
-    timed_plan(
-        bencher,
-        users,
-        "plan clustered",
-        config(&clustered_data(users)),
-    );
+fn plan_stress(bencher: Bencher, users: usize) {
+    timed_plan(bencher, users, "plan stress", config(&stress_data(users)));
 }
 
-/// The sample's tenants with `--grants clustered`, generated once into
-/// target/bench-data/<users>c.
-fn clustered_data(users: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{users}c"));
+#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
+fn plan_stress_without_others(bencher: Bencher, users: usize) {
+    let mut config = config(&stress_data(users));
+    config.inputs.target_other_recipients.clear();
+    config.inputs.group_members = None;
+    timed_plan(bencher, users, "plan stress without others", config);
+}
+
+/// The sample's tenants in its default (clustered) shape with every file UTF-8, generated
+/// once into target/bench-data/<users>r.
+fn real_data(users: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{users}r"));
     if !dir.join("xtenant.toml").exists() {
         eprintln!(
-            "generating {users} users (clustered grants) into {}",
+            "generating {users} users (real shape) into {}",
             dir.display()
         );
-        let options = xtenant::sample::Options::new(users, 2026)
-            .with_grants(xtenant::sample::Grants::Clustered);
+        let options = xtenant::sample::Options::new(users, 2026).with_utf8(true);
         xtenant::sample::write(&options, &dir).unwrap();
     }
     dir
-}
-
-#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
-fn plan_without_others(bencher: Bencher, users: usize) {
-    let mut config = config(&data(users));
-    config.inputs.target_other_recipients.clear();
-    config.inputs.group_members = None;
-    timed_plan(bencher, users, "plan without others", config);
 }
 
 /// The floor: reading the inputs, nothing else.
@@ -173,7 +170,8 @@ fn track(bencher: Bencher, users: usize) {
     });
 }
 
-/// The sample's tenants in its default shape, planned, with their migration status.
+/// The sample's tenants (the scattered shape, as when these figures were first taken), planned,
+/// with their migration status.
 fn track_data(users: usize) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{users}t"));
     if !dir.join("plan/plan.json").exists() {
@@ -181,7 +179,9 @@ fn track_data(users: usize) -> PathBuf {
             "generating and planning {users} users into {}",
             dir.display()
         );
-        xtenant::sample::write(&xtenant::sample::Options::new(users, 2026), &dir).unwrap();
+        let options = xtenant::sample::Options::new(users, 2026)
+            .with_grants(xtenant::sample::Grants::Scattered);
+        xtenant::sample::write(&options, &dir).unwrap();
         let config = Config::from_args(&PlanArgs {
             config: Some(dir.join("xtenant.toml")),
             out: Some(dir.join("plan")),
@@ -242,18 +242,8 @@ fn summary() {
             these.sort_by_key(|r| r.1);
             these.get(these.len() / 2).map(|r| (r.1, r.2.clone()))
         };
-        if let (Some(floor), Some(full)) = (median("read only clustered"), median("plan clustered"))
-        {
-            let dir = clustered_data(users);
-            println!(
-                "{users:>9} users  clustered: {} permission rows  {:.0} MB input  read only {:.3} s  plan {:.3} s  ratio {:.2}\n          median run's {}",
-                permission_rows(&dir),
-                input_bytes(&config(&dir)) as f64 / 1e6,
-                floor.0.as_secs_f64(),
-                full.0.as_secs_f64(),
-                full.0.as_secs_f64() / floor.0.as_secs_f64(),
-                full.1
-            );
+        if let (Some(floor), Some(full)) = (median("read only"), median("plan")) {
+            line(users, "real shape", &real_data(users), floor, full);
         }
         if let Some((took, stages)) = median("track") {
             let dir = track_data(users);
@@ -264,28 +254,39 @@ fn summary() {
                 bytes as f64 / 1e6
             );
         }
-        let (Some(floor), Some(full)) = (median("read only"), median("plan")) else {
+        let (Some(floor), Some(full)) = (median("read only stress"), median("plan stress")) else {
             continue;
         };
-        if let Some(without) = median("plan without others") {
+        if let Some(without) = median("plan stress without others") {
             println!(
-                "{users:>9} users  plan {:.3} s, without the other recipients {:.3} s: +{:.1} %",
+                "{users:>9} users  stress shape: plan {:.3} s, without the other recipients {:.3} s: +{:.1} %",
                 full.0.as_secs_f64(),
                 without.0.as_secs_f64(),
                 100.0 * (full.0.as_secs_f64() / without.0.as_secs_f64() - 1.0)
             );
         }
-        let dir = data(users);
-        println!(
-            "{users:>9} users  {} permission rows  {:.0} MB input  read only {:.3} s  plan {:.3} s  ratio {:.2}\n          median run's {}",
-            permission_rows(&dir),
-            input_bytes(&config(&dir)) as f64 / 1e6,
-            floor.0.as_secs_f64(),
-            full.0.as_secs_f64(),
-            full.0.as_secs_f64() / floor.0.as_secs_f64(),
-            full.1
-        );
+        line(users, "stress shape", &stress_data(users), floor, full);
     }
+}
+
+/// One shape's line: its input, the medians, plan's ratio to the floor and the median plan
+/// run's stages.
+fn line(
+    users: usize,
+    shape: &str,
+    dir: &Path,
+    floor: (Duration, String),
+    full: (Duration, String),
+) {
+    println!(
+        "{users:>9} users  {shape}: {} permission rows  {:.0} MB input  read only {:.3} s  plan {:.3} s  ratio {:.2}\n          median run's {}",
+        permission_rows(dir),
+        input_bytes(&config(dir)) as f64 / 1e6,
+        floor.0.as_secs_f64(),
+        full.0.as_secs_f64(),
+        full.0.as_secs_f64() / floor.0.as_secs_f64(),
+        full.1
+    );
 }
 
 /// The rate of first writes to `bytes` of fresh memory (one per 4 KiB page, so the page
@@ -305,14 +306,15 @@ fn first_touch(bytes: usize) -> (f64, f64) {
     (first, again)
 }
 
-/// The tenants of `users` mailboxes with about three permission rows each: the sample's own
-/// (about 0.9 per mailbox) and 2.2 per mailbox more between random users; and one group,
-/// dynamic group or public folder per mailbox besides the planted contacts and guests.
-fn data(users: usize) -> PathBuf {
+/// The tenants of `users` mailboxes with about three permission rows each: the scattered
+/// shape's own (about 0.9 per mailbox) and 2.2 per mailbox more between random users; and one
+/// group, dynamic group or public folder per mailbox besides the planted contacts and guests.
+fn stress_data(users: usize) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{users}x3o"));
     if !dir.join("xtenant.toml").exists() {
         eprintln!("generating {users} users into {}", dir.display());
         let options = xtenant::sample::Options::new(users, 2026)
+            .with_grants(xtenant::sample::Grants::Scattered)
             .with_extra_permissions(users * 22 / 10)
             .with_other_recipients(users);
         xtenant::sample::write(&options, &dir).unwrap();

@@ -219,10 +219,14 @@ pub struct SampleArgs {
     /// Extra FullAccess rows between random users (dense permission graphs for benchmarks).
     #[arg(long, default_value_t = 0)]
     pub extra_permissions: usize,
-    /// The permission graph: `scattered` (grants across the whole tenant, the samples' shape) or
-    /// `clustered` (teams on their shared mailboxes, assistants, a few hubs, as real tenants).
-    #[arg(long, default_value = "scattered", value_parser = ["scattered", "clustered"])]
+    /// The permission graph: `clustered` (teams on their shared mailboxes, assistants, a few
+    /// hubs, as real tenants) or `scattered` (grants across the whole tenant, the stress shape).
+    #[arg(long, default_value = "clustered", value_parser = ["clustered", "scattered"])]
     pub grants: String,
+    /// Write every file as PowerShell 7 does (UTF-8, `,`-delimited), instead of the mix of
+    /// encodings and delimiters real exports have (the benchmark's shape).
+    #[arg(long)]
+    pub utf8: bool,
     /// Groups, public folders and dynamic groups in the target besides the contacts and guests
     /// planted for people [default: one per 25 users].
     #[arg(long, value_name = "N")]

@@ -13,7 +13,8 @@ pub fn run(args: &SampleArgs) -> Result<Outcome> {
     };
     let mut options = sample::Options::new(args.users, args.seed)
         .with_extra_permissions(args.extra_permissions)
-        .with_grants(grants);
+        .with_grants(grants)
+        .with_utf8(args.utf8);
     if let Some(n) = args.other_recipients {
         options = options.with_other_recipients(n);
     }

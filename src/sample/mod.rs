@@ -168,15 +168,18 @@ pub struct Options {
     pub other_recipients: usize,
     /// Who holds permissions on whom.
     pub grants: Grants,
+    /// Every file as PowerShell 7 writes it (UTF-8, `,`), instead of the mix of encodings,
+    /// delimiters and type lines that real exports have: the benchmark's shape.
+    pub utf8: bool,
 }
 
 /// The shape of the permission graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grants {
-    /// Shared mailboxes and assistants granted to users anywhere in the tenant (the samples'
-    /// shape so far: one cluster spans the tenant).
+    /// Shared mailboxes and assistants granted to users anywhere in the tenant: one cluster
+    /// spans the tenant (the stress shape, with `--extra-permissions`).
     Scattered,
-    /// As real tenants are: teams of 2 to 150 (by office and department) on their shared
+    /// The default, as real tenants are: teams of 2 to 150 (by office and department) on their shared
     /// mailboxes, assistants within their team, a few company-wide mailboxes and service
     /// accounts as hubs of thousands; about half the mailboxes without any grant.
     Clustered,
@@ -189,8 +192,14 @@ impl Options {
             seed,
             extra_permissions: 0,
             other_recipients: users / 25,
-            grants: Grants::Scattered,
+            grants: Grants::Clustered,
+            utf8: false,
         }
+    }
+
+    pub fn with_utf8(mut self, utf8: bool) -> Options {
+        self.utf8 = utf8;
+        self
     }
 
     pub fn with_grants(mut self, grants: Grants) -> Options {
@@ -512,6 +521,7 @@ pub fn write(opts: &Options, dir: &Path) -> Result<Vec<PathBuf>> {
     ];
     let mut staging = Staging::files(dir, std::iter::empty())?;
     for (name, shape, header, rows) in files {
+        let shape = if opts.utf8 { Shape::PS7 } else { shape };
         // Export-Csv given nothing writes an empty file, as for the source's soft-deleted
         // mailboxes here.
         let bytes = if rows.is_empty() && name == "source-soft-deleted.csv" {
@@ -1749,10 +1759,13 @@ mod tests {
         // Not one cluster: most shared mailboxes are granted to a handful.
         let small = per_holder.values().filter(|&&k| k <= 6).count();
         assert!(small * 10 >= per_holder.len() * 8);
-        // The default stays as it was.
+        // Clustered is the default; the scattered shape draws from the tenant's own generator, so
+        // it changes nothing but the permission rows.
         let plain = generate(&Options::new(300, 3));
+        let clustered = generate(&Options::new(300, 3).with_grants(Grants::Clustered));
+        assert_eq!(plain.mailbox_permissions, clustered.mailbox_permissions);
         let scattered = generate(&Options::new(300, 3).with_grants(Grants::Scattered));
-        assert_eq!(plain.mailbox_permissions, scattered.mailbox_permissions);
+        assert_ne!(plain.mailbox_permissions, scattered.mailbox_permissions);
     }
 
     #[test]

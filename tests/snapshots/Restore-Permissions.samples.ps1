@@ -4,8 +4,8 @@ Grants again, in the TARGET tenant, the permissions a cross-tenant move does not
 send-on-behalf, and FullAccess between mailboxes that moved in different batches.
 
 .DESCRIPTION
-Written by xtenant: stamping\permissions.csv lists 666 grant(s) to make again and
-266 that cannot be made (the holder does not migrate, is ambiguous, or is not a source
+Written by xtenant: stamping\permissions.csv lists 256 grant(s) to make again and
+118 that cannot be made (the holder does not migrate, is ambiguous, or is not a source
 mailbox: a group, a user without a mailbox). Those are listed there with the reason, for a
 decision; this script counts them and leaves them alone.
 
