@@ -135,6 +135,11 @@ impl<'a> KeyIndex<'a> {
         }
     }
 
+    /// The rows indexed under a GUID (`add_guid`, or `add` of its text).
+    pub fn get_guid(&self, g: Uuid) -> &[u32] {
+        self.guids.get(&g)
+    }
+
     /// Every key with two or more rows.
     pub fn repeated(&self) -> impl Iterator<Item = &[u32]> {
         self.text.repeated().chain(self.guids.repeated())
@@ -179,6 +184,58 @@ impl KeySlots {
 
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+}
+
+/// Identities numbered in the order added, compared exactly as `KeyIndex` compares them
+/// (trimmed, case folded, a GUID in any format as the GUID): the few hundred thousand
+/// identities a tenant's permission rows name, probed with the millions its mailboxes have.
+#[derive(Debug, Default)]
+pub struct IdentitySlots {
+    text: FastMap<Box<Folded>, u32>,
+    guids: FastMap<Uuid, u32>,
+}
+
+impl IdentitySlots {
+    /// The slot of `id`, a new one when it is new; `None` when it is blank.
+    pub fn insert(&mut self, id: &str) -> Option<u32> {
+        let id = id.trim();
+        if id.is_empty() {
+            return None;
+        }
+        let next = row_number(self.len());
+        Some(match as_guid(id) {
+            Some(g) => *self.guids.entry(g).or_insert(next),
+            None => match self.text.get(Folded::new(id)) {
+                Some(&slot) => slot,
+                None => *self.text.entry(Folded::boxed(id)).or_insert(next),
+            },
+        })
+    }
+
+    /// The slot of `id`, if it was inserted.
+    pub fn get(&self, id: &str) -> Option<u32> {
+        let id = id.trim();
+        if id.is_empty() {
+            return None;
+        }
+        match as_guid(id) {
+            Some(g) => self.get_guid(g),
+            None => self.text.get(Folded::new(id)).copied(),
+        }
+    }
+
+    /// The slot of a GUID, if it was inserted (as a GUID, in any of its text forms).
+    pub fn get_guid(&self, g: Uuid) -> Option<u32> {
+        self.guids.get(&g).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len() + self.guids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

@@ -3,13 +3,12 @@
 //! a name match onto a migration placeholder. Two candidates at the deciding level is an
 //! ambiguity, never a guess; one target claimed by two sources is reported for both.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use rayon::prelude::*;
 use uuid::Uuid;
 
-use crate::index::{KeyIndex, RowIndex};
+use crate::index::{FastMap, FastSet, KeyIndex, RowIndex};
 use crate::input::values::{ProxyKind, domain_of, local_part};
 use crate::model::{Inputs, MappingRow, SourceMailbox, TargetRecipient};
 
@@ -67,7 +66,7 @@ pub struct Joined {
     /// One per source mailbox, in input order.
     pub matches: Vec<Match>,
     /// Targets matched by more than one source: target -> sources (sorted).
-    pub claimed: HashMap<usize, Vec<usize>>,
+    pub claimed: FastMap<usize, Vec<usize>>,
     pub mapping_problems: Vec<MappingProblem>,
 }
 
@@ -128,7 +127,7 @@ struct TargetIndex<'a> {
 }
 
 impl<'a> TargetIndex<'a> {
-    fn build(targets: &'a [TargetRecipient], source_domains: &HashSet<String>) -> TargetIndex<'a> {
+    fn build(targets: &'a [TargetRecipient], source_domains: &FastSet<String>) -> TargetIndex<'a> {
         let n = targets.len();
         let mut by_guid = RowIndex::with_capacity(n);
         let mut by_external = KeyIndex::with_capacity(n);
@@ -185,7 +184,7 @@ impl<'a> TargetIndex<'a> {
 /// A MailUser that exists only to receive a migrating mailbox: no ExchangeGuid of its own and
 /// no ExternalEmailAddress pointing anywhere but the source tenant. A name match onto anything
 /// else would merge two different people who happen to share a name.
-pub fn is_placeholder(t: &TargetRecipient, source_domains: &HashSet<String>) -> bool {
+pub fn is_placeholder(t: &TargetRecipient, source_domains: &FastSet<String>) -> bool {
     t.is_mail_user()
         && t.exchange_guid.is_none()
         && (t.external_email_address().is_empty()
@@ -200,10 +199,10 @@ fn source_identities(s: &SourceMailbox) -> impl Iterator<Item = &str> {
 }
 
 /// The domains of every SMTP address in the source tenant.
-pub fn source_domains(sources: &[SourceMailbox]) -> HashSet<String> {
+pub fn source_domains(sources: &[SourceMailbox]) -> FastSet<String> {
     sources
         .par_iter()
-        .fold(HashSet::new, |mut set, s| {
+        .fold(FastSet::default, |mut set, s| {
             for d in s.smtp_addresses().filter_map(domain_of) {
                 if !set.contains(&*d) {
                     set.insert(d.into_owned());
@@ -211,7 +210,7 @@ pub fn source_domains(sources: &[SourceMailbox]) -> HashSet<String> {
             }
             set
         })
-        .reduce(HashSet::new, |mut a, b| {
+        .reduce(FastSet::default, |mut a, b| {
             a.extend(b);
             a
         })
@@ -236,7 +235,7 @@ pub fn join(inputs: &Inputs, options: JoinOptions) -> Joined {
         })
         .collect();
 
-    let mut by_target: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_target: FastMap<usize, Vec<usize>> = FastMap::default();
     for (i, m) in matches.iter().enumerate() {
         if let Some(t) = m.target {
             by_target.entry(t).or_default().push(i);
@@ -309,13 +308,13 @@ fn decide(by: MatchedBy, candidates: Candidates) -> Match {
 }
 
 /// Source index -> (mapping row, target candidates).
-type Mapped = HashMap<usize, (usize, Candidates)>;
+type Mapped = FastMap<usize, (usize, Candidates)>;
 
 /// Resolves the mapping file's rows against both exports. A mapping row that names no source, or whose
 /// target side finds nothing, is a problem to report.
 fn resolve_mapping(inputs: &Inputs, ix: &TargetIndex) -> (Mapped, Vec<MappingProblem>) {
     let Some(rows) = inputs.mapping.as_deref() else {
-        return (HashMap::new(), Vec::new());
+        return (FastMap::default(), Vec::new());
     };
     let mut by_identity = KeyIndex::with_capacity(4 * inputs.sources.len());
     for (i, s) in inputs.sources.iter().enumerate() {
@@ -326,7 +325,7 @@ fn resolve_mapping(inputs: &Inputs, ix: &TargetIndex) -> (Mapped, Vec<MappingPro
             by_identity.add_guid(g, i);
         }
     }
-    let mut mapped = HashMap::new();
+    let mut mapped = FastMap::default();
     let mut problems = Vec::new();
     for (r, MappingRow { source, target, .. }) in rows.iter().enumerate() {
         let sources = by_identity.get(mapping_key(source));

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::progress::{self, Stages};
 use crate::report::Report;
 use crate::rules::{self, Context, Severity, Status};
-use crate::{input, join, postmove, resolve, stamp, waves, write};
+use crate::{input, join, postmove, stamp, waves, write};
 
 /// `xtenant plan`: the pipeline, then the summary on stderr and `--json` on stdout.
 pub fn run(args: &PlanArgs) -> Result<Outcome> {
@@ -110,13 +110,7 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     stages.end(n);
     stages.start_measured("rules", "mailboxes", n as u64);
     let mut cx = Context::new(&inputs, &joined, config);
-    // Delegates and permission trustees name mailboxes in every form exports use: one index of
-    // all of them, for the planner. Its build is one thread's work (6 s at 1,000,000
-    // mailboxes), so it runs beside the rules, which share out over every thread.
-    let (report, resolver) = rayon::join(
-        || Report::build(&cx),
-        || resolve::Resolver::new(&inputs.sources),
-    );
+    let report = Report::build(&cx);
     stages.end(n);
 
     stages.start_measured("stamp", "mailboxes", n as u64);
@@ -132,7 +126,6 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
     let mut wave_plan = waves::plan_waves(
         &cx,
         &report,
-        &resolver,
         &grants,
         &config.waves,
         previous
@@ -140,10 +133,9 @@ pub fn plan(config: &Config) -> Result<PlanSummary> {
             .map(|p| &p.0)
             .unwrap_or(&Default::default()),
     );
-    // The graph is built: the resolver's index and the permission rows are not needed again,
-    // and freeing them here lowers the run's peak, which comes as the planner's findings are
-    // merged into the report (millions of them on big tenants).
-    drop(resolver);
+    // The graph is built: the permission rows are not needed again, and freeing them here
+    // lowers the run's peak, which comes as the planner's findings are merged into the report
+    // (millions of them on big tenants).
     drop(grants);
     // The links the plan breaks: XT501/XT503 here, the workbook's Permissions sheet later. The
     // planner's findings are warnings and notes, so these statuses are the final ones.

@@ -36,8 +36,7 @@ pub fn load(path: &Path) -> Result<Loaded<Vec<StatisticsRow>>> {
 /// gives its primary sizes, one whose MailboxGuid is its ArchiveGuid gives the archive size.
 pub fn attach(sources: &mut [crate::model::SourceMailbox], rows: &[StatisticsRow]) {
     use rayon::prelude::*;
-    use std::collections::HashMap;
-    let by_guid: HashMap<uuid::Uuid, &MailboxStats> = rows
+    let by_guid: crate::index::FastMap<uuid::Uuid, &MailboxStats> = rows
         .iter()
         .rev()
         .filter_map(|r| Some((r.mailbox_guid?, &r.stats)))

@@ -2,7 +2,6 @@
 //! the per-mailbox view handed to mailbox rules.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -23,7 +22,7 @@ use super::{Finding, RuleMeta};
 #[derive(Debug, Clone, Default)]
 pub struct Domains {
     /// Lower-cased; empty when none were given (the checks that need them say so).
-    pub accepted: HashSet<String>,
+    pub accepted: FastSet<String>,
     /// TargetDeliveryDomain.
     pub delivery: Option<String>,
     /// Domain for new target addresses.
@@ -755,7 +754,7 @@ fn wanted<'a>(
 struct Duplicates {
     groups: Vec<Vec<usize>>,
     /// Row -> (column, group), sorted.
-    of: HashMap<usize, Vec<(&'static str, usize)>>,
+    of: FastMap<usize, Vec<(&'static str, usize)>>,
 }
 
 fn duplicate_keys(sources: &[SourceMailbox]) -> Duplicates {

@@ -5,6 +5,7 @@ use super::{Context, Finding, MailboxCx, RuleMeta, Severity};
 use crate::index::KeyIndex;
 use crate::model::SoftDeleted;
 use crate::ps::quote;
+use uuid::Uuid;
 
 pub struct Rule;
 
@@ -40,14 +41,16 @@ impl<'a> SoftIndex<'a> {
         SoftIndex { rows, keys }
     }
 
-    /// The first object holding one of `ids`, with the value it holds.
-    fn holder<'s>(&self, ids: &[&'s str]) -> Option<(&'a SoftDeleted, &'s str)> {
-        ids.iter().find_map(|id| {
-            self.keys
-                .get(id)
-                .first()
-                .map(|&k| (&self.rows[k as usize], *id))
-        })
+    /// The first object holding `guid` or else one of `ids`, with the value it holds. The
+    /// GUID is looked up as one: formatting it for every mailbox, to parse it back here, was
+    /// most of this rule's cost.
+    fn holder(&self, guid: Option<Uuid>, ids: &[&str]) -> Option<(&'a SoftDeleted, String)> {
+        let first = |rows: &[u32]| rows.first().map(|&k| &self.rows[k as usize]);
+        guid.and_then(|g| first(self.keys.get_guid(g)).map(|o| (o, g.to_string())))
+            .or_else(|| {
+                ids.iter()
+                    .find_map(|id| first(self.keys.get(id)).map(|o| (o, id.to_string())))
+            })
     }
 }
 
@@ -63,11 +66,11 @@ impl super::Rule for Rule {
 
     fn check_mailbox(&self, cx: &MailboxCx<'_>, out: &mut Vec<Finding>) {
         let s = cx.source;
-        let guid = s.exchange_guid.map(|g| g.to_string()).unwrap_or_default();
+        let guid = s.exchange_guid;
         let (source, target) = &cx.cx.soft_deleted;
         if let Some((o, value)) = source
             .as_ref()
-            .and_then(|ix| ix.holder(&[&guid, s.primary_smtp(), s.upn()]))
+            .and_then(|ix| ix.holder(guid, &[s.primary_smtp(), s.upn()]))
         {
             out.push(cx.finding(
                 &META,
@@ -84,13 +87,13 @@ impl super::Rule for Rule {
         }
         let Some(target) = target else { return };
         let planned = &cx.cx.planned[cx.index];
-        let mut ids: Vec<&str> = vec![&guid];
+        let mut ids: Vec<&str> = Vec::with_capacity(3);
         match cx.target {
             Some(t) => ids.extend([t.primary_smtp(), t.upn()]),
             None => ids.extend(planned.primary.as_deref()),
         }
         ids.extend(planned.replaced_primary.as_deref());
-        if let Some((o, value)) = target.holder(&ids) {
+        if let Some((o, value)) = target.holder(guid, &ids) {
             let mailuser = o
                 .recipient_type_details
                 .to_ascii_lowercase()

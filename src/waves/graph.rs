@@ -107,8 +107,27 @@ impl Grants {
 
 /// Builds the graph from FullAccess (Get-EXOMailboxPermission), SendAs
 /// (Get-EXORecipientPermission) and GrantSendOnBehalfTo.
-pub(super) fn graph<'a>(cx: &Context<'a>, grants: &'a Grants, resolver: &Resolver<'_>) -> Graph {
+pub(super) fn graph<'a>(cx: &Context<'a>, grants: &'a Grants) -> Graph {
     let inputs = cx.inputs;
+    let (full_access, send_as) = (&grants.mailbox, &grants.recipient);
+    let full_access = || {
+        full_access
+            .par_iter()
+            .filter(|p| counts(p) && p.full_access)
+    };
+    let send_as = || send_as.par_iter().filter(|p| counts(p) && p.send_as);
+    // Every identity resolved below: the two sides of each grant, and each mailbox that has
+    // delegates with its delegates.
+    let named: Vec<&str> = full_access()
+        .chain(send_as())
+        .flat_map_iter(|p| [p.identity(), p.trustee()])
+        .chain(inputs.sources.par_iter().flat_map_iter(|s| {
+            let mut delegates = s.grant_send_on_behalf_to().peekable();
+            let label = delegates.peek().is_some().then(|| s.label());
+            label.into_iter().chain(delegates)
+        }))
+        .collect();
+    let resolver = Resolver::new(&inputs.sources, named);
     // Resolving is the costly part (millions of lookups on big tenants) and each grant's is its
     // own, so it runs on every core; both lists are sorted below, so arrival order is moot.
     // An export lists a mailbox's grants one after another: each task remembers the last
@@ -121,7 +140,6 @@ pub(super) fn graph<'a>(cx: &Context<'a>, grants: &'a Grants, resolver: &Resolve
         let m = last.insert((mailbox, m)).1.clone();
         grant(m, resolver.resolve(trustee), mailbox, trustee, kind)
     };
-    let (full_access, send_as) = (&grants.mailbox, &grants.recipient);
     let send_on_behalf = inputs.sources.par_iter().flat_map_iter(|s| {
         s.grant_send_on_behalf_to()
             .scan(None, move |last, d| {
@@ -129,18 +147,14 @@ pub(super) fn graph<'a>(cx: &Context<'a>, grants: &'a Grants, resolver: &Resolve
             })
             .flatten()
     });
-    let (mut edges, mut unresolved): (Vec<Edge>, Vec<Unresolved>) = full_access
-        .par_iter()
-        .filter(|p| counts(p) && p.full_access)
+    let (mut edges, mut unresolved): (Vec<Edge>, Vec<Unresolved>) = full_access()
         .map_init(
             || None,
             |last, p| resolve(last, p.identity(), p.trustee(), EdgeKind::FullAccess),
         )
         .flatten()
         .chain(
-            send_as
-                .par_iter()
-                .filter(|p| counts(p) && p.send_as)
+            send_as()
                 .map_init(
                     || None,
                     |last, p| resolve(last, p.identity(), p.trustee(), EdgeKind::SendAs),

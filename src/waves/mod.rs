@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use crate::config::WaveSettings;
 use crate::date::Date;
 use crate::report::Report;
-use crate::resolve::Resolver;
 use crate::rules::{Context, Finding, Status};
 use clusters::{Neighbours, UnionFind, Unit, cluster_signature, split};
 
@@ -88,7 +87,6 @@ fn size_of(cx: &Context<'_>, i: usize) -> u64 {
 pub fn plan_waves(
     cx: &Context<'_>,
     report: &Report<'_>,
-    resolver: &Resolver<'_>,
     grants: &Grants,
     settings: &WaveSettings,
     previous: &Previous,
@@ -99,7 +97,7 @@ pub fn plan_waves(
         .iter()
         .map(|s| *s != Status::Blocked)
         .collect();
-    let graph = graph::graph(cx, grants, resolver);
+    let graph = graph::graph(cx, grants);
 
     // Degree over distinct migrating neighbours; hubs stay out of the union.
     let neighbours = Neighbours::new(

@@ -14,8 +14,6 @@ pub mod xlsx;
 
 pub use folder::{Claim, KEPT, MANIFEST, Slot, Staging};
 
-use std::collections::HashMap;
-
 use crate::report::Report;
 use crate::stamp::{ContactAction, ContactRow};
 
@@ -23,7 +21,7 @@ use crate::stamp::{ContactAction, ContactRow};
 /// Mailboxes sheet's Contact column, and their counts for the Summary.
 #[derive(Debug, Default)]
 pub struct ContactIndex<'a> {
-    by_source: HashMap<usize, Vec<&'a ContactRow>>,
+    by_source: crate::index::FastMap<usize, Vec<&'a ContactRow>>,
     /// Rows removed in Exchange Online (Action Remove), and on-premises.
     pub(crate) removed: usize,
     pub(crate) on_premises: usize,
