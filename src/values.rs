@@ -42,10 +42,31 @@ pub fn split_list(cell: &str, kind: ValueKind) -> Vec<&str> {
 }
 
 fn split_on(cell: &str, sep: impl Fn(char) -> bool) -> Vec<&str> {
-    cell.split(sep)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
+    // Nearly every cell is ASCII, where a byte is a character: scanned as bytes, without
+    // decoding characters (every row of the big exports has several such lists).
+    if !cell.is_ascii() {
+        return cell
+            .split(sep)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    fn push<'c>(out: &mut Vec<&'c str>, piece: &'c str) {
+        let piece = piece.trim();
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in cell.as_bytes().iter().enumerate() {
+        if sep(char::from(b)) {
+            push(&mut out, &cell[start..i]);
+            start = i + 1;
+        }
+    }
+    push(&mut out, &cell[start..]);
+    out
 }
 
 /// Splits `SMTP:a@x;smtp:b@x|X400:c=US;a= ;p=Org;o=Exchange;s=Doe, SIP:a@x` into its entries.
