@@ -2,6 +2,8 @@
 //! inputs), on generated tenants of 50,000 and 1,000,000 mailboxes.
 //! - `read_only`, `plan`: a real tenant's shape (issue 20): `xtenant sample --utf8`, the
 //!   permission graph clustered, about 0.4 rows per mailbox; data in target/bench-data/<users>r.
+//! - `csv_only`: the csv crate's `ByteRecord` loop over the real shape's files on one thread,
+//!   nothing mapped: what parsing alone costs.
 //! - `read_only_stress`, `plan_stress`: issue 7's stress shape, about three random permission
 //!   rows per mailbox, and as many other target recipients (groups, contacts, guests) as
 //!   mailboxes (issue 16); `plan_stress_without_others` is the same run without that file, for
@@ -23,6 +25,11 @@ use divan::Bencher;
 use xtenant::cli::PlanArgs;
 use xtenant::config::Config;
 
+/// The binary's allocator, tuned as the binary tunes it (src/main.rs): the bench measures what
+/// ships (before issue 20 it ran on the system allocator).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// One timed run: read only or plan, its time, and its stages.
 type Run = (&'static str, Duration, String);
 
@@ -35,6 +42,7 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    xtenant::tune_allocator();
     println!("{} threads", rayon::current_num_threads());
     // The runs below are read against this: on a VM, a page's first touch can cost more than
     // everything the program then does with it.
@@ -63,6 +71,29 @@ fn read_only(bencher: Bencher, users: usize) {
 #[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
 fn plan(bencher: Bencher, users: usize) {
     timed_plan(bencher, users, "plan", config(&real_data(users)));
+}
+
+/// The csv crate's own loop over the same files (`ByteRecord`: no UTF-8 check, nothing kept),
+/// one file after another on one thread: what parsing alone costs, the yardstick for the read.
+#[divan::bench(args = sizes(), sample_count = 3, sample_size = 1)]
+fn csv_only(bencher: Bencher, users: usize) {
+    let config = config(&real_data(users));
+    bencher.bench_local(|| {
+        let start = Instant::now();
+        let mut records = 0u64;
+        for path in config.inputs.all() {
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .from_path(path)
+                .unwrap();
+            let mut row = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut row).unwrap() {
+                records += 1;
+            }
+        }
+        record(users, "csv only", start.elapsed(), String::new());
+        records
+    });
 }
 
 /// Issue 7's stress shape: about three random permission rows per mailbox and one other target
@@ -244,6 +275,14 @@ fn summary() {
         };
         if let (Some(floor), Some(full)) = (median("read only"), median("plan")) {
             line(users, "real shape", &real_data(users), floor, full);
+        }
+        if let Some((took, _)) = median("csv only") {
+            let bytes = input_bytes(&config(&real_data(users)));
+            println!(
+                "{users:>9} users  real shape: the csv crate alone (ByteRecord, one thread) {:.3} s, {:.0} MB/s",
+                took.as_secs_f64(),
+                bytes as f64 / 1e6 / took.as_secs_f64()
+            );
         }
         if let Some((took, stages)) = median("track") {
             let dir = track_data(users);
