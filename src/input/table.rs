@@ -102,6 +102,39 @@ fn read_bounded(path: &Path, mut file: impl std::io::Read, limit: usize) -> Resu
     Ok(bytes)
 }
 
+/// A parsed CSV record. The csv crate's `StringRecord` checks each record's UTF-8 again; every
+/// record here is parsed from a `&str` (the decoded file), so the check is skipped: on a big
+/// export it was a second pass over every byte.
+#[derive(Debug, Default, Clone)]
+struct Record(csv::ByteRecord);
+
+impl Record {
+    fn get(&self, i: usize) -> Option<&str> {
+        // SAFETY: the record was parsed from a `&str`. csv cuts fields at ASCII delimiters and
+        // line breaks and drops only ASCII quote bytes, so each field is a run of whole
+        // characters of valid UTF-8, and is valid UTF-8 itself.
+        self.0
+            .get(i)
+            .map(|f| unsafe { std::str::from_utf8_unchecked(f) })
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    fn position(&self) -> Option<&csv::Position> {
+        self.0.position()
+    }
+
+    fn set_position(&mut self, pos: Option<csv::Position>) {
+        self.0.set_position(pos);
+    }
+}
+
 /// One row of a table, as the mappers see it.
 pub struct Row<'a> {
     table: &'a Table,
@@ -112,7 +145,7 @@ pub struct Row<'a> {
 /// object.
 #[derive(Clone, Copy)]
 enum Cells<'a> {
-    Csv(&'a csv::StringRecord),
+    Csv(&'a Record),
     Xml(&'a XmlRow),
 }
 
@@ -190,7 +223,7 @@ impl Table {
     }
 
     /// One CSV record of this table through a mapper.
-    fn map_record<T>(&self, record: &csv::StringRecord, map: impl Fn(&Row<'_>) -> T) -> T {
+    fn map_record<T>(&self, record: &Record, map: impl Fn(&Row<'_>) -> T) -> T {
         map(&Row {
             table: self,
             cells: Cells::Csv(record),
@@ -469,13 +502,9 @@ fn start_csv<'t>(
 
 /// Reads the next data row, skipping blank lines and checking its width; returns its line in
 /// the file, `None` at the end. The record's position is rewritten to that line.
-fn next_record(
-    path: &Path,
-    start: &mut CsvStart<'_>,
-    record: &mut csv::StringRecord,
-) -> Result<Option<u64>> {
+fn next_record(path: &Path, start: &mut CsvStart<'_>, record: &mut Record) -> Result<Option<u64>> {
     loop {
-        match start.reader.read_record(record) {
+        match start.reader.read_byte_record(&mut record.0) {
             Ok(false) => return Ok(None),
             Ok(true) => {}
             Err(e) => {
@@ -483,7 +512,7 @@ fn next_record(
                 return Err(csv_error(path, line, &e));
             }
         }
-        if record.len() == 1 && record[0].trim().is_empty() {
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
             continue;
         }
         let mut pos = record
@@ -516,7 +545,7 @@ pub fn read_raw(path: &Path) -> Result<RawTable> {
     let (text, encoding) = decode::decode(path, bytes)?;
     let mut start = start_csv(path, &text, encoding, "a CSV file")?;
     let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
+    let mut record = Record::default();
     while let Some(line) = next_record(path, &mut start, &mut record)? {
         rows.push((line, record.iter().map(|f| f.trim().to_string()).collect()));
     }
@@ -576,14 +605,14 @@ fn read_csv_in<T: Send>(
         && names.len() == 1
         && names[0].contains('@')
     {
-        let mut record = csv::StringRecord::from(vec![names[0].as_str()]);
+        let mut record = Record(csv::ByteRecord::from(vec![names[0].as_str()]));
         let mut pos = csv::Position::new();
         pos.set_line(start.line_offset + 1);
         record.set_position(Some(pos));
         first = Some(record);
         index[0] = Some(0);
     }
-    let mut record = csv::StringRecord::new();
+    let mut record = Record::default();
     // The first row alone: the schema is checked on it before anything else is read.
     if first.is_none()
         && let Some(line) = next_record(path, &mut start, &mut record)?
@@ -593,7 +622,7 @@ fn read_csv_in<T: Send>(
         first = Some(std::mem::take(&mut record));
     }
     let table = Table::csv(path, kind, &index, start.format.clone(), notices);
-    let row = |record: &csv::StringRecord| table.map_record(record, map);
+    let row = |record: &Record| table.map_record(record, map);
     let mut rows: Vec<T> = first.iter().map(row).collect();
     let resume = start.reader.position().byte() as usize;
     match chunks(start.text, resume, start.delimiter, chunk) {
@@ -618,11 +647,11 @@ fn read_csv_in<T: Send>(
         }
         // One piece: parsed in order, mapped in parallel batches of reused records.
         _ => {
-            let mut batch: Vec<csv::StringRecord> = Vec::with_capacity(BATCH);
+            let mut batch: Vec<Record> = Vec::with_capacity(BATCH);
             let mut filled = 0;
             loop {
                 if filled == batch.len() {
-                    batch.push(csv::StringRecord::new());
+                    batch.push(Record::default());
                 }
                 let Some(line) = next_record(path, &mut start, &mut batch[filled])? else {
                     break;
@@ -665,7 +694,7 @@ fn parse_pieces<T: Send>(
     head: &Head<'_>,
     text: &str,
     pieces: &[(usize, usize, u64)],
-    row: &(impl Fn(&csv::StringRecord) -> T + Sync),
+    row: &(impl Fn(&Record) -> T + Sync),
     (parts, rows): (&mut Vec<Vec<T>>, &mut Vec<T>),
 ) -> Result<()> {
     parts.resize_with(pieces.len(), Vec::new);
@@ -694,7 +723,7 @@ fn parse_piece<T>(
     path: &Path,
     head: &Head<'_>,
     text: &str,
-    row: &impl Fn(&csv::StringRecord) -> T,
+    row: &impl Fn(&Record) -> T,
     out: &mut Vec<T>,
 ) -> Result<()> {
     let mut part = CsvStart {
@@ -710,7 +739,7 @@ fn parse_piece<T>(
         format: String::new(),
         delimiter: head.delimiter,
     };
-    let mut record = csv::StringRecord::new();
+    let mut record = Record::default();
     while let Some(line) = next_record(path, &mut part, &mut record)? {
         check_flattened(path, head.kind, head.index, line, |i| record.get(i))?;
         out.push(row(&record));
@@ -779,7 +808,7 @@ fn read_windows<T: Send>(
         return Ok(None);
     };
     let table = Table::csv(path, kind, &index, format, Vec::new());
-    let row = |record: &csv::StringRecord| table.map_record(record, map);
+    let row = |record: &Record| table.map_record(record, map);
     // The pieces of a window whose text follows `lines_done` lines of the file's body.
     let mut parts = Vec::new();
     let mut parse =
@@ -835,7 +864,7 @@ struct FirstRecord {
     line_offset: u64,
     format: String,
     index: Vec<Option<usize>>,
-    record: csv::StringRecord,
+    record: Record,
 }
 
 /// The header and first record of `text` when they pass every check of the whole-file reader
@@ -860,7 +889,7 @@ fn first_record(
     if kind == InputKind::ScopeMembers && index.iter().all(Option::is_none) {
         return None;
     }
-    let mut record = csv::StringRecord::new();
+    let mut record = Record::default();
     let line = next_record(path, &mut start, &mut record).ok()??;
     check_schema(path, kind, &start.names, &index, line, |i| record.get(i)).ok()?;
     check_flattened(path, kind, &index, line, |i| record.get(i)).ok()?;
@@ -1023,7 +1052,7 @@ fn delimiter_label(d: u8) -> &'static str {
 /// delimiter inside a value: the values would land in the wrong columns, so stop. Extra empty
 /// fields too: `Brown, Ingrid` unquoted in a row whose last value is empty shifts every value
 /// after it and leaves one empty field over.
-fn check_width(path: &Path, line: u64, record: &csv::StringRecord, width: usize) -> Result<()> {
+fn check_width(path: &Path, line: u64, record: &Record, width: usize) -> Result<()> {
     if record.len() == width {
         return Ok(());
     }
