@@ -43,7 +43,7 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<(String, Encoding)> {
     if bytes.starts_with(&[0xFE, 0xFF]) {
         return utf16(path, &bytes[2..], u16::from_be_bytes).map(|t| (t, Encoding::Utf16Be));
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         return Err(Error::Encoding {
             path: path.to_path_buf(),
             detail: format!(
@@ -112,7 +112,7 @@ fn line_and_column(bytes: &[u8], at: usize) -> (u64, u64) {
 }
 
 fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         return Err(Error::Encoding {
             path: path.to_path_buf(),
             detail: format!("NUL byte at line {} in UTF-8 text", line_of(&bytes, nul)),

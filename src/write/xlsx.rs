@@ -22,9 +22,10 @@ use crate::report::{Report, SetupState};
 use crate::rules::{self, Domains, RuleMeta, Severity, Status};
 use crate::waves::{Broken, Plan, Side};
 
-/// Mailbox and finding rows up to which the workbook is compressed hard (level 6): about a
-/// tenth of a second of deflate.
-const SMALL_BOOK: usize = 20_000;
+/// Mailbox and finding rows up to which the workbook is compressed hard (level 6): a few
+/// hundredths of a second of deflate. (At 20,000 rows, level 6 was a fifth of a 10,000-user
+/// run's instructions.)
+const SMALL_BOOK: usize = 5_000;
 
 /// Excel's limit on one cell, in UTF-16 units.
 const CELL_CHARS: usize = 32_767;
