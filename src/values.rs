@@ -740,8 +740,10 @@ mod props {
             "[a-z0-9,-]{0,11}[a-z0-9]",
         )
             // A DN with ` SIP:` in it is ambiguous: the splitter takes the known type.
+            // (Checked with what follows it in the DN: `SIP:` alone is no prefix, having
+            // nothing after its colon, but `SIP:/cn=...` is.)
             .prop_filter("a DN word that is a proxy type", |(_, _, _, colon, _)| {
-                !starts_with_prefix(colon)
+                !starts_with_prefix(&format!("{colon}/cn"))
             })
             .prop_map(|(p, o, ou, colon, cn)| {
                 format!("{p}:/o={o}/ou={ou}{colon}/cn=Recipients/cn={cn}")
