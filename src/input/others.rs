@@ -10,6 +10,7 @@ use crate::index::KeyIndex;
 use crate::input::InputKind;
 use crate::model::{OtherRecipient, TargetRecipient, Texts, ValueIssue};
 use crate::progress::thousands;
+use rayon::prelude::*;
 
 columns! {
     PrimarySmtpAddress = ColSpec::req("PrimarySmtpAddress").aka(&["PrimarySmtp", "WindowsEmailAddress"]),
@@ -75,20 +76,32 @@ pub fn distinct(
     paths: &[PathBuf],
     notices: &mut Vec<Notice>,
 ) -> Vec<OtherRecipient> {
+    // The other recipients are indexed (a few per hundred mailboxes in most tenants) and every
+    // target probes that index on every core, rather than every target indexed on one core:
+    // a row is kept when no target holds its address and no earlier row has it.
     let keep: Vec<bool> = {
-        let mut seen = KeyIndex::with_capacity(targets.len() + others.len());
-        for t in targets {
-            seen.add(t.primary_smtp(), 0);
+        let mut index = KeyIndex::with_capacity(others.len());
+        for (i, o) in others.iter().enumerate() {
+            index.add(o.primary_smtp(), i);
+        }
+        let mut held = vec![false; others.len()];
+        let probed: Vec<u32> = targets
+            .par_iter()
+            .flat_map_iter(|t| index.get(t.primary_smtp()).iter().copied())
+            .collect();
+        for i in probed {
+            held[i as usize] = true;
         }
         others
             .iter()
-            .map(|o| {
+            .enumerate()
+            .map(|(i, o)| {
                 let primary = o.primary_smtp();
-                let new = primary.trim().is_empty() || seen.get(primary).is_empty();
-                if new {
-                    seen.add(primary, 0);
+                if primary.trim().is_empty() {
+                    return true;
                 }
-                new
+                let first = index.get(primary).first().map(|&r| r as usize);
+                !held[i] && first == Some(i)
             })
             .collect()
     };
@@ -111,4 +124,49 @@ pub fn distinct(
         .zip(keep)
         .filter_map(|(o, k)| k.then_some(o))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{OtherText, TargetText};
+
+    #[test]
+    fn distinct_drops_what_a_target_or_an_earlier_row_holds() {
+        let other = |primary: &str, name: &str| {
+            OtherRecipient::with_texts(&[
+                (OtherText::PrimarySmtp, primary),
+                (OtherText::Name, name),
+            ])
+        };
+        let targets = [
+            TargetRecipient::with_texts(&[(TargetText::PrimarySmtp, "Ann@Northwind.com")]),
+            TargetRecipient::with_texts(&[(TargetText::PrimarySmtp, "bob@northwind.com")]),
+        ];
+        let others = vec![
+            other("ann@northwind.com", "held by a target"),
+            other("sales@northwind.com", "first"),
+            other("SALES@northwind.com", "repeats an earlier row"),
+            other("", "no address"),
+            other("", "no address either"),
+            other("bob@northwind.com", "held by a target"),
+            other("BOB@northwind.com", "held by a target, twice"),
+            other("hr@northwind.com", "first"),
+        ];
+        let mut notices = Vec::new();
+        let kept = distinct(
+            others,
+            &targets,
+            &[PathBuf::from("others.csv")],
+            &mut notices,
+        );
+        let names: Vec<&str> = kept.iter().map(|o| o.name()).collect();
+        assert_eq!(names, ["first", "no address", "no address either", "first"]);
+        assert_eq!(notices.len(), 1);
+        assert!(
+            notices[0].0.contains("4 row(s) skipped"),
+            "{}",
+            notices[0].0
+        );
+    }
 }
