@@ -44,7 +44,6 @@ pub struct Outcome {
     pub failed: bool,
 }
 
-/// Runs one command; `main` turns the outcome into the exit code.
 /// Tunes mimalloc, the allocator of the binary and the benchmark (not of the library's tests):
 /// memory a stage frees goes back to the OS at once (decommitted), not 10 ms later. The stages
 /// free big buffers and the next allocates new ones, and without it the peak held both. Issue
@@ -59,6 +58,7 @@ pub fn tune_allocator() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
 
+/// Runs one command; `main` turns the outcome into the exit code.
 pub fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Plan(args) => commands::plan::run(&args),

@@ -1759,8 +1759,8 @@ mod tests {
         // Not one cluster: most shared mailboxes are granted to a handful.
         let small = per_holder.values().filter(|&&k| k <= 6).count();
         assert!(small * 10 >= per_holder.len() * 8);
-        // Clustered is the default; the scattered shape draws from the tenant's own generator, so
-        // it changes nothing but the permission rows.
+        // Clustered is the default. (The scattered shape draws from the tenant's own generator,
+        // so it changes the target-only recipients drawn after the grants too.)
         let plain = generate(&Options::new(300, 3));
         let clustered = generate(&Options::new(300, 3).with_grants(Grants::Clustered));
         assert_eq!(plain.mailbox_permissions, clustered.mailbox_permissions);
