@@ -161,12 +161,17 @@ impl KeySlots {
         if id.is_empty() {
             return None;
         }
+        Some(self.slot(id, row_number(self.map.len())))
+    }
+
+    /// The slot of `id` (trimmed, not blank), `next` when it is new. Probed before it is
+    /// inserted: a key already there is not copied again.
+    fn slot(&mut self, id: &str, next: u32) -> u32 {
         if let Some(&slot) = self.map.get(Folded::new(id)) {
-            return Some(slot);
+            return slot;
         }
-        let slot = row_number(self.map.len());
-        self.map.insert(Folded::boxed(id), slot);
-        Some(slot)
+        self.map.insert(Folded::boxed(id), next);
+        next
     }
 
     /// The slot of `id`, if it was inserted.
@@ -192,7 +197,8 @@ impl KeySlots {
 /// identities a tenant's permission rows name, probed with the millions its mailboxes have.
 #[derive(Debug, Default)]
 pub struct IdentitySlots {
-    text: FastMap<Box<Folded>, u32>,
+    /// Text identities, numbered with the GUIDs (one count for both).
+    text: KeySlots,
     guids: FastMap<Uuid, u32>,
 }
 
@@ -206,22 +212,15 @@ impl IdentitySlots {
         let next = row_number(self.len());
         Some(match as_guid(id) {
             Some(g) => *self.guids.entry(g).or_insert(next),
-            None => match self.text.get(Folded::new(id)) {
-                Some(&slot) => slot,
-                None => *self.text.entry(Folded::boxed(id)).or_insert(next),
-            },
+            None => self.text.slot(id, next),
         })
     }
 
     /// The slot of `id`, if it was inserted.
     pub fn get(&self, id: &str) -> Option<u32> {
-        let id = id.trim();
-        if id.is_empty() {
-            return None;
-        }
-        match as_guid(id) {
+        match as_guid(id.trim()) {
             Some(g) => self.get_guid(g),
-            None => self.text.get(Folded::new(id)).copied(),
+            None => self.text.get(id),
         }
     }
 

@@ -179,9 +179,9 @@ pub enum Grants {
     /// Shared mailboxes and assistants granted to users anywhere in the tenant: one cluster
     /// spans the tenant (the stress shape, with `--extra-permissions`).
     Scattered,
-    /// The default, as real tenants are: teams of 2 to 150 (by office and department) on their shared
-    /// mailboxes, assistants within their team, a few company-wide mailboxes and service
-    /// accounts as hubs of thousands; about half the mailboxes without any grant.
+    /// The default, as real tenants are: teams of 2 to 150 (by office and department) on
+    /// their shared mailboxes, assistants within their team, a few company-wide mailboxes and
+    /// service accounts as hubs of thousands; about half the mailboxes without any grant.
     Clustered,
 }
 
