@@ -249,7 +249,7 @@ impl<'a> Row<'a> {
         let col: usize = col.into();
         match (self.cells, &self.table.body) {
             (Cells::Csv(record), Body::Csv { index }) => {
-                let cell = record.get(index[col]?)?.trim();
+                let cell = values::trim(record.get(index[col]?)?);
                 (!cell.is_empty()).then_some(cell)
             }
             (Cells::Csv(_), _) => None,
