@@ -8,6 +8,8 @@ use std::hash::{Hash, Hasher};
 
 use uuid::Uuid;
 
+use crate::values::trim;
+
 /// The hasher of every large map: foldhash, seeded per process (so crafted keys cannot aim at
 /// collisions), several times faster than SipHash on short keys.
 pub type FastHash = foldhash::fast::RandomState;
@@ -106,7 +108,7 @@ impl<'a> KeyIndex<'a> {
 
     /// Indexes `row` under `id` (ignored when blank).
     pub fn add(&mut self, id: &'a str, row: usize) {
-        let id = id.trim();
+        let id = trim(id);
         if id.is_empty() {
             return;
         }
@@ -128,7 +130,7 @@ impl<'a> KeyIndex<'a> {
 
     /// The rows indexed under `id`, in the order they were added.
     pub fn get(&self, id: &str) -> &[u32] {
-        let id = id.trim();
+        let id = trim(id);
         match as_guid(id) {
             Some(g) => self.guids.get(&g),
             None => self.text.get(Folded::new(id)),
@@ -157,7 +159,7 @@ pub struct KeySlots {
 impl KeySlots {
     /// The slot of `id`, a new one when it is new; `None` when it is blank.
     pub fn insert(&mut self, id: &str) -> Option<u32> {
-        let id = id.trim();
+        let id = trim(id);
         if id.is_empty() {
             return None;
         }
@@ -176,7 +178,7 @@ impl KeySlots {
 
     /// The slot of `id`, if it was inserted.
     pub fn get(&self, id: &str) -> Option<u32> {
-        let id = id.trim();
+        let id = trim(id);
         if id.is_empty() || self.map.is_empty() {
             return None;
         }
@@ -205,7 +207,7 @@ pub struct IdentitySlots {
 impl IdentitySlots {
     /// The slot of `id`, a new one when it is new; `None` when it is blank.
     pub fn insert(&mut self, id: &str) -> Option<u32> {
-        let id = id.trim();
+        let id = trim(id);
         if id.is_empty() {
             return None;
         }
@@ -218,7 +220,7 @@ impl IdentitySlots {
 
     /// The slot of `id`, if it was inserted.
     pub fn get(&self, id: &str) -> Option<u32> {
-        match as_guid(id.trim()) {
+        match as_guid(trim(id)) {
             Some(g) => self.get_guid(g),
             None => self.text.get(id),
         }
@@ -347,7 +349,7 @@ fn row_number(row: usize) -> u32 {
 
 /// The comparison form of an identity: trimmed and lower-cased.
 pub fn key(id: &str) -> std::borrow::Cow<'_, str> {
-    let id = id.trim();
+    let id = trim(id);
     if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         std::borrow::Cow::Borrowed(id)
     } else {

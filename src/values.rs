@@ -624,7 +624,18 @@ mod tests {
 
     #[test]
     fn trim_answers_visible_edges_at_once_and_trims_the_rest() {
-        for s in ["a", "ab", "a b", "", " ", "\u{b}a", "a\u{b}", "\u{a0}a", "é", " a@x.com\t"] {
+        for s in [
+            "a",
+            "ab",
+            "a b",
+            "",
+            " ",
+            "\u{b}a",
+            "a\u{b}",
+            "\u{a0}a",
+            "é",
+            " a@x.com\t",
+        ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
     }

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::{Context, Finding, MailboxCx, RuleMeta, Severity};
 use crate::input::values::domain_of;
 
@@ -52,15 +54,31 @@ impl super::Rule for Rule {
     }
 
     fn check_org(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let mut users: BTreeMap<String, usize> = BTreeMap::new();
-        for s in &cx.inputs.sources {
-            let mut seen: Vec<_> = s.smtp_addresses().filter_map(domain_of).collect();
-            seen.sort();
-            seen.dedup();
-            for d in seen.into_iter().filter(|d| cx.domains.accepts(d)) {
-                *users.entry(d.into_owned()).or_default() += 1;
-            }
-        }
+        // Counted on every core, and only the accepted domains are collected (rarely any): a
+        // list per mailbox on one core was a second of a 1,000,000-mailbox run.
+        let users: BTreeMap<String, usize> = cx
+            .inputs
+            .sources
+            .par_iter()
+            .fold(BTreeMap::new, |mut users, s| {
+                let mut seen: Vec<_> = s
+                    .smtp_addresses()
+                    .filter_map(domain_of)
+                    .filter(|d| cx.domains.accepts(d))
+                    .collect();
+                seen.sort();
+                seen.dedup();
+                for d in seen {
+                    *users.entry(d.into_owned()).or_default() += 1;
+                }
+                users
+            })
+            .reduce(BTreeMap::new, |mut a, b| {
+                for (d, n) in b {
+                    *a.entry(d).or_default() += n;
+                }
+                a
+            });
         // Accepted in both tenants: a domain no mailbox uses is still one too many.
         let both: Vec<String> = cx
             .inputs

@@ -35,8 +35,18 @@ fn column(c: usize) -> String {
 pub fn escape_into(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     // Most values need nothing: copy runs of plain bytes whole. A byte that may need work is an
-    // XML special, a control character, `_`, or the first byte of U+FFFE/U+FFFF.
-    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'_' | 0..=0x1F | 0xEF);
+    // XML special, a control character, `_`, or the first byte of U+FFFE/U+FFFF; a table
+    // answers for each byte in one look-up (every cell of the big sheets is scanned).
+    const SPECIAL: [bool; 256] = {
+        let mut set = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            set[b] = matches!(b as u8, b'&' | b'<' | b'>' | b'_' | 0..=0x1F | 0xEF);
+            b += 1;
+        }
+        set
+    };
+    let special = |b: &u8| SPECIAL[usize::from(*b)];
     let mut i = 0;
     while i < bytes.len() {
         let Some(n) = bytes[i..].iter().position(special) else {

@@ -1197,6 +1197,36 @@ fn setup_checks_that_need_the_plan_or_the_source_domains_fire_once_at_org_level(
 }
 
 #[test]
+fn a_shared_domain_counts_each_mailbox_once_whatever_the_threads() {
+    // Two accepted domains in use; ann holds two addresses in contoso.com (one in upper
+    // case), counted once; calm uses neither.
+    let mut f = Fixture::with(&["ann", "bob", "carl", "dave", "calm"]);
+    f.accepted.push("contoso.com".into());
+    f.accepted.push("contoso.onmicrosoft.com".into());
+    f.source("ann").insert(
+        "EmailAddresses",
+        "SMTP:ann@contoso.com;smtp:ANN2@CONTOSO.COM;smtp:ann@contoso.onmicrosoft.com".into(),
+    );
+    let calm = f.source("calm");
+    calm.insert("PrimarySmtpAddress", "calm@contoso.net".into());
+    calm.insert("EmailAddresses", "SMTP:calm@contoso.net".into());
+    let dir = Dir::new("shared-domain-count");
+    let out = f.plan_in(&dir);
+    let org: Vec<String> = rows(&out.join("findings.csv"))
+        .into_iter()
+        .filter(|r| r["Code"] == "XT001" && r["SourcePrimarySmtpAddress"].is_empty())
+        .map(|r| r["Message"].clone())
+        .collect();
+    assert_eq!(
+        org,
+        [
+            "contoso.com is accepted in the target and used by 4 source mailbox(es)",
+            "contoso.onmicrosoft.com is accepted in the target and used by 4 source mailbox(es)",
+        ]
+    );
+}
+
+#[test]
 fn a_clean_pair_of_tenants_has_no_finding() {
     let f = Fixture::with(&["ann", "bob", "carl"]);
     assert_eq!(f.run(), BTreeMap::new());
