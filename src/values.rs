@@ -466,9 +466,10 @@ pub fn parse_size(s: &str) -> Result<Option<u64>, Invalid> {
     if s.is_empty() || s.eq_ignore_ascii_case("unlimited") {
         return Ok(None);
     }
-    if let Some(open) = s.rfind('(') {
+    // By byte: `(` and `)` are ASCII, so where they are is a character boundary.
+    if let Some(open) = memchr::memrchr(b'(', s.as_bytes()) {
         let inner = &s[open + 1..];
-        let inner = &inner[..inner.find(')').unwrap_or(inner.len())];
+        let inner = &inner[..memchr::memchr(b')', inner.as_bytes()).unwrap_or(inner.len())];
         return digits_of(inner).map(Some);
     }
     if s.bytes().all(|b| b.is_ascii_digit() || b == b',') {
@@ -491,17 +492,15 @@ pub fn parse_size(s: &str) -> Result<Option<u64>, Invalid> {
 /// The number the ASCII digits of `s` spell, ignoring everything else (`2,576,980,377 bytes`);
 /// `Invalid` without digits or past `u64::MAX`. Read without a copy: sizes are in every row.
 fn digits_of(s: &str) -> Result<u64, Invalid> {
-    let mut n: Option<u64> = None;
+    let (mut n, mut digits) = (0u64, 0usize);
     for d in s.bytes().filter(u8::is_ascii_digit) {
-        let so_far = n.unwrap_or(0);
-        n = Some(
-            so_far
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(d - b'0')))
-                .ok_or(Invalid)?,
-        );
+        n = n
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(d - b'0')))
+            .ok_or(Invalid)?;
+        digits += 1;
     }
-    n.ok_or(Invalid)
+    if digits == 0 { Err(Invalid) } else { Ok(n) }
 }
 
 /// `True`/`False` in any case (also `$true`, `1`/`0`); `Ok(None)` for empty.
