@@ -39,14 +39,29 @@ pub fn split_list(cell: &str, kind: ValueKind) -> Vec<&str> {
     }
 }
 
+/// What may separate two proxy addresses: `;` `|` `,` a blank or a line break.
+const PROXY_SEPARATORS: [bool; 256] = byte_set(b";|,\n\r \t");
 /// `;` `|` and line breaks: never `,` (canonical names and display names contain commas).
 const IDENTITY_SEPARATORS: [bool; 256] = byte_set(b";|\n\r");
 /// `;` `|` `,` and every ASCII whitespace character (as `char::is_whitespace` sees it).
 const TOKEN_SEPARATORS: [bool; 256] = byte_set(b";|,\n\r\t\x0B\x0C ");
 
+/// The set of the bytes in `bytes`, as a table indexed by byte.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
 /// Splits `cell` at the ASCII bytes in `ascii` and, with `blanks`, at any whitespace
-/// character; the pieces trimmed, empty ones dropped.
+/// character; the pieces trimmed, empty ones dropped. An ASCII cell is cut by the table alone,
+/// so with `blanks` the table must hold the ASCII whitespace bytes too.
 fn split_on<'c>(cell: &'c str, ascii: &[bool; 256], blanks: bool) -> Vec<&'c str> {
+    debug_assert!(!blanks || b"\t\n\x0B\x0C\r ".iter().all(|&b| ascii[usize::from(b)]));
     // Nearly every cell is ASCII, where a byte is a character: scanned as bytes through the
     // table, without decoding characters (every row of the big exports has several lists).
     if !cell.is_ascii() {
@@ -87,9 +102,10 @@ pub fn split_proxies(cell: &str) -> Vec<&str> {
     // but never one followed by `word:`.
     let separator = |b: u8| PROXY_SEPARATORS[usize::from(b)];
     let bytes = cell.as_bytes();
-    // The text between separators is skipped in one vectorised search (every row of the big
-    // exports has a list of addresses). Exports join with `;`, and DNs hold blanks and commas:
-    // a cell with no other separator is searched for those three alone.
+    // The text between separators is skipped in one search (every row of the big exports has
+    // a list of addresses). Exports join with `;`, and DNs hold blanks and commas: a cell with
+    // no other separator is searched for those three alone, vectorised (memchr3); any other
+    // cell through the table.
     let rare = memchr::memchr3(b'|', b'\n', b'\r', bytes).is_some() || bytes.contains(&b'\t');
     let next_separator = |from: &[u8]| {
         if rare {
@@ -109,7 +125,7 @@ pub fn split_proxies(cell: &str) -> Vec<&str> {
         // Where the next non-blank text starts. The scan resumes from there, so a million
         // blanks in a row cost linear time.
         let word = match bytes.get(i + 1) {
-            Some(&b) if is_visible_ascii(b) => i + 1,
+            Some(&b) if is_ascii_non_blank(b) => i + 1,
             _ => {
                 let rest = &cell[i + 1..];
                 i + 1 + (rest.len() - rest.trim_start().len())
@@ -143,32 +159,20 @@ pub fn split_proxies(cell: &str) -> Vec<&str> {
     out
 }
 
-/// What may separate two proxy addresses: `;` `|` `,` a blank or a line break.
-const PROXY_SEPARATORS: [bool; 256] = byte_set(b";|,\n\r \t");
-
-const fn byte_set(bytes: &[u8]) -> [bool; 256] {
-    let mut set = [false; 256];
-    let mut i = 0;
-    while i < bytes.len() {
-        set[bytes[i] as usize] = true;
-        i += 1;
-    }
-    set
-}
-
-/// An ASCII byte that is not whitespace (as `char::is_whitespace` sees it): text that
-/// starts and ends with one needs no trimming.
-fn is_visible_ascii(b: u8) -> bool {
+/// An ASCII byte that is not whitespace (as `char::is_whitespace` sees it; control bytes
+/// count as non-blank, as they do for `str::trim`): text that starts and ends with one needs
+/// no trimming.
+fn is_ascii_non_blank(b: u8) -> bool {
     b.is_ascii() && b != b' ' && !(0x09..=0x0D).contains(&b)
 }
 
-/// `s.trim()`, answered at once for the usual cell, which starts and ends with a visible ASCII
-/// character (a million-row export has tens of millions of cells).
+/// `s.trim()`, answered at once for the usual cell, which starts and ends with a non-blank
+/// ASCII character (a million-row export has tens of millions of cells).
 pub fn trim(s: &str) -> &str {
     match s.as_bytes() {
         [] => s,
         [first, .., last] | [first @ last]
-            if is_visible_ascii(*first) && is_visible_ascii(*last) =>
+            if is_ascii_non_blank(*first) && is_ascii_non_blank(*last) =>
         {
             s
         }
@@ -179,7 +183,7 @@ pub fn trim(s: &str) -> &str {
 fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
     // An entry that ends in a letter or digit, as nearly all do, keeps every byte.
     if let [first, .., last] | [first @ last] = s.as_bytes()
-        && is_visible_ascii(*first)
+        && is_ascii_non_blank(*first)
         && last.is_ascii_alphanumeric()
     {
         out.push(s);
@@ -199,14 +203,14 @@ fn push_trimmed<'a>(out: &mut Vec<&'a str>, s: &'a str) {
     }
 }
 
-/// `true` when `s` (after blanks) starts with `prefix:` and something after it. Only blanks are
-/// skipped, so a run of separators costs linear time: `;;smtp:` splits at the second `;`.
 /// The address types Exchange writes in EmailAddresses and proxyAddresses. Only these start an
 /// entry: a DN holds `word:` too (`ou=Site: Paris`, `C:\Share`), and is not cut there.
 const PROXY_PREFIXES: [&str; 12] = [
     "SMTP", "X500", "X400", "SIP", "SPO", "EUM", "FAX", "MS", "CCMAIL", "NOTES", "GWISE", "RFAX",
 ];
 
+/// `true` when `s` (after blanks) starts with `prefix:` and something after it. Only blanks are
+/// skipped, so a run of separators costs linear time: `;;smtp:` splits at the second `;`.
 fn starts_with_prefix(s: &str) -> bool {
     let s = s.trim_start();
     // A prefix is at most 6 characters: never scan further.
@@ -505,15 +509,15 @@ pub fn parse_size(s: &str) -> Result<Option<u64>, Invalid> {
 /// The number the ASCII digits of `s` spell, ignoring everything else (`2,576,980,377 bytes`);
 /// `Invalid` without digits or past `u64::MAX`. Read without a copy: sizes are in every row.
 fn digits_of(s: &str) -> Result<u64, Invalid> {
-    let (mut n, mut digits) = (0u64, 0usize);
+    let (mut n, mut any) = (0u64, false);
     for d in s.bytes().filter(u8::is_ascii_digit) {
         n = n
             .checked_mul(10)
             .and_then(|v| v.checked_add(u64::from(d - b'0')))
             .ok_or(Invalid)?;
-        digits += 1;
+        any = true;
     }
-    if digits == 0 { Err(Invalid) } else { Ok(n) }
+    if any { Ok(n) } else { Err(Invalid) }
 }
 
 /// `True`/`False` in any case (also `$true`, `1`/`0`); `Ok(None)` for empty.
@@ -851,7 +855,7 @@ mod props {
 
     proptest! {
         #[test]
-        fn trim_is_str_trim(s in "[ \t\u{b}\u{a0}\u{3000}a;é]{0,6}") {
+        fn trim_is_str_trim(s in "[ \t\n\r\u{b}\u{c}\u{0}\u{1c}\u{7f}\u{85}\u{a0}\u{3000}a;é]{0,6}") {
             prop_assert_eq!(trim(&s), s.trim());
         }
 

@@ -54,8 +54,9 @@ impl super::Rule for Rule {
     }
 
     fn check_org(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        // Counted on every core, and only the accepted domains are collected (rarely any): a
-        // list per mailbox on one core was a second of a 1,000,000-mailbox run.
+        // Counted on every core, and only a mailbox's accepted domains are listed (the list is
+        // nearly always empty, so nothing is allocated): every domain listed on one core was a
+        // second of a 1,000,000-mailbox run.
         let users: BTreeMap<String, usize> = cx
             .inputs
             .sources

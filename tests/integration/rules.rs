@@ -1197,7 +1197,7 @@ fn setup_checks_that_need_the_plan_or_the_source_domains_fire_once_at_org_level(
 }
 
 #[test]
-fn a_shared_domain_counts_each_mailbox_once_whatever_the_threads() {
+fn a_shared_domain_counts_each_mailbox_once_per_domain() {
     // Two accepted domains in use; ann holds two addresses in contoso.com (one in upper
     // case), counted once; calm uses neither.
     let mut f = Fixture::with(&["ann", "bob", "carl", "dave", "calm"]);
