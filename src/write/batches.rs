@@ -174,8 +174,12 @@ pub struct PlannedMailbox<'a> {
 }
 
 pub fn plan_json(file: &PlanFile<'_>, w: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, file)?;
-    w.write_all(b"\n")
+    // serde_json writes a few bytes at a time (a quote, a key, an indent): into a buffer of a
+    // known type those are inlined copies, where each was a call through `dyn Write`.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *w);
+    serde_json::to_writer_pretty(&mut buffered, file)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 /// One line of replan.csv: a mailbox whose place differs from the previous plan.
