@@ -221,8 +221,8 @@ pub struct SampleArgs {
     pub extra_permissions: usize,
     /// The permission graph: `clustered` (teams on their shared mailboxes, assistants, a few
     /// hubs, as real tenants) or `scattered` (grants across the whole tenant, the stress shape).
-    #[arg(long, default_value = "clustered", value_parser = ["clustered", "scattered"])]
-    pub grants: String,
+    #[arg(long, value_enum, default_value_t = GrantsArg::Clustered)]
+    pub grants: GrantsArg,
     /// Write every file as PowerShell 7 does (UTF-8, `,`-delimited), instead of the mix of
     /// encodings and delimiters real exports have (the benchmark's shape).
     #[arg(long)]
@@ -237,6 +237,13 @@ pub struct SampleArgs {
     /// No progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `xtenant sample --grants`: the shape of the generated permission graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GrantsArg {
+    Clustered,
+    Scattered,
 }
 
 #[derive(Debug, Args)]

@@ -2,14 +2,14 @@
 //! refusing a folder of real exports unless `--force`.
 
 use crate::Outcome;
-use crate::cli::SampleArgs;
+use crate::cli::{GrantsArg, SampleArgs};
 use crate::error::Result;
 use crate::{progress, sample};
 
 pub fn run(args: &SampleArgs) -> Result<Outcome> {
-    let grants = match args.grants.as_str() {
-        "clustered" => sample::Grants::Clustered,
-        _ => sample::Grants::Scattered,
+    let grants = match args.grants {
+        GrantsArg::Clustered => sample::Grants::Clustered,
+        GrantsArg::Scattered => sample::Grants::Scattered,
     };
     let mut options = sample::Options::new(args.users, args.seed)
         .with_extra_permissions(args.extra_permissions)

@@ -172,7 +172,7 @@ fn a_generated_tenant_tracks_to_its_answer_key_at_5000_users() {
         out: tenant.clone(),
         seed: 7,
         extra_permissions: 0,
-        grants: "clustered".into(),
+        grants: xtenant::cli::GrantsArg::Clustered,
         utf8: false,
         other_recipients: None,
         force: false,
